@@ -1,0 +1,40 @@
+# `make run` and `make test` work on a fresh machine; everything lives in .venv/.
+PYTHON_VERSION := $(shell cat .python-version)
+# pyenv reads .python-version; elsewhere fall back to a python3.12 on PATH.
+PYTHON ?= $(shell command -v python$(PYTHON_VERSION) 2>/dev/null || echo python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_ENV := DEBUG=1
+
+.PHONY: run test lint install migrate sample serve clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), f"Python 3.12+ needed, found {sys.version.split()[0]}"'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+
+sample: migrate
+	$(DEV_ENV) $(BIN)/python manage.py load_sample_content
+
+run: sample
+	@echo "Serving http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)"
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -1,0 +1,115 @@
+"""Head tags and JSON-LD for each public page, built from what the page shows."""
+
+from django.urls import reverse
+
+from .publishing import jsonld
+from .publishing.seo import PageMeta, site
+
+
+def _crumbs(s, *trail):
+    return [("Home", s.url + "/"), *((name, s.absolute(path)) for name, path in trail)]
+
+
+def _page_url(s, path, page_obj=None):
+    # Each page of a list is its own canonical URL; page 1 is the bare path.
+    if page_obj is not None and page_obj.number > 1:
+        path = f"{path}?page={page_obj.number}"
+    return s.absolute(path)
+
+
+def home(page_obj=None):
+    s = site()
+    url = _page_url(s, "/", page_obj)
+    return PageMeta(
+        title=s.name,
+        description=s.description,
+        canonical=url,
+        jsonld=jsonld.graph(
+            jsonld.website(s),
+            jsonld.organization(s),
+            jsonld.webpage(s, url, s.name, s.description, page_type="CollectionPage"),
+            jsonld.breadcrumb_list(url, _crumbs(s)[:1]),
+        ),
+    )
+
+
+def article(obj, faqs=()):
+    s = site()
+    url = obj.canonical_url or s.absolute(obj.get_absolute_url())
+    image = s.absolute(obj.hero_image.url) if obj.hero_image else ""
+    trail = [(obj.topic.name, obj.topic.get_absolute_url())] if obj.topic else []
+    trail.append((obj.title, obj.get_absolute_url()))
+    page = jsonld.webpage(
+        s,
+        url,
+        obj.seo_title(),
+        obj.seo_description(),
+        datePublished=jsonld.iso(obj.published_at),
+        dateModified=jsonld.iso(obj.updated_at),
+        primaryImageOfPage=jsonld.image_object(image, obj.hero_image_alt) if image else None,
+        # schema.org defines review on the page, not on the Article itself.
+        reviewedBy=jsonld.person(s, obj.reviewed_by) if obj.reviewed_by else None,
+        lastReviewed=jsonld.iso(obj.last_reviewed),
+    )
+    return PageMeta(
+        title=obj.seo_title(),
+        description=obj.seo_description(),
+        canonical=url,
+        og_type="article",
+        image=image,
+        image_alt=obj.hero_image_alt,
+        noindex=obj.noindex,
+        published=obj.published_at,
+        modified=obj.updated_at,
+        jsonld=jsonld.graph(
+            jsonld.website(s),
+            jsonld.organization(s),
+            page,
+            jsonld.article(s, obj, url, image),
+            jsonld.breadcrumb_list(url, _crumbs(s, *trail)),
+            jsonld.faq_page(faqs, url),
+        ),
+    )
+
+
+def listing(title, description, path, page_obj=None, page_type="CollectionPage", **extra):
+    """Topic and author pages: a collection of articles."""
+    s = site()
+    url = _page_url(s, path, page_obj)
+    return PageMeta(
+        title=title,
+        description=description,
+        canonical=url,
+        noindex=page_obj is not None and not page_obj.object_list,
+        jsonld=jsonld.graph(
+            jsonld.website(s),
+            jsonld.organization(s),
+            jsonld.webpage(s, url, title, description, page_type=page_type, **extra),
+            jsonld.breadcrumb_list(url, _crumbs(s, (title, path))),
+        ),
+    )
+
+
+def topic(obj, page_obj=None):
+    description = obj.description or f"Articles about {obj.name} from {site().name}."
+    return listing(obj.name, description, obj.get_absolute_url(), page_obj)
+
+
+def author(obj, page_obj=None):
+    s = site()
+    description = obj.bio or f"Articles by {obj.name} for {s.name}."
+    # Google asks bylines to lead to a page about the person: a ProfilePage.
+    meta = listing(
+        obj.name,
+        description,
+        obj.get_absolute_url(),
+        page_obj,
+        page_type="ProfilePage",
+        mainEntity=jsonld.person(s, obj),
+    )
+    meta.og_type = "profile"
+    return meta
+
+
+def feed_url():
+    return site().absolute(reverse("articles:feed"))

@@ -1,0 +1,144 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from markdownx.models import MarkdownxField
+
+from .publishing.markdown import render_markdown
+from .publishing.models import Publishable, Status, Transition
+from .publishing.text import html_to_text, reading_minutes, truncate, word_count
+
+__all__ = ["PLACEHOLDER_TITLE_PREFIX", "Article", "Author", "Status", "Topic", "Transition"]
+
+# Imported files without a title get this; publishing refuses it until an editor writes one.
+PLACEHOLDER_TITLE_PREFIX = "[Untitled import]"
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    job_title = models.CharField(
+        "job title and credentials",
+        max_length=160,
+        blank=True,
+        help_text="For example “Clinical psychologist, DClinPsy”.",
+    )
+    bio = models.TextField(blank=True)
+    website = models.URLField("URL", blank=True)
+    same_as = models.TextField(
+        "profiles elsewhere",
+        blank=True,
+        help_text="One URL a line: professional register, LinkedIn, ORCID…",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+    def same_as_links(self):
+        return [line.strip() for line in self.same_as.splitlines() if line.strip()]
+
+    def clean(self):
+        validator = models.URLField().run_validators
+        for line in self.same_as_links():
+            try:
+                validator(line)
+            except ValidationError:
+                raise ValidationError({"same_as": f"“{line}” is not a valid URL."}) from None
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
+
+class Article(Publishable):
+    summary = models.TextField(
+        blank=True, help_text="One or two sentences for lists, feeds and the meta description."
+    )
+    body = MarkdownxField(help_text="Markdown. Headings start at ## (the title is the page’s h1).")
+    body_html = models.TextField(editable=False, blank=True)
+    word_count = models.PositiveIntegerField(editable=False, default=0)
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    author = models.ForeignKey(
+        Author, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    reviewed_by = models.ForeignKey(
+        Author,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_articles",
+        help_text="The clinician or expert who checked this article.",
+    )
+    last_reviewed = models.DateField(null=True, blank=True)
+    hero_image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
+    hero_image_alt = models.CharField(
+        "hero image alt text",
+        max_length=250,
+        blank=True,
+        help_text="Describe the image for readers who cannot see it. Required with an image.",
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-updated_at"]
+        permissions = [
+            (f"{action}_article", f"{label} (article)")
+            for action, label in Publishable.workflow_permissions
+        ]
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def render(self):
+        self.body_html = render_markdown(self.body)
+        self.word_count = word_count(self.body_html)
+
+    def clean(self):
+        super().clean()
+        if self.hero_image and not self.hero_image_alt.strip():
+            raise ValidationError({"hero_image_alt": "Describe the image: alt text is required."})
+        if self.reviewed_by_id and not self.last_reviewed:
+            raise ValidationError({"last_reviewed": "Give the date of the review."})
+
+    def publication_problems(self):
+        problems = []
+        if self.has_placeholder_title:
+            problems.append("It still has a placeholder title; write a real one first.")
+        if not self.author_id:
+            problems.append("It has no author; choose one first.")
+        if not self.body_html.strip():
+            problems.append("Its body is empty.")
+        return problems
+
+    @property
+    def has_placeholder_title(self):
+        return self.title.startswith(PLACEHOLDER_TITLE_PREFIX)
+
+    @property
+    def reading_minutes(self):
+        return reading_minutes(self.word_count)
+
+    def seo_description(self):
+        return self.meta_description or truncate(self.summary, 160) or self.excerpt()
+
+    def excerpt(self, limit=160):
+        return truncate(html_to_text(self.body_html), limit)
+

@@ -1,0 +1,49 @@
+"""The Writer and Editor groups, created by data migrations."""
+
+WRITER = "Writer"
+EDITOR = "Editor"
+
+# Per content model: what each role may do. Editors get everything writers get.
+WRITER_ACTIONS = ("add", "change", "view", "submit")
+EDITOR_ACTIONS = (*WRITER_ACTIONS, "delete", "publish", "request_changes", "unpublish")
+
+
+def grant(apps, app_label, content_models, reference_models=(), audit_models=()):
+    """Give both groups their workflow permissions on ``content_models``.
+
+    ``reference_models`` (authors, topics) are viewable by writers and managed by editors;
+    ``audit_models`` (the transition log) are readable by editors.
+    Run from a migration with its historical ``apps``.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after migrate; the groups need them now.
+    # The historical app config is a stub without models_module, which
+    # create_permissions checks only to skip apps that have no models.
+    app_config = apps.get_app_config(app_label)
+    app_config.models_module = True
+    try:
+        create_permissions(app_config, verbosity=0, apps=apps)
+    finally:
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+
+    def codenames(models, actions):
+        return [f"{action}_{model}" for model in models for action in actions]
+
+    plan = {
+        WRITER: codenames(content_models, WRITER_ACTIONS) + codenames(reference_models, ["view"]),
+        EDITOR: codenames(content_models, EDITOR_ACTIONS)
+        + codenames(reference_models, ["add", "change", "view", "delete"])
+        + codenames(audit_models, ["view"]),
+    }
+    for group_name, wanted in plan.items():
+        group, _ = Group.objects.get_or_create(name=group_name)
+        permissions = Permission.objects.filter(
+            content_type__app_label=app_label, codename__in=wanted
+        )
+        missing = set(wanted) - set(permissions.values_list("codename", flat=True))
+        if missing:
+            raise RuntimeError(f"Permissions not found for {group_name}: {sorted(missing)}")
+        group.permissions.add(*permissions)

@@ -1,0 +1,30 @@
+"""Plain-text views of stored HTML."""
+
+import html
+import math
+import re
+
+from django.utils.html import strip_tags
+
+WORDS_PER_MINUTE = 230
+
+
+def html_to_text(markup):
+    """Visible text of sanitized HTML, with entities decoded and spaces collapsed."""
+    return re.sub(r"\s+", " ", html.unescape(strip_tags(markup or ""))).strip()
+
+
+def word_count(markup):
+    return len(html_to_text(markup).split())
+
+
+def reading_minutes(words):
+    return max(1, math.ceil(words / WORDS_PER_MINUTE)) if words else 0
+
+
+def truncate(text, limit):
+    """Cut at a word boundary and mark the cut, for descriptions and summaries."""
+    text = (text or "").strip()
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"

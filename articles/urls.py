@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+from .feeds import LatestArticlesFeed
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("topics/<slug:slug>/", views.TopicView.as_view(), name="topic"),
+    path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("feed/", LatestArticlesFeed(), name="feed"),
+]

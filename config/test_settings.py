@@ -1,0 +1,19 @@
+"""Settings for the test suite: the production settings with fast, isolated pieces."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-suite-key")
+os.environ.setdefault("SITE_URL", "https://example.test")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,example.test")
+
+from config.settings import *  # noqa: E402, F403
+from config.settings import STORAGES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="editorial-test-media-")
+# The manifest needs collectstatic; tests render templates without it.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path
+from django.views.static import serve
+
+from articles import sitemaps
+from articles.publishing import editor
+from articles.views import robots_txt
+from faq.sitemaps import FAQSitemap
+
+SITEMAPS = {
+    "pages": sitemaps.PagesSitemap,
+    "articles": sitemaps.ArticleSitemap,
+    "topics": sitemaps.TopicSitemap,
+    "authors": sitemaps.AuthorSitemap,
+    "faq": FAQSitemap,
+}
+
+admin.site.site_header = f"{settings.SITE_NAME} editorial"
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = "Editorial desk"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    # Same paths markdownx's widget calls, served by the staff-only views.
+    path("markdownx/markdownify/", editor.markdownify, name="markdownx_markdownify"),
+    path("markdownx/upload/", editor.upload, name="markdownx_upload"),
+    path(
+        "sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("faq/", include("faq.urls")),
+    path("", include("articles.urls")),
+]
+
+if settings.DEBUG or settings.SERVE_MEDIA:
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

@@ -1,0 +1,200 @@
+"""Demo accounts and a few sample articles in every workflow state; safe to run again."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article, Author, Topic
+from articles.publishing.roles import EDITOR, WRITER
+from faq.models import FAQEntry
+
+ACCOUNTS = [
+    # username, password, group
+    ("writer", "writer-demo-pass", WRITER),
+    ("editor", "editor-demo-pass", EDITOR),
+]
+
+AUTHORS = {
+    "maya-okafor": {
+        "name": "Maya Okafor",
+        "job_title": "Health writer",
+        "bio": "Maya writes about sleep, stress and the habits that make everyday life easier.",
+    },
+    "dr-lena-hart": {
+        "name": "Dr Lena Hart",
+        "job_title": "Clinical psychologist (sample profile)",
+        "bio": "Lena reviews our mental health articles for accuracy and tone.",
+    },
+}
+
+TOPICS = {
+    "sleep": ("Sleep", "How sleep works, why it goes wrong and what helps."),
+    "stress-and-anxiety": ("Stress and anxiety", "Understanding worry and calming the body."),
+}
+
+ARTICLES = [
+    {
+        "slug": "why-worry-keeps-you-awake",
+        "state": "published",
+        "title": "Why worry keeps you awake, and what helps",
+        "topic": "sleep",
+        "summary": "Racing thoughts at bedtime are a stress response, not a character flaw. "
+        "Here is what is happening and a few steps that calm it.",
+        "meta_title": "Why Worry Keeps You Awake: 5 Steps to Calmer Nights",
+        "meta_description": "Bedtime worry is a stress response. Learn why racing thoughts "
+        "keep you awake and five practical steps that help you fall asleep.",
+        "focus_keyword": "worry keeps you awake",
+        "body": """Lying awake with a busy mind is one of the most common sleep complaints.
+It feels personal, but it follows a predictable pattern.
+
+## What happens in the body
+
+When you worry, the body prepares for action: heart rate rises and stress hormones
+such as cortisol stay high. Sleep needs the opposite — a slower, safer state.
+
+## Steps that help
+
+1. **Write it down.** Ten minutes with a notebook early in the evening moves worries
+   out of your head and onto paper.
+2. **Keep a wind-down hour.** Dim lights and put screens away.
+3. **Get up if you cannot sleep.** After about twenty minutes, do something calm in
+   another room and return when you feel sleepy.
+4. **Breathe slowly.** Breathing out for longer than you breathe in tells the nervous
+   system it is safe.
+5. **Keep the same wake-up time**, even after a poor night.
+
+> If poor sleep lasts more than a few weeks, talk to your GP.
+""",
+        "faqs": [
+            (
+                "How long should it take to fall asleep?",
+                "Most people fall asleep within 10 to 20 minutes. Regularly taking much "
+                "longer is worth raising with a doctor.",
+            ),
+            (
+                "Is it bad to look at the clock at night?",
+                "Clock-watching tends to add pressure and keep you awake. Turning the clock "
+                "away from the bed often helps.",
+            ),
+        ],
+    },
+    {
+        "slug": "a-breathing-exercise-for-stressful-days",
+        "state": "in_review",
+        "title": "A two-minute breathing exercise for stressful days",
+        "topic": "stress-and-anxiety",
+        "summary": "A simple exhale-focused breathing pattern you can use anywhere.",
+        "body": """Slow breathing with a long exhale is one of the quickest ways to calm
+the stress response.
+
+## How to do it
+
+- Breathe in through the nose for a count of four.
+- Breathe out gently through the mouth for a count of six.
+- Repeat for two minutes.
+
+## When to use it
+
+Before a difficult conversation, on a crowded train, or at bedtime.
+""",
+        "faqs": [
+            (
+                "Can breathing exercises replace therapy?",
+                "No. They are a useful tool for moments of stress, alongside — not instead "
+                "of — professional support when you need it.",
+            ),
+        ],
+    },
+    {
+        "slug": "talking-to-your-gp-about-low-mood",
+        "state": "draft",
+        "title": "Talking to your GP about low mood",
+        "topic": "stress-and-anxiety",
+        "summary": "How to prepare for the appointment so you get the most from it.",
+        "body": """Many people put off seeing a doctor about their mood. A little
+preparation makes the conversation easier.
+
+## Before the appointment
+
+Note how long you have felt this way and how it affects sleep, appetite and work.
+""",
+        "faqs": [],
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo accounts and sample articles (published, in review and draft)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        users = {username: self.account(username, password, group)
+                 for username, password, group in ACCOUNTS}
+        authors = {
+            slug: Author.objects.get_or_create(slug=slug, defaults=fields)[0]
+            for slug, fields in AUTHORS.items()
+        }
+        topics = {
+            slug: Topic.objects.get_or_create(
+                slug=slug, defaults={"name": name, "description": description}
+            )[0]
+            for slug, (name, description) in TOPICS.items()
+        }
+        created = 0
+        for spec in ARTICLES:
+            if Article.objects.filter(slug=spec["slug"]).exists():
+                continue
+            self.create_article(spec, users, authors, topics)
+            created += 1
+
+        self.stdout.write(self.style.SUCCESS(
+            f"Sample content ready: {created} article(s) created, "
+            f"{len(ARTICLES) - created} already present."
+        ))
+        self.stdout.write("Log in at /admin/ as:")
+        for username, password, group in ACCOUNTS:
+            self.stdout.write(f"  {group.lower():<7} username “{username}”, password “{password}”")
+
+    def account(self, username, password, group_name):
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"is_staff": True}
+        )
+        if created:
+            user.set_password(password)
+            user.save()
+        user.groups.add(Group.objects.get(name=group_name))
+        return user
+
+    def create_article(self, spec, users, authors, topics):
+        writer, editor = users["writer"], users["editor"]
+        article = Article.objects.create(
+            title=spec["title"],
+            slug=spec["slug"],
+            summary=spec["summary"],
+            body=spec["body"],
+            topic=topics[spec["topic"]],
+            author=authors["maya-okafor"],
+            meta_title=spec.get("meta_title", ""),
+            meta_description=spec.get("meta_description", ""),
+            focus_keyword=spec.get("focus_keyword", ""),
+        )
+        if spec["state"] == "published":
+            article.reviewed_by = authors["dr-lena-hart"]
+            article.last_reviewed = timezone.localdate() - datetime.timedelta(days=3)
+            article.save()
+        entries = [
+            FAQEntry.objects.create(
+                title=question, answer=answer, article=article, topic=article.topic, order=n
+            )
+            for n, (question, answer) in enumerate(spec["faqs"], start=1)
+        ]
+        # Sample states are reached through the workflow, so the history is real.
+        for item in [article, *entries]:
+            if spec["state"] in ("in_review", "published"):
+                item.submit_for_review(writer, note="Ready for review.")
+            if spec["state"] == "published":
+                item.publish(editor, note="Checked and approved.")

@@ -1,0 +1,55 @@
+from django.db import models
+from django.urls import reverse
+from markdownx.models import MarkdownxField
+
+from articles.models import Article, Topic
+from articles.publishing.markdown import render_markdown
+from articles.publishing.models import Publishable
+from articles.publishing.text import html_to_text
+
+
+class FAQEntry(Publishable):
+    # The question is the entry's title; the base model's slug, dates and SEO fields apply.
+    title = models.CharField("question", max_length=300)
+    answer = MarkdownxField(
+        help_text="Markdown. Keep it short: this text appears in search results."
+    )
+    answer_html = models.TextField(editable=False, blank=True)
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="faqs"
+    )
+    article = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="faqs",
+        help_text="Show this question at the end of an article.",
+    )
+    order = models.PositiveIntegerField(default=0, db_index=True)
+
+    class Meta:
+        verbose_name = "FAQ entry"
+        verbose_name_plural = "FAQ entries"
+        ordering = ["order", "pk"]
+        permissions = [
+            (f"{action}_faqentry", f"{label} (FAQ entry)")
+            for action, label in Publishable.workflow_permissions
+        ]
+
+    @property
+    def question(self):
+        return self.title
+
+    @property
+    def answer_text(self):
+        return html_to_text(self.answer_html)
+
+    def get_absolute_url(self):
+        return reverse("faq:index") + f"#{self.slug}"
+
+    def render(self):
+        self.answer_html = render_markdown(self.answer)
+
+    def publication_problems(self):
+        return [] if self.answer_html.strip() else ["Its answer is empty."]

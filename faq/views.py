@@ -1,0 +1,22 @@
+from django.db.models import F
+from django.views.generic import ListView
+
+from articles.publishing.seo import PageMetaMixin
+
+from . import meta
+from .models import FAQEntry
+
+
+class FAQIndexView(PageMetaMixin, ListView):
+    template_name = "faq/index.html"
+    context_object_name = "entries"
+
+    def get_queryset(self):
+        return (
+            FAQEntry.objects.published()
+            .select_related("topic", "article")
+            .order_by(F("topic__name").asc(nulls_last=True), "order", "pk")
+        )
+
+    def get_page_meta(self, context):
+        return meta.index(context["entries"])

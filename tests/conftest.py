@@ -1,0 +1,147 @@
+"""Shared fixtures: users in each role, and content in each state."""
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from articles.models import Article, Author, Topic
+from articles.publishing.roles import EDITOR, WRITER
+from faq.models import FAQEntry
+
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+
+@pytest.fixture
+def seeds():
+    """The sample documents in ../shared/seeds, next to the project."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"Seed documents missing: expected them in {SEEDS} (../shared/seeds).")
+    return SEEDS
+
+
+def make_user(username, group=None, **extra):
+    user = get_user_model().objects.create_user(
+        username=username, password="pass-for-tests", is_staff=True, **extra
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def writer(db):
+    return make_user("wendy", WRITER)
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("eddie", EDITOR)
+
+
+@pytest.fixture
+def outsider(db):
+    """Staff, but in no group: no content permissions at all."""
+    return make_user("olive")
+
+
+@pytest.fixture
+def author(db):
+    return Author.objects.create(
+        name="Ada Byline", slug="ada-byline", job_title="Health writer", bio="Writes."
+    )
+
+
+@pytest.fixture
+def topic(db):
+    return Topic.objects.create(name="Sleep", slug="sleep", description="All about sleep.")
+
+
+@pytest.fixture
+def make_article(db, author, topic):
+    def make(title="A calm mind", **fields):
+        fields.setdefault("body", "Intro paragraph.\n\n## A section\n\nMore text.")
+        fields.setdefault("summary", "A short summary.")
+        fields.setdefault("author", author)
+        fields.setdefault("topic", topic)
+        return Article.objects.create(title=title, **fields)
+
+    return make
+
+
+@pytest.fixture
+def draft(make_article):
+    return make_article("Draft article")
+
+
+@pytest.fixture
+def publish(writer, editor):
+    """Take an item from draft to published through the workflow."""
+
+    def run(item):
+        item.submit_for_review(writer)
+        item.publish(editor)
+        item.refresh_from_db()
+        return item
+
+    return run
+
+
+@pytest.fixture
+def published(make_article, publish):
+    return publish(make_article("Published article"))
+
+
+@pytest.fixture
+def make_faq(db):
+    def make(question="Is sleep important?", answer="Yes, very.", **fields):
+        return FAQEntry.objects.create(title=question, answer=answer, **fields)
+
+    return make
+
+
+class _PageParser(HTMLParser):
+    """Visible text and JSON-LD blocks of a page, as a crawler reads them."""
+
+    def __init__(self):
+        super().__init__()
+        self.text, self.jsonld, self._stack = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self._stack.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        while self._stack and self._stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        tag, attrs = self._stack[-1] if self._stack else ("", {})
+        if tag == "script" and attrs.get("type") == "application/ld+json":
+            self.jsonld.append(data)
+        elif tag not in {"script", "style", "title"} and not any(
+            t == "head" for t, _ in self._stack
+        ):
+            self.text.append(data)
+
+
+def parse_page(html):
+    parser = _PageParser()
+    parser.feed(html)
+    return {
+        "text": re.sub(r"\s+", " ", " ".join(parser.text)).strip(),
+        "jsonld": [json.loads(block) for block in parser.jsonld],
+    }
+
+
+def graph_nodes(page, node_type):
+    nodes = [node for block in page["jsonld"] for node in block["@graph"]]
+    return [
+        node
+        for node in nodes
+        if node_type == node["@type"]
+        or (isinstance(node["@type"], list) and node_type in node["@type"])
+    ]
