@@ -6,6 +6,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 
+# What search results show before cutting off (Google, as Yoast measures it).
+META_TITLE_LIMIT = 60
+META_DESCRIPTION_LIMIT = 160
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     IN_REVIEW = "in_review", "In review"
@@ -19,13 +24,18 @@ class PublishableQuerySet(models.QuerySet):
 
 
 class SeoFields(models.Model):
+    # Generous limits: search engines truncate, they do not reject, so neither do we.
     meta_title = models.CharField(
-        max_length=70, blank=True, help_text="Shown in search results; falls back to the title."
+        max_length=200,
+        blank=True,
+        help_text=f"Shown in search results; falls back to the title. "
+        f"Up to {META_TITLE_LIMIT} characters show in full.",
     )
     meta_description = models.CharField(
-        max_length=320,
+        max_length=500,
         blank=True,
-        help_text="Shown in search results; falls back to the summary. Aim for 120–160 characters.",
+        help_text=f"Shown in search results; falls back to the summary. "
+        f"Up to {META_DESCRIPTION_LIMIT} characters show in full.",
     )
     focus_keyword = models.CharField(
         max_length=100, blank=True, help_text="The phrase this page should rank for."
