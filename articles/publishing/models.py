@@ -5,7 +5,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
-
 # What search results show before cutting off (Google, as Yoast measures it).
 META_TITLE_LIMIT = 60
 META_DESCRIPTION_LIMIT = 160

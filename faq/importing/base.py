@@ -1,0 +1,98 @@
+"""Reports and the draft-overwrite rule shared by both kinds of import."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+
+from articles.models import Status
+from articles.publishing.workflow import InvalidTransition
+
+
+class ImportFailed(Exception):
+    """A file that cannot be imported; nothing of it was written."""
+
+
+@dataclass
+class Options:
+    user: Model | None = None
+    author: Model | None = None
+    topic: Model | None = None
+    title: str = ""
+    force: bool = False
+    dry_run: bool = False
+
+
+@dataclass
+class ItemReport:
+    action: str  # created, updated or skipped
+    kind: str
+    slug: str
+    faq_count: int | None = None
+
+    def __str__(self):
+        faqs = f" ({self.faq_count} FAQ)" if self.faq_count is not None else ""
+        return f"{self.action} {self.kind} {self.slug}{faqs}"
+
+
+@dataclass
+class FileReport:
+    name: str
+    items: list[ItemReport] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def ok(self):
+        return not self.error
+
+    def summary(self):
+        if self.error:
+            return f"FAILED: {self.error}"
+        if len(self.items) <= 3:
+            return "; ".join(str(item) for item in self.items) or "nothing to import"
+        counts = {}
+        for item in self.items:
+            key = f"{item.action} {item.kind}"
+            counts[key] = counts.get(key, 0) + 1
+        return "; ".join(f"{key}: {count}" for key, count in counts.items())
+
+    def lines(self):
+        return [f"{self.name}: {self.summary()}", *(f"  warning: {w}" for w in self.warnings)]
+
+
+def save(obj):
+    obj.full_clean(validate_unique=False)
+    obj.save()
+
+
+def may_overwrite(obj, options, report):
+    """Drafts are overwritten; reviewed or live items only with --force, through the workflow."""
+    if obj.status == Status.DRAFT:
+        return True
+    label = f"{obj._meta.verbose_name} “{obj.slug}” is {obj.get_status_display().lower()}"
+    if not options.force:
+        report.warnings.append(f"{label}: not overwritten (use --force to send it back to draft)")
+        return False
+    note = f"Sent back to draft to re-import {Path(report.name).name}."
+    try:
+        if obj.status == Status.PUBLISHED:
+            obj.unpublish(options.user, note=note)
+        else:
+            obj.request_changes(options.user, note=note)
+    except (PermissionDenied, InvalidTransition) as error:
+        raise ImportFailed(
+            f"{label}; sending it back to draft needs an editor (--user): {error}"
+        ) from None
+    obj.refresh_from_db()
+    report.warnings.append(f"{label}: moved back to draft (--force)")
+    return True
+
+
+def validation_message(error):
+    if hasattr(error, "error_dict"):
+        return "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)

@@ -1,0 +1,152 @@
+"""Bring files in as drafts: one transaction per file, a report line per item.
+
+The command and the admin page both call ``import_file``. Text files (formats A
+and B) become one draft article with its FAQ entries; an export document
+(see ``exchange.py``) restores everything it holds.
+"""
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from articles.models import PLACEHOLDER_TITLE_PREFIX, Article
+from articles.publishing.models import META_DESCRIPTION_LIMIT, META_TITLE_LIMIT
+from faq.models import FAQEntry
+
+from . import exchange
+from .base import (
+    FileReport,
+    ImportFailed,
+    ItemReport,
+    Options,
+    may_overwrite,
+    save,
+    validation_message,
+)
+from .formats import ImportFormatError, ParsedDocument, parse_document
+
+__all__ = ["FileReport", "Options", "import_file", "import_path"]
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+class _DryRun(Exception):
+    pass
+
+
+def decode(data):
+    """UTF-8 text, or ImportFormatError naming the line of the first bad byte."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFormatError(f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise ImportFormatError(
+            f"not UTF-8 text: byte 0x{data[error.start]:02x} at column {column}; "
+            "save the file as UTF-8 and try again",
+            line=line,
+        ) from None
+
+
+def import_file(name, data, options):
+    """Import one file's bytes. Never raises for bad input: the report says what went wrong."""
+    report = FileReport(name)
+    try:
+        with transaction.atomic():
+            text = decode(data)
+            export = exchange.load(text)
+            if export is not None:
+                exchange.restore(export, options, report)
+            else:
+                import_document(name, parse_document(text), options, report)
+            if options.dry_run:
+                raise _DryRun
+    except _DryRun:
+        report.items = [
+            ItemReport(f"would be {item.action}", item.kind, item.slug, item.faq_count)
+            for item in report.items
+        ]
+    except (ImportFormatError, ImportFailed) as error:
+        report.error, report.items = str(error), []
+    except ValidationError as error:
+        report.error, report.items = validation_message(error), []
+    return report
+
+
+def import_path(path, options):
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return FileReport(str(path), error=f"cannot read the file: {error.strerror or error}")
+    return import_file(str(path), data, options)
+
+
+def import_document(name, doc: ParsedDocument, options, report):
+    report.warnings.extend(doc.warnings)
+    title = doc.title or options.title
+    if doc.title and options.title:
+        report.warnings.append(f"--title ignored: the file has its own title “{doc.title}”")
+    if title:
+        slug = slugify(title)[:200]
+    else:
+        stem = Path(name).stem
+        title = f"{PLACEHOLDER_TITLE_PREFIX} {stem}"
+        slug = slugify(f"untitled-{stem}")[:200]
+        report.warnings.append(
+            "the file has no title: the draft gets the placeholder title "
+            f"“{title}” and cannot be published until an editor writes a real one"
+        )
+    if not slug:
+        raise ImportFailed(f"the title “{title}” gives an empty URL slug; pass --title")
+    _length_warnings(doc, report)
+
+    article = Article.objects.filter(slug=slug).first()
+    if article is not None and not may_overwrite(article, options, report):
+        report.items.append(ItemReport("skipped", "article", slug))
+        return
+    action = "created" if article is None else "updated"
+    article = article or Article(slug=slug)
+    article.title = title
+    article.body = doc.body
+    # Empty in the file means "not given", so what an editor wrote stays.
+    for field_name in ("summary", "meta_title", "meta_description", "focus_keyword"):
+        if getattr(doc, field_name):
+            setattr(article, field_name, getattr(doc, field_name))
+    if options.author:
+        article.author = options.author
+    if options.topic:
+        article.topic = options.topic
+    save(article)
+
+    faq_count = 0
+    existing = {entry.title: entry for entry in article.faqs.all()}
+    for order, parsed in enumerate(doc.faqs, start=1):
+        entry = existing.pop(parsed.question, None)
+        if entry is not None and not may_overwrite(entry, options, report):
+            continue
+        entry = entry or FAQEntry(article=article, title=parsed.question)
+        entry.answer, entry.order = parsed.answer, order
+        entry.topic = entry.topic or article.topic
+        save(entry)
+        faq_count += 1
+    for question in existing:
+        report.warnings.append(f"FAQ “{question}” is on the article but not in the file; kept")
+    report.items.append(ItemReport(action, "article", slug, faq_count))
+
+
+def _length_warnings(doc, report):
+    if len(doc.meta_title) > META_TITLE_LIMIT:
+        report.warnings.append(
+            f"meta title is {len(doc.meta_title)} characters; search results show about "
+            f"{META_TITLE_LIMIT}"
+        )
+    if len(doc.meta_description) > META_DESCRIPTION_LIMIT:
+        report.warnings.append(
+            f"meta description is {len(doc.meta_description)} characters; search results "
+            f"show about {META_DESCRIPTION_LIMIT}"
+        )
