@@ -1,5 +1,10 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
+from . import meta
 from .models import Article, Author, Topic, Transition
 from .publishing.admin import PublishableAdmin
 
@@ -25,6 +30,7 @@ class ArticleAdmin(PublishableAdmin):
     list_select_related = ["author", "topic"]
     search_fields = [*PublishableAdmin.search_fields, "summary", "body"]
     autocomplete_fields = ["author", "reviewed_by", "topic"]
+    html_field = "body_html"
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         ("Byline and review", {"fields": ["author", "topic", "reviewed_by", "last_reviewed"]}),
@@ -33,6 +39,34 @@ class ArticleAdmin(PublishableAdmin):
         ("Publication", {"fields": ["status", "published_at", "first_published_at",
                                     "transition_history"]}),
     ]
+
+    def view_on_site(self, obj):
+        # Live articles open on the site; anything else opens the staff preview.
+        if obj.is_published:
+            return obj.get_absolute_url()
+        return reverse("admin:articles_article_preview", args=[obj.pk])
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.preview_view)
+        return [
+            path("<int:pk>/preview/", preview, name="articles_article_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, pk):
+        """The public page as it will look, for staff, whatever the article's state."""
+        queryset = Article.objects.select_related("author", "topic", "reviewed_by")
+        article = get_object_or_404(queryset, pk=pk)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        faqs = list(article.faqs.all())
+        page = meta.article(article, faqs)
+        page.noindex = True
+        context = {"article": article, "object": article, "faqs": faqs, "meta": page,
+                   "preview": True}
+        response = TemplateResponse(request, "articles/article_detail.html", context)
+        response["X-Robots-Tag"] = "noindex"
+        return response
 
 
 @admin.register(Transition)

@@ -19,6 +19,7 @@ class FAQEntryAdmin(PublishableAdmin):
     list_select_related = ["topic", "article"]
     search_fields = [*PublishableAdmin.search_fields, "answer"]
     autocomplete_fields = ["topic", "article"]
+    html_field = "answer_html"
     fieldsets = [
         (None, {"fields": ["title", "slug", "answer", "topic", "article", "order"]}),
         PublishableAdmin.seo_fieldset,

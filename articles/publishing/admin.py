@@ -4,9 +4,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
+from . import seo
 from .models import Status
 from .workflow import TRANSITIONS, InvalidTransition, available_transitions, transition
 
@@ -39,12 +41,14 @@ class PublishableAdmin(admin.ModelAdmin):
     seo_fieldset = (
         "Search and social",
         {
-            "fields": ["meta_title", "meta_description", "focus_keyword", "canonical_url",
-                       "noindex"],
+            "fields": ["search_checks", "meta_title", "meta_description", "focus_keyword",
+                       "canonical_url", "noindex"],
             "classes": ["collapse"],
         },
     )
-    workflow_readonly = ["status", "first_published_at", "transition_history"]
+    workflow_readonly = ["status", "first_published_at", "transition_history", "search_checks"]
+    # The stored HTML the search checks read (body_html, answer_html).
+    html_field = None
 
     # Permissions named by the bulk actions' ``permissions=[...]``.
     def _has_workflow_permission(self, request, action):
@@ -81,6 +85,23 @@ class PublishableAdmin(admin.ModelAdmin):
             label = "Scheduled"
         return format_html('<span class="status status-{}">{}</span>', obj.status, label)
 
+    @admin.display(description="search checks")
+    def search_checks(self, obj):
+        if obj is None or obj.pk is None:
+            return "Save to see advice on how this appears in search results."
+        html = getattr(obj, self.html_field) if self.html_field else ""
+        return format_html(
+            '<ul class="search-checks">{}</ul>',
+            format_html_join(
+                "",
+                '<li class="{}">{} {}</li>',
+                (
+                    ("ok" if check.ok else "todo", "✓" if check.ok else "✗", check.message)
+                    for check in seo.checks(obj, html)
+                ),
+            ),
+        )
+
     @admin.display(description="history")
     def transition_history(self, obj):
         if obj is None or obj.pk is None:
@@ -90,7 +111,7 @@ class PublishableAdmin(admin.ModelAdmin):
             "<tr><td>{}</td><td>{} → {}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    t.created_at.strftime("%Y-%m-%d %H:%M"),
+                    localtime(t.created_at).strftime("%Y-%m-%d %H:%M"),
                     Status(t.from_status).label,
                     Status(t.to_status).label,
                     t.user.get_username() if t.user else "—",

@@ -1,11 +1,14 @@
 """What a page tells search engines and social networks in its <head>."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 
 from . import jsonld
+from .models import META_DESCRIPTION_LIMIT, META_TITLE_LIMIT
+from .text import html_to_text
 
 
 def site():
@@ -45,3 +48,47 @@ class PageMetaMixin:
 
     def get_page_meta(self, context):
         raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Check:
+    ok: bool
+    message: str
+
+
+def checks(obj, html=""):
+    """Yoast-style advice on an item's search appearance; never blocks publishing."""
+    title, description = obj.seo_title(), obj.seo_description()
+    keyword = obj.focus_keyword.strip().lower()
+    text = html_to_text(html).lower()
+    first_paragraph = html_to_text(html.split("</p>", 1)[0]).lower() if html else ""
+    headings = " ".join(re.findall(r"<h[2-6][^>]*>(.*?)</h[2-6]>", html, re.S)).lower()
+    words = len(text.split())
+    result = [
+        Check(
+            len(title) <= META_TITLE_LIMIT,
+            f"Search title is {len(title)} characters (about {META_TITLE_LIMIT} show).",
+        ),
+        Check(
+            bool(obj.meta_description) and len(description) <= META_DESCRIPTION_LIMIT,
+            f"Meta description is {len(obj.meta_description)} characters "
+            f"(write one of up to {META_DESCRIPTION_LIMIT}).",
+        ),
+    ]
+    if html:
+        result.append(Check(words >= 300, f"The text has {words} words (aim for 300 or more)."))
+    if not keyword:
+        return [*result, Check(False, "No focus keyword set.")]
+    places = {
+        "the search title": title.lower(),
+        "the meta description": description.lower(),
+        "the URL slug": obj.slug.replace("-", " "),
+    }
+    if html:
+        places["the first paragraph"] = first_paragraph
+        places["a subheading"] = headings
+    for place, haystack in places.items():
+        found = keyword in haystack
+        verb = "is" if found else "is not"
+        result.append(Check(found, f"Focus keyword “{keyword}” {verb} in {place}."))
+    return result
