@@ -17,3 +17,6 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Serve static files from the app folders, as in development: no collectstatic needed.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -31,20 +31,21 @@ class RasterImageForm(ImageForm):
             with Image.open(upload) as image:
                 image_format = image.format
                 width, height = image.size
-                image.verify()
+                if width * height > MAX_PIXELS:
+                    raise forms.ValidationError("The image has too many pixels.")
+                # Decode every pixel: a header that parses can still hide broken data.
+                image.load()
+        except Image.DecompressionBombError:
+            raise forms.ValidationError("The image has too many pixels.") from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             raise forms.ValidationError(
                 "The file is not a readable image. Upload a JPEG, PNG, GIF or WebP file."
             ) from None
-        except Image.DecompressionBombError:
-            raise forms.ValidationError("The image has too many pixels.") from None
         if image_format not in RASTER_FORMATS:
             raise forms.ValidationError(
                 f"{image_format or 'This'} images are not accepted. "
                 "Upload a JPEG, PNG, GIF or WebP file."
             )
-        if width * height > MAX_PIXELS:
-            raise forms.ValidationError("The image has too many pixels.")
         upload.seek(0)
         # Name and type come from the bytes, never from the client.
         upload.content_type, extension = RASTER_FORMATS[image_format]
