@@ -4,7 +4,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from articles.admin import ArticleAdmin
-from articles.models import Article
+from articles.models import Article, Status
 from articles.publishing.admin import PublishableAdmin
 
 from .forms import ImportForm
@@ -36,6 +36,23 @@ class FAQInline(admin.StackedInline):
     extra = 0
     show_change_link = True
     ordering = ["order", "pk"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Same rule as the FAQ admin: entries in review or live change only with
+        # a publisher's say-so, so a writer cannot alter a live answer from here.
+        formset = super().get_formset(request, obj, **kwargs)
+        may_edit_any = request.user.has_perm("faq.publish_faqentry")
+        content_fields = [name for name in self.fields if name not in self.readonly_fields]
+
+        class GuardedFormSet(formset):
+            def _construct_form(self, i, **kwargs):
+                form = super()._construct_form(i, **kwargs)
+                if not may_edit_any and form.instance.pk and form.instance.status != Status.DRAFT:
+                    for name in content_fields:
+                        form.fields[name].disabled = True
+                return form
+
+        return GuardedFormSet
 
 
 # The articles app cannot know about FAQs, so this app adds its inline to the

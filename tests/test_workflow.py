@@ -1,10 +1,17 @@
 """The workflow service: who may make which move, and what each move records."""
 
-import pytest
-from django.core.exceptions import PermissionDenied
+from datetime import timedelta
 
-from articles.models import Status, Transition
-from articles.publishing.workflow import InvalidTransition
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from articles.models import PLACEHOLDER_TITLE_PREFIX, Article, Status, Transition
+from articles.publishing.roles import EDITOR, WRITER
+from articles.publishing.workflow import TRANSITIONS, InvalidTransition, transition
+from faq.models import FAQEntry
 
 
 def test_writer_submits_and_the_log_records_it(draft, writer):
@@ -42,3 +49,234 @@ def test_publish_from_draft_is_invalid(draft, editor):
     """Skipping review is refused with a clear error."""
     with pytest.raises(InvalidTransition, match="only items that are in review"):
         draft.publish(editor)
+
+
+# --- Permission matrix, states, scheduling, readiness, FAQ, roles -----------------------
+
+METHODS = {
+    "submit": "submit_for_review",
+    "publish": "publish",
+    "request_changes": "request_changes",
+    "unpublish": "unpublish",
+}
+ROLES = ["writer", "editor", "outsider", "none", "anonymous"]
+ALLOWED = {"writer": {"submit"}, "editor": set(TRANSITIONS)}
+ALLOWED_CASES = [(r, a) for r in ROLES for a in TRANSITIONS if a in ALLOWED.get(r, ())]
+REFUSED_CASES = [(r, a) for r in ROLES for a in TRANSITIONS if a not in ALLOWED.get(r, ())]
+
+
+@pytest.fixture
+def users(writer, editor, outsider):
+    return {
+        "writer": writer,
+        "editor": editor,
+        "outsider": outsider,
+        "none": None,
+        "anonymous": AnonymousUser(),
+    }
+
+
+def in_state(item, status):
+    """Put an item straight into ``status`` without going through (or logging) the workflow."""
+    fields = {"status": status}
+    if status == Status.PUBLISHED:
+        fields["published_at"] = fields["first_published_at"] = timezone.now()
+    type(item).objects.filter(pk=item.pk).update(**fields)
+    item.refresh_from_db()
+    return item
+
+
+def move(item, action, user, note="Because"):
+    return getattr(item, METHODS[action])(user, note=note)
+
+
+@pytest.mark.parametrize(("role", "action"), ALLOWED_CASES)
+def test_allowed_move_writes_exactly_one_log_row(role, action, users, draft):
+    """A permitted move changes the status and logs action, states, user, note and time."""
+    spec = TRANSITIONS[action]
+    item = in_state(draft, spec.source)
+    log = move(item, action, users[role], note="  Because  ")
+    item.refresh_from_db()
+    assert item.status == spec.target
+    assert list(Transition.objects.all()) == [log]
+    log.refresh_from_db()
+    assert (log.action, log.from_status, log.to_status, log.user, log.note) == (
+        action, spec.source, spec.target, users[role], "Because"
+    )
+    article_type = ContentType.objects.get_for_model(Article)
+    assert (log.content_type, log.object_id) == (article_type, item.pk)
+    assert log.created_at is not None and log.created_at == item.updated_at
+
+
+@pytest.mark.parametrize(("role", "action"), REFUSED_CASES)
+def test_refused_move_raises_and_changes_nothing(role, action, users, draft):
+    """A move without the permission raises PermissionDenied; status and log stay as they were."""
+    spec = TRANSITIONS[action]
+    item = in_state(draft, spec.source)
+    with pytest.raises(PermissionDenied):
+        move(item, action, users[role])
+    item.refresh_from_db()
+    assert item.status == spec.source
+    assert not Transition.objects.exists()
+
+
+@pytest.mark.parametrize("note", ["", "   ", None])
+def test_request_changes_needs_a_note(note, draft, writer, editor):
+    """Requesting changes without a note is invalid and leaves the item in review."""
+    draft.submit_for_review(writer)
+    with pytest.raises(InvalidTransition, match="needs a note"):
+        draft.request_changes(editor, note)
+    draft.refresh_from_db()
+    assert draft.status == Status.IN_REVIEW
+    assert Transition.objects.count() == 1
+
+
+def test_request_changes_sends_back_to_draft(draft, writer, editor):
+    """Requesting changes moves in_review -> draft and logs the note."""
+    draft.submit_for_review(writer)
+    log = draft.request_changes(editor, "Add sources")
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    assert (log.from_status, log.to_status, log.note) == (
+        Status.IN_REVIEW, Status.DRAFT, "Add sources"
+    )
+
+
+def test_unpublish_keeps_first_published_at(published, editor):
+    """Unpublishing returns the item to draft but keeps the date it first went live."""
+    first = published.first_published_at
+    assert first is not None
+    published.unpublish(editor)
+    published.refresh_from_db()
+    assert published.status == Status.DRAFT
+    assert published.first_published_at == first
+    assert not Article.objects.published().filter(pk=published.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [
+        ("submit", Status.IN_REVIEW),
+        ("submit", Status.PUBLISHED),
+        ("publish", Status.DRAFT),
+        ("publish", Status.PUBLISHED),
+        ("request_changes", Status.DRAFT),
+        ("request_changes", Status.PUBLISHED),
+        ("unpublish", Status.DRAFT),
+        ("unpublish", Status.IN_REVIEW),
+    ],
+)
+def test_move_from_wrong_state_is_invalid(action, status, draft, editor):
+    """A move from the wrong state says which state it needs and changes nothing."""
+    item = in_state(draft, status)
+    source = Status(TRANSITIONS[action].source).label.lower()
+    with pytest.raises(InvalidTransition, match=f"only items that are {source} can be moved"):
+        move(item, action, editor)
+    item.refresh_from_db()
+    assert item.status == status
+    assert not Transition.objects.exists()
+
+
+def test_unknown_action_is_invalid(draft, editor):
+    """The service refuses an action it does not know, listing the ones it does."""
+    with pytest.raises(InvalidTransition, match="Unknown action “archive”.*submit, publish"):
+        transition(draft, "archive", editor)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    assert not Transition.objects.exists()
+
+
+def test_future_published_at_schedules(draft, writer, editor):
+    """Publishing with a future published_at schedules: published, but not yet public."""
+    draft.submit_for_review(writer)
+    future = timezone.now() + timedelta(days=3)
+    draft.published_at = future
+    draft.save()
+    draft.publish(editor)
+    draft.refresh_from_db()
+    assert draft.status == Status.PUBLISHED
+    assert draft.published_at == future
+    assert draft.is_scheduled and not draft.is_published
+    assert not Article.objects.published().filter(pk=draft.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"author": None}, "no author"),
+        ({"title": f"{PLACEHOLDER_TITLE_PREFIX} notes.md"}, "placeholder title"),
+    ],
+)
+def test_publishing_an_unready_article_is_refused(fields, reason, make_article, writer, editor):
+    """An article without an author or with a placeholder title cannot be published."""
+    item = make_article(**{"title": "Fine title", **fields})
+    item.submit_for_review(writer)
+    with pytest.raises(InvalidTransition, match=reason):
+        item.publish(editor)
+    item.refresh_from_db()
+    assert item.status == Status.IN_REVIEW
+    assert not Transition.objects.filter(action="publish").exists()
+
+
+def test_faq_entries_follow_the_same_workflow(make_faq, writer, editor):
+    """A writer submits an FAQ entry but cannot publish it; an editor publishes it."""
+    faq = make_faq()
+    faq.submit_for_review(writer)
+    with pytest.raises(PermissionDenied):
+        faq.publish(writer)
+    faq.publish(editor)
+    faq.refresh_from_db()
+    assert faq.status == Status.PUBLISHED
+    assert FAQEntry.objects.published().filter(pk=faq.pk).exists()
+    assert [(t.action, t.user) for t in faq.transitions()] == [
+        ("publish", editor), ("submit", writer)
+    ]
+    assert {t.content_type.model for t in Transition.objects.all()} == {"faqentry"}
+
+
+def test_faq_permissions_are_separate_from_article_ones(make_faq, writer, outsider):
+    """Holding publish_article does not let a user publish an FAQ entry."""
+    outsider.user_permissions.add(Permission.objects.get(codename="publish_article"))
+    faq = make_faq()
+    faq.submit_for_review(writer)
+    with pytest.raises(PermissionDenied):
+        faq.publish(outsider)
+    faq.refresh_from_db()
+    assert faq.status == Status.IN_REVIEW
+
+
+WORKFLOW_ACTIONS = set(TRANSITIONS)
+
+
+@pytest.mark.parametrize(("app_label", "model"), [("articles", "article"), ("faq", "faqentry")])
+@pytest.mark.parametrize(("group", "expected"), [(WRITER, {"submit"}), (EDITOR, WORKFLOW_ACTIONS)])
+def test_groups_hold_their_workflow_permissions(db, app_label, model, group, expected):
+    """After migrations each group holds exactly its role's workflow permissions per model."""
+    codenames = set(
+        Group.objects.get(name=group)
+        .permissions.filter(content_type__app_label=app_label)
+        .values_list("codename", flat=True)
+    )
+    assert {a for a in WORKFLOW_ACTIONS if f"{a}_{model}" in codenames} == expected
+    assert {f"add_{model}", f"change_{model}", f"view_{model}"} <= codenames
+    assert (f"delete_{model}" in codenames) is (group == EDITOR)
+
+
+@pytest.mark.parametrize(
+    ("group", "perm", "held"),
+    [
+        (WRITER, "articles.view_author", True),
+        (WRITER, "articles.change_author", False),
+        (WRITER, "articles.view_transition", False),
+        (EDITOR, "articles.change_author", True),
+        (EDITOR, "articles.view_transition", True),
+        (EDITOR, "articles.change_transition", False),
+    ],
+)
+def test_groups_reference_and_audit_permissions(db, group, perm, held):
+    """Writers only view authors/topics; editors manage them and read the transition log."""
+    app_label, codename = perm.split(".")
+    holds = Group.objects.get(name=group).permissions.filter(
+        content_type__app_label=app_label, codename=codename
+    ).exists()
+    assert holds is held

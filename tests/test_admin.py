@@ -1,0 +1,356 @@
+"""The editorial admin: lists, workflow buttons, forged requests, bulk actions, the log."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from articles.models import Article, Status, Transition
+
+CHANGELIST = "/admin/articles/article/"
+
+
+def change_url(item):
+    return f"{CHANGELIST}{item.pk}/change/"
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would submit from the admin change form."""
+
+    SKIP_TYPES = {"submit", "button", "file", "image", "reset"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.data, self._in_form, self._textarea, self._select = {}, False, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name") or ""
+        if tag == "form":
+            self._in_form = attrs.get("id", "").endswith("_form")
+        if not self._in_form or "__prefix__" in name:
+            return
+        if tag == "input" and name and attrs.get("type", "text") not in self.SKIP_TYPES:
+            if attrs.get("type") in {"checkbox", "radio"}:
+                if "checked" in attrs:
+                    self.data[name] = attrs.get("value") or "on"
+            else:
+                self.data[name] = attrs.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = ""
+        elif tag == "select" and name:
+            self._select = name
+            self.data[name] = ""
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data
+
+
+def form_data(client, item, **overrides):
+    """GET the change page and return its form fields, as a browser would POST them."""
+    response = client.get(change_url(item))
+    assert response.status_code == 200
+    parser = _FormFields()
+    parser.feed(response.content.decode())
+    data = {name: value.removeprefix("\n") for name, value in parser.data.items()}
+    return {**data, **overrides}
+
+
+def buttons(response):
+    return set(re.findall(r'name="_transition" value="(\w+)"', response.content.decode()))
+
+
+def messages(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+@pytest.fixture
+def in_state(make_article, writer, editor):
+    """An article taken through the workflow to the given status."""
+
+    def make(status, title="A calm mind"):
+        item = make_article(title)
+        if status != Status.DRAFT:
+            item.submit_for_review(writer)
+        if status == Status.PUBLISHED:
+            item.publish(editor)
+        item.refresh_from_db()
+        return item
+
+    return make
+
+
+@pytest.mark.parametrize("role", ["writer", "editor"])
+def test_changelist_shows_status_author_topic(role, request, client, in_state):
+    """Writers and editors see the article list with status, author and topic columns."""
+    in_state(Status.IN_REVIEW, "Listed article")
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(CHANGELIST)
+    html = response.content.decode()
+    assert response.status_code == 200
+    for column in ("status_badge", "author", "topic"):
+        assert f"column-{column}" in html
+    assert ">Listed article</a>" in html
+    assert '<span class="status status-in_review">In review</span>' in html
+    assert '<td class="field-author nowrap">Ada Byline</td>' in html
+    assert '<td class="field-topic nowrap">Sleep</td>' in html
+
+
+@pytest.mark.parametrize(
+    ("status", "shown", "hidden"),
+    [(Status.DRAFT, "Drafty", "Livewire"), (Status.PUBLISHED, "Livewire", "Drafty")],
+)
+def test_changelist_filters_by_status(status, shown, hidden, client, editor, in_state):
+    """The status filter lists only items in that state."""
+    in_state(Status.DRAFT, "Drafty")
+    in_state(Status.PUBLISHED, "Livewire")
+    client.force_login(editor)
+    html = client.get(CHANGELIST, {"status__exact": status}).content.decode()
+    assert shown in html
+    assert hidden not in html
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "expected"),
+    [
+        ("writer", Status.DRAFT, {"submit"}),
+        ("writer", Status.IN_REVIEW, set()),
+        ("writer", Status.PUBLISHED, set()),
+        ("editor", Status.DRAFT, {"submit"}),
+        ("editor", Status.IN_REVIEW, {"publish", "request_changes"}),
+        ("editor", Status.PUBLISHED, {"unpublish"}),
+    ],
+)
+def test_change_page_offers_exactly_the_allowed_moves(
+    role, status, expected, request, client, in_state
+):
+    """The change page shows a button for each move the user may make from this state."""
+    item = in_state(status)
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(change_url(item))
+    assert response.status_code == 200
+    assert buttons(response) == expected
+
+
+def test_change_page_button_labels(client, writer, in_state):
+    """A writer on a draft sees “Submit for review” but no “Publish” button."""
+    client.force_login(writer)
+    html = client.get(change_url(in_state(Status.DRAFT))).content.decode()
+    assert ">Submit for review</button>" in html
+    assert ">Publish</button>" not in html
+
+
+def test_change_page_shows_transition_history(client, editor, in_state):
+    """After a submit, the history table names the writer and the change."""
+    item = in_state(Status.IN_REVIEW)
+    client.force_login(editor)
+    html = client.get(change_url(item)).content.decode()
+    table = re.search(r'<table class="transition-history">.*?</table>', html, re.S)
+    assert table, "no transition history table on the change page"
+    assert "wendy" in table.group(0)
+    assert "Draft → In review" in table.group(0)
+
+
+def test_writer_saves_edits_and_submits_in_one_post(client, writer, in_state):
+    """Posting the form with _transition=submit saves the edit and submits the draft."""
+    item = in_state(Status.DRAFT)
+    client.force_login(writer)
+    data = form_data(client, item, title="A calmer mind", _transition="submit")
+    response = client.post(change_url(item), data)
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.title, item.status) == ("A calmer mind", Status.IN_REVIEW)
+    log = Transition.objects.get()
+    assert (log.action, log.user) == ("submit", writer)
+
+
+def test_writer_forged_publish_button_is_refused(client, writer, in_state):
+    """A writer posting _transition=publish on an in-review item gets an error; nothing moves."""
+    item = in_state(Status.IN_REVIEW)
+    client.force_login(writer)
+    response = client.post(change_url(item), {"_transition": "publish"}, follow=True)
+    assert any("permission to publish" in m for m in messages(response))
+    item.refresh_from_db()
+    assert item.status == Status.IN_REVIEW
+    assert not Transition.objects.filter(action="publish").exists()
+
+
+def test_writer_forged_status_fields_are_ignored(client, writer, in_state):
+    """A writer posting status and published_at in the form cannot publish or schedule."""
+    item = in_state(Status.DRAFT)
+    client.force_login(writer)
+    data = form_data(
+        client,
+        item,
+        status=Status.PUBLISHED,
+        published_at_0="2030-01-01",
+        published_at_1="10:00:00",
+        published_at="2030-01-01 10:00:00",
+        _save="Save",
+    )
+    assert "published_at_0" not in form_data(client, item)  # read-only for writers
+    response = client.post(change_url(item), data)
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == Status.DRAFT
+    assert item.published_at is None
+    assert not Transition.objects.exists()
+
+
+def test_writer_cannot_run_bulk_publish(client, writer, in_state):
+    """The bulk publish action is not offered to writers; forging it changes nothing."""
+    item = in_state(Status.IN_REVIEW)
+    client.force_login(writer)
+    assert 'value="bulk_publish"' not in client.get(CHANGELIST).content.decode()
+    response = client.post(
+        CHANGELIST,
+        {"action": "bulk_publish", "_selected_action": [item.pk], "index": "0"},
+        follow=True,
+    )
+    assert "No action selected." in messages(response)
+    item.refresh_from_db()
+    assert item.status == Status.IN_REVIEW
+    assert not Transition.objects.filter(action="publish").exists()
+
+
+@pytest.mark.parametrize(
+    ("note", "status", "message"),
+    [
+        ("Add sources", Status.DRAFT, "Request changes: "),
+        ("", Status.IN_REVIEW, "Request changes needs a note"),
+    ],
+)
+def test_editor_requests_changes_from_change_page(
+    note, status, message, client, editor, in_state
+):
+    """Request changes with a note sends the item back to draft; without one it is refused."""
+    item = in_state(Status.IN_REVIEW)
+    client.force_login(editor)
+    data = form_data(client, item, _transition="request_changes", _transition_note=note)
+    response = client.post(change_url(item), data, follow=True)
+    assert any(m.startswith(message) for m in messages(response))
+    item.refresh_from_db()
+    assert item.status == status
+    logged = Transition.objects.filter(action="request_changes")
+    assert list(logged.values_list("note", flat=True)) == ([note] if note else [])
+
+
+def test_editor_bulk_publish(client, editor, in_state):
+    """Bulk publish publishes items in review and reports a draft in the selection as an error."""
+    ready = [in_state(Status.IN_REVIEW, f"Ready {n}") for n in (1, 2)]
+    unready = in_state(Status.DRAFT, "Not ready")
+    client.force_login(editor)
+    response = client.post(
+        CHANGELIST,
+        {
+            "action": "bulk_publish",
+            "_selected_action": [item.pk for item in [*ready, unready]],
+            "index": "0",
+        },
+        follow=True,
+    )
+    shown = messages(response)
+    assert "Publish: 2 item(s) done." in shown
+    assert any("Not ready" in m and "only items that are in review" in m for m in shown)
+    statuses = dict(Article.objects.values_list("title", "status"))
+    assert statuses == {
+        "Ready 1": Status.PUBLISHED,
+        "Ready 2": Status.PUBLISHED,
+        "Not ready": Status.DRAFT,
+    }
+    assert Transition.objects.filter(action="publish").count() == 2
+
+
+def test_writer_can_view_but_not_edit_an_item_in_review(client, writer, in_state):
+    """An item in review is read-only to its writer: no title input, and a POST changes nothing."""
+    item = in_state(Status.IN_REVIEW)
+    client.force_login(writer)
+    response = client.get(change_url(item))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert item.title in html
+    assert 'name="title"' not in html
+    response = client.post(change_url(item), {"title": "Hijacked", "_save": "Save"})
+    assert response.status_code == 403
+    item.refresh_from_db()
+    assert item.title == "A calm mind"
+
+
+def test_faq_entries_appear_inline_on_the_article(client, editor, in_state, make_faq):
+    """An FAQ linked to an article is edited inline on the article's change page."""
+    item = in_state(Status.DRAFT)
+    make_faq("How long should a nap last?", article=item)
+    client.force_login(editor)
+    html = client.get(change_url(item)).content.decode()
+    assert 'name="faqs-TOTAL_FORMS"' in html
+    assert "How long should a nap last?" in html
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/", CHANGELIST, "/admin/articles/transition/", "/admin/faq/faqentry/"]
+)
+def test_anonymous_is_sent_to_login(db, client, url):
+    """Anonymous visitors to the admin are redirected to the login page."""
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize(
+    ("role", "url", "status"),
+    [
+        ("editor", "/admin/articles/transition/", 200),
+        ("writer", "/admin/articles/transition/", 403),
+        ("outsider", "/admin/articles/transition/", 403),
+        ("editor", "/admin/articles/transition/add/", 403),
+    ],
+)
+def test_transition_log_admin_is_read_only(role, url, status, request, client, in_state):
+    """Editors can read the transition log; nobody can add to it, and writers cannot see it."""
+    in_state(Status.IN_REVIEW)
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(url)
+    assert response.status_code == status
+    if status == 200:
+        assert "A calm mind" in response.content.decode()
+
+
+def test_transition_log_entry_cannot_be_changed(client, editor, in_state):
+    """Even an editor sees a log entry without a save button, and a POST is refused."""
+    in_state(Status.IN_REVIEW)
+    log = Transition.objects.get()
+    client.force_login(editor)
+    url = f"/admin/articles/transition/{log.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert client.post(url, {"note": "tampered"}).status_code == 403
+    log.refresh_from_db()
+    assert log.note == ""
+
+
+
+def test_writer_cannot_edit_a_published_faq_through_the_article_inline(
+    client, writer, in_state, make_faq, publish
+):
+    """A published FAQ shown inline on a writer's draft cannot be changed from there."""
+    item = in_state(Status.DRAFT)
+    faq = publish(make_faq("Is coffee bad for sleep?", "Late coffee can be.", article=item))
+    client.force_login(writer)
+    data = form_data(client, item, **{"faqs-0-answer": "Tampered answer.", "_save": "Save"})
+    client.post(change_url(item), data)
+    faq.refresh_from_db()
+    assert faq.status == Status.PUBLISHED
+    assert faq.answer == "Late coffee can be."
