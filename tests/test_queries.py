@@ -1,0 +1,114 @@
+"""Query budgets for public pages: small, and independent of how much content is listed."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Author, Topic
+
+# Measured budgets (queries per anonymous GET); raise them only with a reason.
+ARTICLE_MAX = 6
+LIST_BUDGETS = {"home": 2, "faq": 1, "topic": 3, "author": 3}
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.fixture
+def add_articles(make_article, publish):
+    """Publish ``n`` more articles, each with its own author and topic unless given."""
+    made = []
+
+    def add(n, **fields):
+        for _ in range(n):
+            i = len(made)
+            extra = {
+                "author": Author.objects.get_or_create(slug=f"author-{i}", name=f"Author {i}")[0],
+                "topic": Topic.objects.get_or_create(slug=f"topic-{i}", name=f"Topic {i}")[0],
+                **fields,
+            }
+            made.append(publish(make_article(f"Listed article {i}", **extra)))
+        return made
+
+    return add
+
+
+@pytest.fixture
+def add_faqs(make_faq, publish, add_articles):
+    """Publish ``n`` more FAQ entries, each with its own topic and published article."""
+    made = []
+
+    def add(n):
+        for _ in range(n):
+            i = len(made)
+            article = add_articles(1)[-1]
+            made.append(
+                publish(
+                    make_faq(
+                        f"Question {i}?",
+                        f"Answer {i}.",
+                        topic=article.topic,
+                        article=article,
+                        order=i,
+                    )
+                )
+            )
+        return made
+
+    return add
+
+
+def test_article_page_query_budget(
+    client, make_article, publish, make_faq, django_assert_max_num_queries
+):
+    """An article with author, topic, reviewer and 5 published FAQs renders in at most 6 queries."""
+    reviewer = Author.objects.create(name="Dr Rita Review", slug="dr-rita-review")
+    article = publish(make_article(reviewed_by=reviewer, last_reviewed=datetime.date(2024, 1, 1)))
+    for n in range(5):
+        publish(make_faq(f"Question {n}?", f"Answer {n}.", article=article, topic=article.topic))
+
+    with django_assert_max_num_queries(ARTICLE_MAX):
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert response.text.count('class="faq"') == 5
+    assert "Dr Rita Review" in response.text
+
+
+@pytest.mark.parametrize(
+    ("page", "url", "shared"),
+    [
+        ("home", "/", {}),
+        ("topic", "/topics/sleep/", {"topic": "topic"}),
+        ("author", "/authors/ada-byline/", {"author": "author"}),
+    ],
+)
+def test_article_lists_do_not_grow_with_articles(
+    client, add_articles, request, django_assert_max_num_queries, page, url, shared
+):
+    """Home, topic and author pages use the same, budgeted number of queries for 3 or 10 items."""
+    fields = {name: request.getfixturevalue(fixture) for name, fixture in shared.items()}
+    add_articles(3, **fields)
+    few = count_queries(client, url)
+    add_articles(7, **fields)
+    with django_assert_max_num_queries(LIST_BUDGETS[page]):
+        response = client.get(url)
+    assert response.text.count('<article class="card">') == 10
+    assert count_queries(client, url) == few
+
+
+def test_faq_index_does_not_grow_with_entries(client, add_faqs, django_assert_max_num_queries):
+    """/faq/ uses the same, budgeted number of queries for 3 or 15 entries across topics."""
+    add_faqs(3)
+    few = count_queries(client, "/faq/")
+    add_faqs(12)
+    with django_assert_max_num_queries(LIST_BUDGETS["faq"]):
+        response = client.get("/faq/")
+    assert response.text.count('class="faq"') == 15
+    assert response.text.count('<p class="from">') == 15
+    assert count_queries(client, "/faq/") == few

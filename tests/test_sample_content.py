@@ -1,0 +1,83 @@
+"""The load_sample_content command: demo accounts and content in every state, idempotently."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from articles.models import Article, Author, Status, Topic, Transition
+from articles.publishing.roles import EDITOR, WRITER
+from faq.models import FAQEntry
+from tests.conftest import graph_nodes, parse_page
+
+pytestmark = pytest.mark.django_db
+
+
+def load():
+    call_command("load_sample_content", stdout=StringIO())
+
+
+def counts():
+    models = (Article, FAQEntry, Author, Topic, Transition, get_user_model(), Group)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_creates_articles_in_every_state_with_faqs():
+    """It creates published, in-review and draft articles; the reviewed ones carry FAQs."""
+    load()
+    by_state = {state: Article.objects.filter(status=state) for state in Status.values}
+    assert all(qs.exists() for qs in by_state.values()), by_state
+    for state in (Status.PUBLISHED, Status.IN_REVIEW):
+        for article in by_state[state]:
+            assert article.faqs.exists()
+            assert set(article.faqs.values_list("status", flat=True)) == {state}
+    assert Article.objects.published().exists()
+
+
+def test_creates_writer_and_editor_accounts_in_their_groups():
+    """The demo writer and editor exist, are staff, can log in and sit in their groups."""
+    load()
+    users = get_user_model().objects
+    for username, group in (("writer", WRITER), ("editor", EDITOR)):
+        user = users.get(username=username)
+        assert user.is_staff and user.has_usable_password()
+        assert list(user.groups.values_list("name", flat=True)) == [group]
+
+
+def test_states_are_reached_through_the_logged_workflow():
+    """Every non-draft sample item has its transitions logged, by the right users."""
+    load()
+    article = Article.objects.get(status=Status.PUBLISHED)
+    log = list(article.transitions())
+    assert [(t.action, t.user.username) for t in log] == [
+        ("publish", "editor"),
+        ("submit", "writer"),
+    ]
+    for item in [
+        *Article.objects.exclude(status=Status.DRAFT),
+        *FAQEntry.objects.exclude(status=Status.DRAFT),
+    ]:
+        assert item.transitions().exists(), item
+    assert not Article.objects.get(status=Status.DRAFT).transitions().exists()
+
+
+def test_running_twice_creates_nothing_new():
+    """A second run succeeds and leaves every count unchanged."""
+    load()
+    before = counts()
+    load()
+    assert counts() == before
+
+
+def test_published_sample_article_page_renders_with_valid_jsonld(client):
+    """The published sample article's page is 200 with parseable JSON-LD (Article and FAQPage)."""
+    load()
+    article = Article.objects.published().get()
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    page = parse_page(response.text)
+    assert len(page["jsonld"]) == 1
+    assert graph_nodes(page, "Article")[0]["name"] == article.title
+    assert len(graph_nodes(page, "FAQPage")[0]["mainEntity"]) == article.faqs.count()

@@ -1,0 +1,88 @@
+"""The sitemap, the Atom feed and robots.txt list only what the public may see."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Author, Topic
+
+SITE = "https://example.test"
+SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+ATOM_NS = {"atom": "http://www.w3.org/2005/Atom"}
+
+
+@pytest.fixture
+def articles_in_every_state(make_article, publish, writer):
+    """One article per state; returns {state: article}."""
+    future = timezone.now() + datetime.timedelta(days=3)
+    in_review = make_article("In review piece")
+    in_review.submit_for_review(writer)
+    return {
+        "published": publish(make_article("Published piece")),
+        "draft": make_article("Draft piece"),
+        "in_review": in_review,
+        "scheduled": publish(make_article("Scheduled piece", published_at=future)),
+        "noindex": publish(make_article("Noindex piece", noindex=True)),
+    }
+
+
+def sitemap_locations(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)  # noqa: S314 - our own server's output
+    return [loc.text for loc in root.findall("sm:url/sm:loc", SITEMAP_NS)]
+
+
+def test_sitemap_lists_only_published_indexable_articles(client, articles_in_every_state):
+    """The sitemap has the published article, absolute on SITE_URL, and no hidden or noindex one."""
+    locations = sitemap_locations(client)
+    assert all(loc.startswith(f"{SITE}/") for loc in locations)
+    article_locs = {loc for loc in locations if "/articles/" in loc}
+    assert article_locs == {f"{SITE}{articles_in_every_state['published'].get_absolute_url()}"}
+    assert f"{SITE}/" in locations
+
+
+def test_sitemap_leaves_out_topics_and_authors_without_published_articles(
+    client, make_article, publish, writer
+):
+    """Topics and authors whose only articles are unpublished are not in the sitemap."""
+    publish(make_article("Visible piece"))  # default topic "sleep", author "ada-byline"
+    quiet_topic = Topic.objects.create(name="Quiet", slug="quiet")
+    quiet_author = Author.objects.create(name="Quiet Writer", slug="quiet-writer")
+    make_article("Draft only", topic=quiet_topic, author=quiet_author)
+    make_article("Review only", topic=quiet_topic, author=quiet_author).submit_for_review(writer)
+    future = timezone.now() + datetime.timedelta(days=1)
+    publish(
+        make_article("Scheduled only", topic=quiet_topic, author=quiet_author, published_at=future)
+    )
+
+    locations = sitemap_locations(client)
+    assert f"{SITE}/topics/sleep/" in locations
+    assert f"{SITE}/authors/ada-byline/" in locations
+    assert f"{SITE}/topics/quiet/" not in locations
+    assert f"{SITE}/authors/quiet-writer/" not in locations
+    assert len(locations) == len(set(locations)), "no duplicate locations"
+
+
+def test_feed_lists_only_published_articles(client, articles_in_every_state):
+    """The Atom feed's entries are the published articles only, with absolute links."""
+    response = client.get("/feed/")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)  # noqa: S314 - our own server's output
+    links = {link.get("href") for link in root.findall("atom:entry/atom:link", ATOM_NS)}
+    url = {state: f"{SITE}{a.get_absolute_url()}" for state, a in articles_in_every_state.items()}
+    assert url["published"] in links
+    assert links.isdisjoint({url["draft"], url["in_review"], url["scheduled"]})
+    assert all(link.startswith(f"{SITE}/articles/") for link in links)
+    titles = {e.text for e in root.findall("atom:entry/atom:title", ATOM_NS)}
+    assert titles.isdisjoint({"Draft piece", "In review piece", "Scheduled piece"})
+
+
+def test_robots_txt_names_the_sitemap(client):
+    """robots.txt points crawlers at the absolute sitemap URL."""
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert f"Sitemap: {SITE}/sitemap.xml" in response.text.splitlines()
