@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint install migrate sample serve clean
+.PHONY: run test lint install migrate sample bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), f"Python 3.12+ needed, found {sys.version.split()[0]}"'
@@ -38,3 +38,6 @@ lint: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles
+
+bench: install
+	$(BIN)/python tests/benchmarks/run.py 1000 300

@@ -97,9 +97,14 @@ class Publishable(SeoFields):
 
     def _unique_slug(self):
         base = slugify(self.title)[:180] or type(self)._meta.model_name
+        # One query for every slug in the family, however many copies exist.
+        taken = set(
+            type(self)._default_manager.exclude(pk=self.pk)
+            .filter(slug__startswith=base)
+            .values_list("slug", flat=True)
+        )
         slug, n = base, 2
-        others = type(self)._default_manager.exclude(pk=self.pk)
-        while others.filter(slug=slug).exists():
+        while slug in taken:
             slug, n = f"{base}-{n}", n + 1
         return slug
 

@@ -1,0 +1,79 @@
+"""Benchmarks: importing many seed-format files, and rendering public pages.
+
+Run with ``make bench`` (a throwaway SQLite database; set DATABASE_URL to use another).
+Not part of the test suite: timings belong here, not in assertions.
+"""
+
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT.parent / "shared" / "seeds" / "000_2c3dcb79e5ffe5ba.txt"
+
+
+def main(files=1000, requests=300):
+    if not SEED.exists():
+        sys.exit(f"Seed document missing: expected {SEED} (../shared/seeds).")
+    workdir = Path(tempfile.mkdtemp(prefix="editorial-bench-"))
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
+    sys.path.insert(0, str(ROOT))
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.models import Article, Author
+    from faq.models import FAQEntry
+    from tests.conftest import make_user
+
+    call_command("migrate", verbosity=0)
+    text = SEED.read_text(encoding="utf-8")
+    title = "Strategies to Get Your Sex Back After Mental Health Challenges"
+    source = workdir / "files"
+    source.mkdir()
+    for n in range(files):
+        (source / f"{n:05d}.txt").write_text(text.replace(title, f"{title} {n}"), "utf-8")
+
+    started = time.perf_counter()
+    call_command("import_content", str(source), stdout=open(os.devnull, "w"))
+    elapsed = time.perf_counter() - started
+    print(f"import: {files} files, {Article.objects.count()} articles, "
+          f"{FAQEntry.objects.count()} FAQ entries in {elapsed:.1f} s "
+          f"({elapsed / files * 1000:.1f} ms per file)")
+
+    writer, editor = make_user("bench-writer", "Writer"), make_user("bench-editor", "Editor")
+    author = Author.objects.create(name="Bench Author", slug="bench-author")
+    article = Article.objects.order_by("pk").first()
+    article.author = author
+    article.save()
+    for item in [article, *article.faqs.all()]:
+        item.submit_for_review(writer)
+        item.publish(editor)
+
+    client = Client()
+    for label, url in [("article page", article.get_absolute_url()), ("home page", "/"),
+                       ("FAQ page", "/faq/")]:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        query_count = len(queries)
+        started = time.perf_counter()
+        for _ in range(requests):
+            response = client.get(url)
+        per_request = (time.perf_counter() - started) / requests * 1000
+        size = len(response.content)
+        print(f"{label}: {per_request:.2f} ms per request, {query_count} queries, "
+              f"{size / 1024:.1f} KiB")
+
+
+if __name__ == "__main__":
+    args = [int(value) for value in sys.argv[1:] if re.fullmatch(r"\d+", value)]
+    main(*args)
