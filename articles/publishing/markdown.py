@@ -1,6 +1,7 @@
 """Render Markdown to HTML and sanitize it; run on save, never per request."""
 
 import re
+import threading
 
 import bleach
 import markdown
@@ -23,6 +24,9 @@ ALLOWED_ATTRIBUTES = {
     "img": ["src", "alt", "title", "width", "height"],
     "abbr": ["title"],
     "th": ["align"],
+    # Footnote links and their back-references point at these ids.
+    "sup": ["id"],
+    "li": ["id"],
     "td": ["align"],
     **{f"h{level}": ["id"] for level in range(2, 7)},
 }
@@ -61,12 +65,20 @@ def sanitize_html(html):
     return _cleaner.clean(_CODE_ELEMENTS.sub("", html or ""))
 
 
+_local = threading.local()
+
+
+def _renderer():
+    # Building a Markdown instance costs more than a short conversion; keep one per thread.
+    if not hasattr(_local, "md"):
+        _local.md = markdown.Markdown(
+            extensions=["extra", "sane_lists", "toc", _DemoteH1Extension()],
+            extension_configs={"toc": {"permalink": False}},
+            output_format="html",
+        )
+    return _local.md.reset()
+
+
 def render_markdown(text):
     """Markdown source to sanitized HTML, as stored on the model."""
-    html = markdown.markdown(
-        text or "",
-        extensions=["extra", "sane_lists", "toc", _DemoteH1Extension()],
-        extension_configs={"toc": {"permalink": False}},
-        output_format="html",
-    )
-    return sanitize_html(html)
+    return sanitize_html(_renderer().convert(text or ""))

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -97,10 +98,11 @@ class Publishable(SeoFields):
 
     def _unique_slug(self):
         base = slugify(self.title)[:180] or type(self)._meta.model_name
-        # One query for every slug in the family, however many copies exist.
+        # One query for the whole family (base, base-2, base-3…), as a range so it
+        # uses the slug index ("." sorts right after "-").
         taken = set(
             type(self)._default_manager.exclude(pk=self.pk)
-            .filter(slug__startswith=base)
+            .filter(Q(slug=base) | Q(slug__gt=f"{base}-", slug__lt=f"{base}."))
             .values_list("slug", flat=True)
         )
         slug, n = base, 2

@@ -62,7 +62,17 @@ class FileReport:
         return [f"{self.name}: {self.summary()}", *(f"  warning: {w}" for w in self.warnings)]
 
 
-def save(obj):
+def save(obj, options):
+    """Validate and save, as the user would through the admin: their permissions apply."""
+    user = options.user
+    if user is not None:
+        opts = obj._meta
+        action = "change" if obj.pk else "add"
+        if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+            raise ImportFailed(
+                f"you may not {action} {opts.verbose_name_plural} "
+                f"(“{getattr(obj, 'slug', obj)}”)"
+            )
     obj.full_clean(validate_unique=False)
     obj.save()
 

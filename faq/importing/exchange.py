@@ -70,12 +70,13 @@ def _dump(obj, fields):
 
 def load(text):
     """The export document in ``text``, or None when the text is not one."""
-    head = text.lstrip()[:200]
-    if not head.startswith("{") or f'"{FORMAT}"' not in head:
+    if not text.lstrip().startswith("{"):
         return None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
+        if f'"{FORMAT}"' not in text:
+            return None  # a seed-format file: its leading JSON is not meant to parse alone
         message = f"export file is not valid JSON: {error.msg}"
         raise ImportFormatError(message, error.lineno) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -92,7 +93,7 @@ def restore(data, options, report):
             action = "updated" if obj else "created"
             obj = obj or model()
             _assign(obj, row, fields, where)
-            save(obj)
+            save(obj, options)
             report.items.append(ItemReport(action, model._meta.verbose_name, obj.slug))
 
     content = (("articles", Article, ARTICLE_FIELDS), ("faqs", FAQEntry, FAQ_FIELDS))
@@ -108,7 +109,7 @@ def restore(data, options, report):
             action = "updated" if obj else "created"
             obj = obj or model()
             _assign(obj, row, fields, where)
-            save(obj)
+            save(obj, options)
             _reach(obj, row["status"], options.user, where)
             report.items.append(ItemReport(action, kind, obj.slug))
 
@@ -138,11 +139,21 @@ def _assign(obj, row, fields, where):
                 raise ImportFailed(f"{where}: {name} “{value}” is neither in the file nor here")
             setattr(obj, name, related)
             continue
-        if value and name in DATETIMES:
-            value = parse_datetime(value)
-        elif value and name == "last_reviewed":
-            value = parse_date(value)
+        if value and (name in DATETIMES or name == "last_reviewed"):
+            value = _parse_moment(value, name, where)
         setattr(obj, name, value)
+
+
+def _parse_moment(value, name, where):
+    parse = parse_date if name == "last_reviewed" else parse_datetime
+    try:
+        parsed = parse(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        kind = "date (YYYY-MM-DD)" if parse is parse_date else "ISO 8601 date and time"
+        raise ImportFailed(f"{where}: {name} {value!r} is not a valid {kind}")
+    return parsed
 
 
 def _reach(obj, status, user, where):

@@ -41,7 +41,7 @@ def decode(data):
     if len(data) > MAX_FILE_BYTES:
         raise ImportFormatError(f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
@@ -91,6 +91,7 @@ def import_document(name, doc: ParsedDocument, options, report):
     title = doc.title or options.title
     if doc.title and options.title:
         report.warnings.append(f"--title ignored: the file has its own title “{doc.title}”")
+    untitled = not title
     if title:
         slug = slugify(title)[:200]
     else:
@@ -110,8 +111,11 @@ def import_document(name, doc: ParsedDocument, options, report):
         report.items.append(ItemReport("skipped", "article", slug))
         return
     action = "created" if article is None else "updated"
-    article = article or Article(slug=slug)
-    article.title = title
+    if article is None:
+        article = Article(slug=slug, title=title)
+    elif not untitled:
+        article.title = title
+    # else: keep the title an editor has written since the first import.
     article.body = doc.body
     # Empty in the file means "not given", so what an editor wrote stays.
     for field_name in ("summary", "meta_title", "meta_description", "focus_keyword"):
@@ -121,7 +125,7 @@ def import_document(name, doc: ParsedDocument, options, report):
         article.author = options.author
     if options.topic:
         article.topic = options.topic
-    save(article)
+    save(article, options)
 
     faq_count = 0
     existing = {entry.title: entry for entry in article.faqs.all()}
@@ -132,7 +136,7 @@ def import_document(name, doc: ParsedDocument, options, report):
         entry = entry or FAQEntry(article=article, title=parsed.question)
         entry.answer, entry.order = parsed.answer, order
         entry.topic = entry.topic or article.topic
-        save(entry)
+        save(entry, options)
         faq_count += 1
     for question in existing:
         report.warnings.append(f"FAQ “{question}” is on the article but not in the file; kept")
