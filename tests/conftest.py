@@ -1,6 +1,7 @@
 """Shared fixtures: users in each role, and content in each state."""
 
 import json
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,14 +15,43 @@ from articles.publishing.roles import EDITOR, WRITER
 from faq.models import FAQEntry
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+SEED_A = "000_2c3dcb79e5ffe5ba.txt"  # article, FAQ and schema blocks
+SEED_B = "001_def938b7b7e15004.txt"  # plain text with dash bullets, no title
 
 
-@pytest.fixture
+def seeds_missing(what):
+    """Skip locally, but fail on CI: there the seeds must be read, not skipped."""
+    message = f"Seed documents missing: {what} (expected in ../shared/seeds beside the project)."
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
 def seeds():
     """The sample documents in ../shared/seeds, next to the project."""
     if not SEEDS.is_dir():
-        pytest.skip(f"Seed documents missing: expected them in {SEEDS} (../shared/seeds).")
+        seeds_missing(f"no folder {SEEDS}")
     return SEEDS
+
+
+def _seed(folder, name):
+    path = folder / name
+    if not path.is_file():
+        seeds_missing(f"no file {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_a(seeds):
+    """Path of the format A sample: article, FAQ and schema blocks."""
+    return _seed(seeds, SEED_A)
+
+
+@pytest.fixture(scope="session")
+def seed_b(seeds):
+    """Path of the format B sample: plain text, dash bullets, no title."""
+    return _seed(seeds, SEED_B)
 
 
 def make_user(username, group=None, **extra):

@@ -26,12 +26,8 @@ def url():
 
 
 @pytest.fixture
-def seed_files(seeds):
-    paths = [seeds / SEED_A, seeds / SEED_B]
-    for path in paths:
-        if not path.is_file():
-            pytest.skip(f"Seed file missing: {path}")
-    return {path.name: path.read_bytes() for path in paths}
+def seed_files(seed_a, seed_b):
+    return {path.name: path.read_bytes() for path in (seed_a, seed_b)}
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from faq.importing.formats import (
     repair_json,
 )
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 SEED_A = "000_2c3dcb79e5ffe5ba.txt"
 SEED_B = "001_def938b7b7e15004.txt"
 QUESTIONS = [
@@ -30,27 +29,13 @@ QUESTIONS = [
 
 
 @pytest.fixture(scope="module")
-def seeds_dir() -> Path:
-    if not SEEDS.is_dir():
-        pytest.skip(f"seed folder ../shared/seeds is missing (expected at {SEEDS})")
-    return SEEDS
-
-
-def _read(folder: Path, name: str) -> str:
-    path = folder / name
-    if not path.is_file():
-        pytest.skip(f"seed file ../shared/seeds/{name} is missing")
-    return path.read_text(encoding="utf-8")
+def text_a(seed_a: Path) -> str:
+    return seed_a.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
-def text_a(seeds_dir: Path) -> str:
-    return _read(seeds_dir, SEED_A)
-
-
-@pytest.fixture(scope="module")
-def text_b(seeds_dir: Path) -> str:
-    return _read(seeds_dir, SEED_B)
+def text_b(seed_b: Path) -> str:
+    return seed_b.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

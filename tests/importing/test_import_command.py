@@ -69,22 +69,6 @@ def snapshot():
     }
 
 
-@pytest.fixture
-def seed_a(seeds):
-    path = seeds / SEED_A
-    if not path.is_file():
-        pytest.skip(f"Seed file missing: {path}")
-    return path
-
-
-@pytest.fixture
-def seed_b(seeds):
-    path = seeds / SEED_B
-    if not path.is_file():
-        pytest.skip(f"Seed file missing: {path}")
-    return path
-
-
 def submit_and_publish(item, writer, editor):
     item.submit_for_review(writer)
     item.publish(editor)
