@@ -42,7 +42,7 @@ class ArticleAdmin(PublishableAdmin):
 
     def view_on_site(self, obj):
         # Live articles open on the site; anything else opens the staff preview.
-        if obj.is_published:
+        if obj.is_live:
             return obj.get_absolute_url()
         return reverse("admin:articles_article_preview", args=[obj.pk])
 
@@ -55,11 +55,11 @@ class ArticleAdmin(PublishableAdmin):
 
     def preview_view(self, request, pk):
         """The public page as it will look, for staff, whatever the article's state."""
-        queryset = Article.objects.select_related("author", "topic", "reviewed_by")
+        queryset = Article.objects.with_liveness().select_related("author", "topic", "reviewed_by")
         article = get_object_or_404(queryset, pk=pk)
         if not self.has_view_permission(request, article):
             raise PermissionDenied
-        faqs = list(article.faqs.all())
+        faqs = list(article.faqs.with_liveness())
         page = meta.article(article, faqs)
         page.noindex = True
         context = {"article": article, "object": article, "faqs": faqs, "meta": page,

@@ -6,6 +6,8 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "test-suite-key")
 os.environ.setdefault("SITE_URL", "https://example.test")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,example.test")
+# The test client speaks plain HTTP to an https SITE_URL.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 from config.settings import *  # noqa: E402, F403
 from config.settings import STORAGES  # noqa: E402

@@ -1,6 +1,7 @@
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.views.generic import ListView
 
+from articles.models import Article
 from articles.publishing.seo import PageMetaMixin
 
 from . import meta
@@ -15,6 +16,10 @@ class FAQIndexView(PageMetaMixin, ListView):
         return (
             FAQEntry.objects.published()
             .select_related("topic", "article")
+            # Link to the article only where the public can follow the link.
+            .annotate(
+                article_is_live=Exists(Article.objects.published().filter(pk=OuterRef("article")))
+            )
             .order_by(F("topic__name").asc(nulls_last=True), "order", "pk")
         )
 

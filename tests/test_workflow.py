@@ -196,7 +196,7 @@ def test_future_published_at_schedules(draft, writer, editor):
     draft.refresh_from_db()
     assert draft.status == Status.PUBLISHED
     assert draft.published_at == future
-    assert draft.is_scheduled and not draft.is_published
+    assert draft.is_scheduled and not draft.is_live
     assert not Article.objects.published().filter(pk=draft.pk).exists()
 
 

@@ -78,6 +78,9 @@ class PublishableAdmin(admin.ModelAdmin):
             fields.append("published_at")  # scheduling is an editor's call
         return fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_liveness()
+
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj):
         label = obj.get_status_display()

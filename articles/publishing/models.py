@@ -2,8 +2,9 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 
 # What search results show before cutting off (Google, as Yoast measures it).
@@ -21,6 +22,11 @@ class PublishableQuerySet(models.QuerySet):
     def published(self):
         """The one definition of "visible to the public"; a future date means scheduled."""
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def with_liveness(self):
+        """Annotate ``is_live`` from published(), so lists need no query per row."""
+        live = self.model._default_manager.published().filter(pk=OuterRef("pk"))
+        return self.annotate(is_live=Exists(live))
 
 
 class SeoFields(models.Model):
@@ -110,17 +116,14 @@ class Publishable(SeoFields):
             slug, n = f"{base}-{n}", n + 1
         return slug
 
-    @property
-    def is_published(self):
-        return (
-            self.status == Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+    @cached_property
+    def is_live(self):
+        """Whether published() includes this item: one query, or none when annotated."""
+        return type(self)._default_manager.published().filter(pk=self.pk).exists()
 
     @property
     def is_scheduled(self):
-        return self.status == Status.PUBLISHED and not self.is_published
+        return self.status == Status.PUBLISHED and not self.is_live
 
     def publication_problems(self):
         """What stops this item being published; empty when it may go live."""
