@@ -6,11 +6,12 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.utils import timezone
 
 from articles.models import Article, Author, Status, Topic, Transition
 from faq.models import FAQEntry
+
+from .commands import run, run_failing
 
 VOLATILE = {"exported_at", "created_at", "updated_at"}
 
@@ -19,19 +20,6 @@ def export(*args):
     out = io.StringIO()
     call_command("export_content", *args, stdout=out, stderr=io.StringIO())
     return out.getvalue()
-
-
-def import_content(*args):
-    out = io.StringIO()
-    call_command("import_content", *map(str, args), stdout=out, stderr=io.StringIO())
-    return out.getvalue()
-
-
-def import_failing(*args):
-    out = io.StringIO()
-    with pytest.raises(CommandError) as excinfo:
-        call_command("import_content", *map(str, args), stdout=out, stderr=io.StringIO())
-    return out.getvalue(), str(excinfo.value)
 
 
 def strip_volatile(value):
@@ -118,7 +106,7 @@ def test_round_trip_reproduces_the_export(db, content, editor, tmp_path):
     wipe()
     assert not Article.objects.exists() and not Author.objects.exists()
 
-    out = import_content(a, "--user", editor.username)
+    out = run(a, "--user", editor.username)
     assert "1 of 1 file(s) imported, 0 failed." in out
     export("--output", str(b))
 
@@ -133,7 +121,7 @@ def test_restore_replays_the_workflow(db, content, editor, tmp_path):
     a = tmp_path / "a.json"
     export("--output", str(a))
     wipe()
-    import_content(a, "--user", editor.username)
+    run(a, "--user", editor.username)
     live = Article.objects.get(slug=content["live"].slug)
     assert [(t.action, t.user) for t in live.transitions()] == [
         ("publish", editor), ("submit", editor)
@@ -162,7 +150,7 @@ def test_restoring_published_items_without_user_fails_and_writes_nothing(db, con
     a = tmp_path / "a.json"
     export("--output", str(a))
     wipe()
-    out, error = import_failing(a)
+    out, error = run_failing(a)
     assert f"{a}: FAILED:" in out
     assert "--user" in out
     assert "0 of 1 file(s) imported, 1 failed." in error
@@ -182,7 +170,7 @@ def test_truncated_export_fails_with_a_line_number(db, content, editor, tmp_path
     with pytest.raises(json.JSONDecodeError) as decode_error:
         json.loads(cut)
     wipe()
-    out, _ = import_failing(path, "--user", editor.username)
+    out, _ = run_failing(path, "--user", editor.username)
     assert f"{path}: FAILED: line {decode_error.value.lineno}: export file is not valid JSON" in out
     assert not Author.objects.exists() and not Article.objects.exists()
 
@@ -194,7 +182,7 @@ def test_unknown_export_version_fails_clearly(db, content, editor, tmp_path):
     path = tmp_path / "v2.json"
     path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
     wipe()
-    out, _ = import_failing(path, "--user", editor.username)
+    out, _ = run_failing(path, "--user", editor.username)
     assert f"{path}: FAILED: export version 2 is not supported" in out
     assert not Author.objects.exists() and not Article.objects.exists()
 
@@ -206,7 +194,7 @@ def test_export_saved_with_a_byte_order_mark_restores(db, content, editor, tmp_p
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     before = states()
     wipe()
-    out = import_content(path, "--user", editor.username)
+    out = run(path, "--user", editor.username)
     assert "1 of 1 file(s) imported, 0 failed." in out
     assert states() == before
 
@@ -227,7 +215,7 @@ def test_bad_date_in_export_fails_the_file_cleanly(db, content, editor, tmp_path
     path = tmp_path / "bad-date.json"
     path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
     wipe()
-    out, error = import_failing(path, "--user", editor.username)
+    out, error = run_failing(path, "--user", editor.username)
     assert f"{path}: FAILED:" in out
     assert field in out
     assert "0 of 1 file(s) imported, 1 failed." in error

@@ -1,6 +1,5 @@
 """The import_content command against the real seed files and broken copies of them."""
 
-import io
 import os
 import re
 import subprocess
@@ -9,13 +8,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from articles.models import PLACEHOLDER_TITLE_PREFIX, Article, Author, Status, Topic, Transition
 from articles.publishing.workflow import InvalidTransition
 from faq.importing.formats import END, START
 from faq.models import FAQEntry
+
+from .commands import run, run_failing
 
 SEED_A = "000_2c3dcb79e5ffe5ba.txt"
 SEED_B = "001_def938b7b7e15004.txt"
@@ -35,21 +35,6 @@ QUESTIONS_A = [
     "How long does it take to see improvements in libido after starting therapy?",
 ]
 BULLET = re.compile(r"^[–•-]\s+(.*)$")
-
-
-def run(*args):
-    """call_command("import_content", ...) and its stdout."""
-    out = io.StringIO()
-    call_command("import_content", *map(str, args), stdout=out, stderr=io.StringIO())
-    return out.getvalue()
-
-
-def run_failing(*args):
-    """Run a command that must fail; return (stdout, CommandError message)."""
-    out = io.StringIO()
-    with pytest.raises(CommandError) as excinfo:
-        call_command("import_content", *map(str, args), stdout=out, stderr=io.StringIO())
-    return out.getvalue(), str(excinfo.value)
 
 
 def snapshot():
