@@ -10,7 +10,13 @@ from markdownx.widgets import AdminMarkdownxWidget
 
 from . import seo
 from .models import Status
-from .workflow import TRANSITIONS, InvalidTransition, available_transitions, transition
+from .workflow import (
+    TRANSITIONS,
+    InvalidTransition,
+    available_transitions,
+    permission_name,
+    transition,
+)
 
 TRANSITION_FIELD = "_transition"
 NOTE_FIELD = "_transition_note"
@@ -43,7 +49,6 @@ class PublishableAdmin(admin.ModelAdmin):
         {
             "fields": ["search_checks", "meta_title", "meta_description", "focus_keyword",
                        "canonical_url", "noindex"],
-            "classes": ["collapse"],
         },
     )
     workflow_readonly = ["status", "first_published_at", "transition_history", "search_checks"]
@@ -52,8 +57,7 @@ class PublishableAdmin(admin.ModelAdmin):
 
     # Permissions named by the bulk actions' ``permissions=[...]``.
     def _has_workflow_permission(self, request, action):
-        opts = self.opts
-        return request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+        return request.user.has_perm(permission_name(self.model, action))
 
     def has_submit_permission(self, request):
         return self._has_workflow_permission(request, "submit")
