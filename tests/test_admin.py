@@ -93,7 +93,7 @@ def in_state(make_article, writer, editor):
 
 
 @pytest.mark.parametrize("role", ["writer", "editor"])
-def test_changelist_shows_status_author_topic(role, request, client, in_state):
+def test_changelist_shows_status_author_topic(db, role, request, client, in_state):
     """Writers and editors see the article list with status, author and topic columns."""
     in_state(Status.IN_REVIEW, "Listed article")
     client.force_login(request.getfixturevalue(role))
@@ -134,7 +134,7 @@ def test_changelist_filters_by_status(status, shown, hidden, client, editor, in_
     ],
 )
 def test_change_page_offers_exactly_the_allowed_moves(
-    role, status, expected, request, client, in_state
+    db, role, status, expected, request, client, in_state
 ):
     """The change page shows a button for each move the user may make from this state."""
     item = in_state(status)
@@ -232,9 +232,7 @@ def test_writer_cannot_run_bulk_publish(client, writer, in_state):
         ("", Status.IN_REVIEW, "Request changes needs a note"),
     ],
 )
-def test_editor_requests_changes_from_change_page(
-    note, status, message, client, editor, in_state
-):
+def test_editor_requests_changes_from_change_page(note, status, message, client, editor, in_state):
     """Request changes with a note sends the item back to draft; without one it is refused."""
     item = in_state(Status.IN_REVIEW)
     client.force_login(editor)
@@ -317,7 +315,7 @@ def test_anonymous_is_sent_to_login(db, client, url):
         ("editor", "/admin/articles/transition/add/", 403),
     ],
 )
-def test_transition_log_admin_is_read_only(role, url, status, request, client, in_state):
+def test_transition_log_admin_is_read_only(db, role, url, status, request, client, in_state):
     """Editors can read the transition log; nobody can add to it, and writers cannot see it."""
     in_state(Status.IN_REVIEW)
     client.force_login(request.getfixturevalue(role))
@@ -339,7 +337,6 @@ def test_transition_log_entry_cannot_be_changed(client, editor, in_state):
     assert client.post(url, {"note": "tampered"}).status_code == 403
     log.refresh_from_db()
     assert log.note == ""
-
 
 
 def test_writer_cannot_edit_a_published_faq_through_the_article_inline(

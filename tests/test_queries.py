@@ -89,7 +89,7 @@ def test_article_page_query_budget(
     ],
 )
 def test_article_lists_do_not_grow_with_articles(
-    client, add_articles, request, django_assert_max_num_queries, page, url, shared
+    db, client, add_articles, request, django_assert_max_num_queries, page, url, shared
 ):
     """Home, topic and author pages use the same, budgeted number of queries for 3 or 10 items."""
     fields = {name: request.getfixturevalue(fixture) for name, fixture in shared.items()}

@@ -49,7 +49,7 @@ def text_of(response):
 
 
 @pytest.mark.parametrize("role", ["writer", "editor"])
-def test_changelist_links_to_the_import_page(client, request, role, url):
+def test_changelist_links_to_the_import_page(db, client, request, role, url):
     """Users who may add articles see the "Import articles" link on the changelist."""
     client.force_login(request.getfixturevalue(role))
     response = client.get(reverse("admin:articles_article_changelist"))
@@ -66,7 +66,7 @@ def test_changelist_hides_the_link_without_add_permission(client, viewer, url):
 
 
 @pytest.mark.parametrize("role", ["writer", "editor"])
-def test_import_page_shows_the_form(client, request, role, url):
+def test_import_page_shows_the_form(db, client, request, role, url):
     """The page offers a multiple file input and the dry-run checkbox."""
     client.force_login(request.getfixturevalue(role))
     response = client.get(url)
@@ -90,7 +90,8 @@ def test_upload_both_seeds_creates_drafts_and_shows_the_report(client, writer, u
     assert "datePublished is empty; ignored" in text
     assert "the file has no title" in text
     assert set(Article.objects.values_list("slug", "status")) == {
-        (SLUG_A, Status.DRAFT), (SLUG_B, Status.DRAFT)
+        (SLUG_A, Status.DRAFT),
+        (SLUG_B, Status.DRAFT),
     }
     assert FAQEntry.objects.filter(article__slug=SLUG_A).count() == 5
 
@@ -153,7 +154,9 @@ def test_anonymous_is_sent_to_login(client, db, url, method, seed_files):
 
 @pytest.mark.parametrize("user", ["outsider", "viewer"])
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_staff_without_add_permission_is_forbidden(client, request, url, user, method, seed_files):
+def test_staff_without_add_permission_is_forbidden(
+    db, client, request, url, user, method, seed_files
+):
     """Staff without the add permission get 403 and cannot import."""
     client.force_login(request.getfixturevalue(user))
     data = {"files": [upload(SEED_A, seed_files[SEED_A])]} if method == "post" else None
@@ -179,7 +182,7 @@ def published_seed(client, editor, author, url, seed_files, publish):
     [("writer", Status.PUBLISHED, True), ("editor", Status.DRAFT, False)],
 )
 def test_force_upload_over_a_published_article_needs_an_editor(
-    client, request, url, seed_files, published_seed, role, status, body_kept
+    db, client, request, url, seed_files, published_seed, role, status, body_kept
 ):
     """Force-overwriting a live article unpublishes it for an editor; a writer is refused."""
     client.force_login(request.getfixturevalue(role))
@@ -196,18 +199,30 @@ def test_force_upload_over_a_published_article_needs_an_editor(
 
 
 def _export_changing(author, topic_slug):
-    return json.dumps({
-        "format": "editorial-export", "version": 1,
-        "authors": [{"slug": author.slug, "name": "Renamed by upload", "job_title": "",
-                     "bio": "", "website": "", "same_as": ""}],
-        "topics": [{"slug": topic_slug, "name": "New topic", "description": ""}],
-        "articles": [], "faqs": [],
-    }).encode()
+    return json.dumps(
+        {
+            "format": "editorial-export",
+            "version": 1,
+            "authors": [
+                {
+                    "slug": author.slug,
+                    "name": "Renamed by upload",
+                    "job_title": "",
+                    "bio": "",
+                    "website": "",
+                    "same_as": "",
+                }
+            ],
+            "topics": [{"slug": topic_slug, "name": "New topic", "description": ""}],
+            "articles": [],
+            "faqs": [],
+        }
+    ).encode()
 
 
 @pytest.mark.parametrize(("role", "allowed"), [("writer", False), ("editor", True)])
 def test_export_upload_changes_authors_and_topics_only_with_permission(
-    client, request, url, author, role, allowed
+    db, client, request, url, author, role, allowed
 ):
     """Writers may only view authors and topics, so an uploaded export cannot change them."""
     client.force_login(request.getfixturevalue(role))
