@@ -414,3 +414,11 @@ def test_home_pagination(client, make_article, publish):
     assert canonical(first) == f"{SITE}/"
     assert canonical(second) == f"{SITE}/?page=2"
     assert client.get("/?page=3").status_code == 404
+
+
+def test_unchanged_page_answers_304(client, published):
+    """A reader's browser revalidating an unchanged article gets 304 and no body."""
+    first = client.get(published.get_absolute_url())
+    again = client.get(published.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
