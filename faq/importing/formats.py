@@ -14,6 +14,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from articles.publishing.text import truncate
+
 START, END = "===SCHEMA_JSON_START===", "===SCHEMA_JSON_END==="
 QUOTES = "“”\""
 SUMMARY_MAX = 300
@@ -222,12 +224,7 @@ def _render(items: list[tuple[str, str]]) -> str:
 def _summary(items: list[tuple[str, str]]) -> str:
     """First paragraph as plain text, cut at a word boundary to at most SUMMARY_MAX chars."""
     text = next((" ".join(t.split()) for kind, t in items if kind == "para"), "")
-    if len(text) <= SUMMARY_MAX:
-        return text
-    head = text[: SUMMARY_MAX - 1]  # leave room for the ellipsis
-    if not text[SUMMARY_MAX - 1].isspace() and " " in head:
-        head = head.rsplit(" ", 1)[0]
-    return head.rstrip(" ,;:.–—-") + "…"
+    return truncate(text, SUMMARY_MAX)
 
 
 # --- Format B ----------------------------------------------------------------------------------
