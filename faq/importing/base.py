@@ -3,10 +3,11 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Model
 
 from articles.models import Status
+from articles.publishing.text import truncate
 from articles.publishing.workflow import InvalidTransition
 
 
@@ -73,7 +74,11 @@ def save(obj, options):
                 f"you may not {action} {opts.verbose_name_plural} "
                 f"(“{getattr(obj, 'slug', obj)}”)"
             )
-    obj.full_clean(validate_unique=False)
+    try:
+        obj.full_clean(validate_unique=False)
+    except ValidationError as error:
+        label = f"{obj._meta.verbose_name} “{truncate(str(obj), 60)}”"
+        raise ImportFailed(f"{label}: {validation_message(error, obj)}") from None
     obj.save()
 
 
@@ -100,9 +105,17 @@ def may_overwrite(obj, options, report):
     return True
 
 
-def validation_message(error):
-    if hasattr(error, "error_dict"):
-        return "; ".join(
-            f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
-        )
-    return " ".join(error.messages)
+def validation_message(error, obj):
+    """Field errors under the names the admin shows ("question", not "title")."""
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+
+    def label(name):
+        try:
+            return obj._meta.get_field(name).verbose_name
+        except FieldDoesNotExist:
+            return name
+
+    return "; ".join(
+        f"{label(name)}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+    )

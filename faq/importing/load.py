@@ -7,7 +7,6 @@ and B) become one draft article with its FAQ entries; an export document
 
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -23,7 +22,6 @@ from .base import (
     Options,
     may_overwrite,
     save,
-    validation_message,
 )
 from .formats import ImportFormatError, ParsedDocument, parse_document
 
@@ -72,8 +70,6 @@ def import_file(name, data, options):
         ]
     except (ImportFormatError, ImportFailed) as error:
         report.error, report.items = str(error), []
-    except ValidationError as error:
-        report.error, report.items = validation_message(error), []
     return report
 
 

@@ -417,8 +417,8 @@ def test_failure_after_rows_are_written_rolls_back_the_whole_file(db, seed_a, tm
     text = seed_a.read_text(encoding="utf-8").replace(QUESTIONS_A[2], long_question)
     path.write_text(text, encoding="utf-8")
     out, _ = run_failing(path)
-    assert f"{path}: FAILED: title:" in out
-    assert "at most 300 characters" in out
+    assert f"{path}: FAILED: FAQ entry “Is this question far too long" in out
+    assert "question: Ensure this value has at most 300 characters" in out
     assert not Article.objects.exists()
     assert not FAQEntry.objects.exists()
 
