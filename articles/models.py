@@ -128,6 +128,10 @@ class Article(Publishable):
             problems.append("Its body is empty.")
         return problems
 
+    def workflow_children(self):
+        # Its FAQ entries, through the reverse relation: this app never imports faq.
+        return self.faqs.all()
+
     @property
     def has_placeholder_title(self):
         return self.title.startswith(PLACEHOLDER_TITLE_PREFIX)

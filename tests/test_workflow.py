@@ -280,3 +280,83 @@ def test_groups_reference_and_audit_permissions(db, group, perm, held):
         content_type__app_label=app_label, codename=codename
     ).exists()
     assert holds is held
+
+
+@pytest.fixture
+def article_with_faqs(draft, make_faq):
+    """A draft article with two draft FAQ entries."""
+    entries = [make_faq(f"Question {n}?", "An answer.", article=draft) for n in (1, 2)]
+    return draft, entries
+
+
+def test_faq_entries_move_with_their_article(article_with_faqs, writer, editor):
+    """Submitting and publishing an article takes its FAQ entries along, each logged."""
+    article, entries = article_with_faqs
+    article.submit_for_review(writer, note="Ready")
+    article.publish(editor)
+    article.refresh_from_db()
+    for entry in entries:
+        entry.refresh_from_db()
+        assert entry.status == Status.PUBLISHED
+        assert entry.published_at == article.published_at
+        assert [t.action for t in entry.transitions()] == ["publish", "submit"]
+        assert entry.transitions().last().note == f"With “{article}”. Ready"
+
+
+def test_only_entries_in_the_same_state_move(article_with_faqs, make_faq, writer, editor):
+    """An entry already live stays as it is when its draft article is submitted."""
+    article, _ = article_with_faqs
+    live = make_faq("Already live?", "Yes.", article=article)
+    live.submit_for_review(writer)
+    live.publish(editor)
+    article.submit_for_review(writer)
+    live.refresh_from_db()
+    assert live.status == Status.PUBLISHED
+    assert live.transitions().count() == 2
+
+
+def test_scheduled_article_schedules_its_entries(article_with_faqs, writer, editor):
+    """Entries publish at the article's future time, not before it."""
+    article, entries = article_with_faqs
+    article.published_at = timezone.now() + timedelta(days=2)
+    article.save()
+    article.submit_for_review(writer)
+    article.publish(editor)
+    assert not FAQEntry.objects.published().exists()
+    assert {e.published_at for e in FAQEntry.objects.all()} == {article.published_at}
+
+
+def test_request_changes_sends_entries_back_with_the_note(article_with_faqs, writer, editor):
+    """Entries in review return to draft with their article and carry the editor's note."""
+    article, entries = article_with_faqs
+    article.submit_for_review(writer)
+    article.request_changes(editor, "Cite the trial")
+    for entry in entries:
+        entry.refresh_from_db()
+        assert entry.status == Status.DRAFT
+        assert entry.transitions().first().note == f"With “{article}”. Cite the trial"
+
+
+def test_a_refused_entry_undoes_the_whole_move(article_with_faqs, writer, editor):
+    """If one entry may not be published, neither is the article: all or nothing."""
+    article, entries = article_with_faqs
+    article.submit_for_review(writer)
+    FAQEntry.objects.filter(pk=entries[0].pk).update(answer_html="")
+    with pytest.raises(InvalidTransition, match="Question 1"):
+        article.publish(editor)
+    article.refresh_from_db()
+    assert article.status == Status.IN_REVIEW
+    assert not Transition.objects.filter(action="publish").exists()
+    assert set(FAQEntry.objects.values_list("status", flat=True)) == {Status.IN_REVIEW}
+
+
+def test_entry_permissions_are_checked_too(article_with_faqs, writer):
+    """Publishing articles without the FAQ permission is refused and changes nothing."""
+    article, _ = article_with_faqs
+    article.submit_for_review(writer)
+    writer.user_permissions.add(Permission.objects.get(codename="publish_article"))
+    writer = type(writer).objects.get(pk=writer.pk)  # fresh permission cache
+    with pytest.raises(PermissionDenied):
+        article.publish(writer)
+    article.refresh_from_db()
+    assert article.status == Status.IN_REVIEW

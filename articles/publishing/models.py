@@ -129,6 +129,10 @@ class Publishable(SeoFields):
         """What stops this item being published; empty when it may go live."""
         return []
 
+    def workflow_children(self):
+        """Items that move through the workflow with this one (a queryset)."""
+        return type(self)._default_manager.none()
+
     def seo_title(self):
         return self.meta_title or self.title
 

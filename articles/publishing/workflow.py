@@ -94,7 +94,7 @@ def transition(obj, action, user, note=""):
         for name, value in {**fields, "updated_at": now}.items():
             setattr(obj, name, value)
 
-        return Transition.objects.create(
+        log = Transition.objects.create(
             content_type_id=_content_type_id(obj),
             object_id=obj.pk,
             object_repr=str(current)[:200],
@@ -105,6 +105,16 @@ def transition(obj, action, user, note=""):
             note=note,
             created_at=now,
         )
+        # Parts shown on the item's page (an article's FAQ entries) travel with it, each
+        # checked and logged in its own right; one refusal undoes the whole move.
+        for child in current.workflow_children().filter(status=move.source):
+            if move.target == Status.PUBLISHED and child.published_at is None:
+                child.published_at = fields["published_at"]  # live with the parent, not before
+                type(child)._default_manager.filter(pk=child.pk).update(
+                    published_at=child.published_at
+                )
+            transition(child, action, user, note=f"With “{current}”. {note}".strip())
+        return log
 
 
 def _content_type_id(obj):

@@ -308,7 +308,7 @@ def test_force_with_user_sends_the_article_back_to_draft_and_updates_it(
     assert article.status == Status.DRAFT
     assert "An editor's closing line." not in article.body
     assert article.body.rstrip().endswith("reintegrating intimacy into your life.")
-    log = Transition.objects.get(action="unpublish", object_id=article.pk)
+    log = article.transitions().get(action="unpublish")
     assert (log.user, log.from_status, log.to_status) == (editor, Status.PUBLISHED, Status.DRAFT)
     assert f"updated article {SLUG_A} (5 FAQ)" in out
     assert "moved back to draft (--force)" in out
