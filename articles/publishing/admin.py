@@ -137,6 +137,9 @@ class PublishableAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["workflow_moves"] = available_transitions(request.user, obj) if obj else []
+        children = obj.workflow_children() if obj else None
+        if children is not None and children.exists():
+            context["workflow_children"] = children.model._meta.verbose_name_plural
         context["transition_field"] = TRANSITION_FIELD
         context["note_field"] = NOTE_FIELD
         return super().render_change_form(request, context, add, change, form_url, obj)
