@@ -41,7 +41,8 @@ SITE_DESCRIPTION = os.environ.get(
 )
 SITE_LANGUAGE = "en-GB"
 ORGANIZATION_NAME = os.environ.get("ORGANIZATION_NAME", SITE_NAME)
-ORGANIZATION_LOGO = os.environ.get("ORGANIZATION_LOGO", "")
+# Google wants a raster publisher logo of at least 112px; a path here is made absolute.
+ORGANIZATION_LOGO = os.environ.get("ORGANIZATION_LOGO", "/static/img/logo.png")
 ORGANIZATION_SAME_AS = env_list("ORGANIZATION_SAME_AS")
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

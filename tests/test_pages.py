@@ -422,3 +422,13 @@ def test_unchanged_page_answers_304(client, published):
     again = client.get(published.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
     assert again.content == b""
+
+
+def test_publisher_logo_is_a_served_raster_image(client, published):
+    """The Organization logo in the JSON-LD is a PNG the site actually serves."""
+    page = parse_page(client.get(published.get_absolute_url()).content.decode())
+    logo = graph_nodes(page, "Organization")[0]["logo"]["url"]
+    assert logo.startswith("https://example.test/")
+    response = client.get(logo.removeprefix("https://example.test"))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
