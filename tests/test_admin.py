@@ -4,6 +4,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.urls import reverse
 
 from articles.models import Article, Status, Transition
 
@@ -351,3 +352,23 @@ def test_writer_cannot_edit_a_published_faq_through_the_article_inline(
     faq.refresh_from_db()
     assert faq.status == Status.PUBLISHED
     assert faq.answer == "Late coffee can be."
+
+
+def test_editors_see_what_waits_for_review_on_the_admin_index(
+    client, writer, editor, make_article, make_faq
+):
+    """The admin index lists items in review for editors, oldest first, and not for writers."""
+    waiting = make_article("Waiting article")
+    waiting.submit_for_review(writer)
+    question = make_faq("Waiting question?")
+    question.submit_for_review(writer)
+    make_article("Still a draft")
+
+    client.force_login(editor)
+    html = client.get(reverse("admin:index")).content.decode()
+    queue = html[html.index('id="review-queue"') :]
+    assert queue.index("Waiting article") < queue.index("Waiting question?")
+    assert "Still a draft" not in queue
+
+    client.force_login(writer)
+    assert 'id="review-queue"' not in client.get(reverse("admin:index")).content.decode()
