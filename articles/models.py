@@ -5,11 +5,13 @@ from markdownx.models import MarkdownxField
 
 from .publishing.markdown import render_markdown
 from .publishing.models import Publishable, Status, Transition
-from .publishing.text import html_to_text, reading_minutes, truncate, word_count
+from .publishing.text import html_to_text, outline, reading_minutes, truncate, word_count
 
 __all__ = ["PLACEHOLDER_TITLE_PREFIX", "Article", "Author", "Status", "Topic", "Transition"]
 
 # Imported files without a title get this; publishing refuses it until an editor writes one.
+# An "on this page" list helps from this many sections on.
+MIN_SECTIONS_FOR_CONTENTS = 3
 PLACEHOLDER_TITLE_PREFIX = "[Untitled import]"
 
 
@@ -72,6 +74,8 @@ class Article(Publishable):
     )
     body = MarkdownxField(help_text="Markdown. Headings start at ## (the title is the page’s h1).")
     body_html = models.TextField(editable=False, blank=True)
+    # Derived from body_html on save, like it: the sections for the in-page contents list.
+    sections = models.JSONField(editable=False, default=list, blank=True)
     word_count = models.PositiveIntegerField(editable=False, default=0)
     topic = models.ForeignKey(
         Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
@@ -109,6 +113,7 @@ class Article(Publishable):
 
     def render(self):
         self.body_html = render_markdown(self.body)
+        self.sections = outline(self.body_html)
         self.word_count = word_count(self.body_html)
 
     def clean(self):
@@ -135,6 +140,10 @@ class Article(Publishable):
     @property
     def has_placeholder_title(self):
         return self.title.startswith(PLACEHOLDER_TITLE_PREFIX)
+
+    @property
+    def contents(self):
+        return self.sections if len(self.sections) >= MIN_SECTIONS_FOR_CONTENTS else []
 
     @property
     def reading_minutes(self):

@@ -10,6 +10,7 @@ from .models import Article, Author, Topic
 from .publishing.seo import PageMetaMixin
 
 PAGE_SIZE = 10
+RELATED = 3
 
 
 def published_articles():
@@ -37,7 +38,15 @@ class ArticleDetailView(PageMetaMixin, DetailView):
         # FAQ entries reach the article through the reverse relation, so this app
         # never imports the faq app; published() comes from the shared queryset.
         kwargs["faqs"] = list(self.object.faqs.published())
+        kwargs["related"] = self.related()
         return super().get_context_data(**kwargs)
+
+    def related(self):
+        """The latest other articles on the same topic: internal links readers can use."""
+        if not self.object.topic_id:
+            return []
+        others = Article.objects.published().filter(topic_id=self.object.topic_id)
+        return list(others.exclude(pk=self.object.pk).only("title", "slug")[:RELATED])
 
     def get_page_meta(self, context):
         return meta.article(self.object, context["faqs"])

@@ -432,3 +432,33 @@ def test_publisher_logo_is_a_served_raster_image(client, published):
     response = client.get(logo.removeprefix("https://example.test"))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+
+
+def test_long_articles_get_an_on_this_page_list(client, make_article, publish):
+    """Three or more sections give a contents list whose links reach the section headings."""
+    body = "\n\n".join(f"## Part {n}\n\nText {n}." for n in (1, 2, 3))
+    long = publish(make_article("Long read", body=body))
+    short = publish(make_article("Short read", body="## Only part\n\nText."))
+    html = client.get(long.get_absolute_url()).content.decode()
+    links = re.findall(r'<nav class="contents".*?</nav>', html, re.S)[0]
+    for anchor in re.findall(r'href="#([^"]+)"', links):
+        assert f'<h2 id="{anchor}">' in html
+    assert links.count("<li>") == 3
+    assert 'class="contents"' not in client.get(short.get_absolute_url()).content.decode()
+
+
+def test_related_articles_are_published_ones_on_the_same_topic(
+    client, make_article, publish, topic
+):
+    """The article footer links other live articles on its topic, never drafts or itself."""
+    article = publish(make_article("Main read"))
+    sibling = publish(make_article("Sibling read"))
+    make_article("Draft sibling")
+    other_topic = Topic.objects.create(name="Stress", slug="stress")
+    publish(make_article("Other topic read", topic=other_topic))
+    html = client.get(article.get_absolute_url()).content.decode()
+    related = re.findall(r'<section class="related".*?</section>', html, re.S)[0]
+    assert sibling.get_absolute_url() in related
+    assert "Draft sibling" not in related
+    assert "Other topic read" not in related
+    assert article.get_absolute_url() not in related

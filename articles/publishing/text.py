@@ -28,3 +28,11 @@ def truncate(text, limit):
     if len(text) <= limit:
         return text
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
+_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.DOTALL)
+
+
+def outline(markup):
+    """The sections of sanitized HTML as [{"id", "title"}], for an "on this page" list."""
+    return [{"id": anchor, "title": html_to_text(title)} for anchor, title in _H2.findall(markup)]
