@@ -14,11 +14,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from articles.publishing.text import truncate
-
 START, END = "===SCHEMA_JSON_START===", "===SCHEMA_JSON_END==="
 QUOTES = "“”\""
-SUMMARY_MAX = 300
 HEADING_MAX = 120
 ARTICLE_TYPES = ("Article", "BlogPosting", "NewsArticle")
 # Author names that say "nobody in particular"; matched as whole words, case-insensitively.
@@ -67,7 +64,6 @@ class ParsedDocument:
     format: str
     title: str
     body: str
-    summary: str = ""
     meta_title: str = ""
     meta_description: str = ""
     focus_keyword: str = ""
@@ -221,19 +217,13 @@ def _render(items: list[tuple[str, str]]) -> str:
     return "\n\n".join(parts)
 
 
-def _summary(items: list[tuple[str, str]]) -> str:
-    """First paragraph as plain text, cut at a word boundary to at most SUMMARY_MAX chars."""
-    text = next((" ".join(t.split()) for kind, t in items if kind == "para"), "")
-    return truncate(text, SUMMARY_MAX)
-
-
 # --- Format B ----------------------------------------------------------------------------------
 
 
 def _parse_b(lines: list[str]) -> ParsedDocument:
     # One paragraph or bullet per non-blank line; blank lines only separate.
     items = [("bullet" if _BULLET.match(s) else "para", s) for s in map(str.strip, lines) if s]
-    return ParsedDocument(format="B", title="", body=_render(items), summary=_summary(items))
+    return ParsedDocument(format="B", title="", body=_render(items))
 
 
 # --- Format A ----------------------------------------------------------------------------------
@@ -426,7 +416,6 @@ def _parse_a(lines: list[str]) -> ParsedDocument:
         format="A",
         title=title,
         body=_render(items),
-        summary=_summary(items),
         faqs=sources[0][1] if sources else [],
         warnings=warnings,
         **meta,

@@ -113,8 +113,9 @@ def import_document(name, doc: ParsedDocument, options, report):
         article.title = title
     # else: keep the title an editor has written since the first import.
     article.body = doc.body
-    # Empty in the file means "not given", so what an editor wrote stays.
-    for field_name in ("summary", "meta_title", "meta_description", "focus_keyword"):
+    # Empty in the file means "not given", so what an editor wrote stays. The summary is
+    # the writer's to write: a cut-down first paragraph would only repeat the body.
+    for field_name in ("meta_title", "meta_description", "focus_keyword"):
         if getattr(doc, field_name):
             setattr(article, field_name, getattr(doc, field_name))
     if options.author:

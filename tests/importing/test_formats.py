@@ -99,13 +99,6 @@ def test_a_faq_not_in_body(doc_a: ParsedDocument) -> None:
     assert "SCHEMA_JSON" not in doc_a.body and "“@type”" not in doc_a.body
 
 
-def test_a_summary(doc_a: ParsedDocument) -> None:
-    """The summary is the first paragraph cut at a word boundary to <= 300 chars, with "…"."""
-    assert doc_a.summary.startswith("Maintaining a healthy intimate life")
-    assert len(doc_a.summary) <= 300
-    assert doc_a.summary.endswith("…") and not doc_a.summary.endswith(" …")
-
-
 def test_a_placeholder_warnings(doc_a: ParsedDocument) -> None:
     """Empty and placeholder author/date values become warnings, never data."""
     text = "\n".join(doc_a.warnings)
@@ -174,7 +167,6 @@ def test_b_paragraphs_verbatim(text_b: str, doc_b: ParsedDocument) -> None:
     assert len(paragraphs) == 4
     for paragraph in paragraphs:
         assert f"\n{paragraph}\n" in f"\n{doc_b.body}\n"
-    assert doc_b.summary.startswith("First, acknowledge the reality") and len(doc_b.summary) <= 300
     assert doc_b.faqs == [] and doc_b.warnings == []
 
 
