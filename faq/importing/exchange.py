@@ -5,6 +5,7 @@ It is the team's backup and migration path: ``export_content`` writes it and
 """
 
 import json
+import re
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -75,7 +76,7 @@ def load(text):
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        if f'"{FORMAT}"' not in text:
+        if not re.search(rf'"format"\s*:\s*"{FORMAT}"', text):
             return None  # a seed-format file: its leading JSON is not meant to parse alone
         message = f"export file is not valid JSON: {error.msg}"
         raise ImportFormatError(message, error.lineno) from None
