@@ -10,9 +10,9 @@ from .publishing.text import html_to_text, outline, reading_minutes, truncate, w
 __all__ = ["PLACEHOLDER_TITLE_PREFIX", "Article", "Author", "Status", "Topic", "Transition"]
 
 # Imported files without a title get this; publishing refuses it until an editor writes one.
+PLACEHOLDER_TITLE_PREFIX = "[Untitled import]"
 # An "on this page" list helps from this many sections on.
 MIN_SECTIONS_FOR_CONTENTS = 3
-PLACEHOLDER_TITLE_PREFIX = "[Untitled import]"
 
 
 class Author(models.Model):
