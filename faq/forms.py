@@ -1,7 +1,6 @@
 from django import forms
 
 from articles.models import Author, Topic
-from faq.importing.load import MAX_FILE_BYTES
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -16,11 +15,7 @@ class MultipleFileField(forms.FileField):
         cleaned = [super(MultipleFileField, self).clean(item, initial) for item in files if item]
         if not cleaned:
             raise forms.ValidationError("Choose at least one file.")
-        for upload in cleaned:
-            if upload.size > MAX_FILE_BYTES:
-                raise forms.ValidationError(
-                    f"{upload.name} is larger than {MAX_FILE_BYTES // 1024 // 1024} MB."
-                )
+        # Size and encoding are checked per file by the importer, which reports each one.
         return cleaned
 
 

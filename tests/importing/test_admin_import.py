@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.models import Article, Status, Topic
+from faq.importing.load import MAX_FILE_BYTES
 from faq.models import FAQEntry
 from tests.conftest import make_user
 
@@ -235,3 +236,13 @@ def test_export_upload_changes_authors_and_topics_only_with_permission(
     assert Topic.objects.filter(slug="new-topic").exists() is allowed
     if not allowed:
         assert "Report: 1 file(s), 1 failed" in text_of(response)
+
+
+def test_oversized_file_is_reported_and_the_others_still_import(client, editor, url, seed_files):
+    """A file over the size limit fails on its own line; the good file beside it imports."""
+    client.force_login(editor)
+    big = upload("huge.txt", b"x" * (MAX_FILE_BYTES + 1))
+    good = upload("000_2c3dcb79e5ffe5ba.txt", seed_files["000_2c3dcb79e5ffe5ba.txt"])
+    text = text_of(client.post(url, {"files": [big, good]}))
+    assert "huge.txt" in text and "file is larger than 2 MB" in text
+    assert Article.objects.count() == 1
