@@ -69,6 +69,9 @@ class Topic(models.Model):
 
 
 class Article(Publishable):
+    # The FAQ entries shown on the page are versioned with it (reverse relation only).
+    revision_relations = ("faqs",)
+
     summary = models.TextField(
         blank=True, help_text="One or two sentences for lists, feeds and the meta description."
     )
@@ -106,7 +109,7 @@ class Article(Publishable):
             (f"{action}_article", f"{label} (article)")
             for action, label in Publishable.workflow_permissions
         ]
-        indexes = [models.Index(fields=["status", "published_at"])]
+        indexes = [models.Index(fields=["live", "published_at"])]
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})

@@ -51,5 +51,9 @@ class FAQEntry(Publishable):
     def render(self):
         self.answer_html = render_markdown(self.answer)
 
+    def revision_parent(self):
+        # An entry shown on an article is versioned with the article.
+        return self.article if self.article_id else None
+
     def publication_problems(self):
         return [] if self.answer_html.strip() else ["Its answer is empty."]

@@ -112,9 +112,9 @@ def draft(make_article):
 def publish(writer, editor):
     """Take an item from draft to published through the workflow."""
 
-    def run(item):
+    def run(item, at=None):
         item.submit_for_review(writer)
-        item.publish(editor)
+        item.publish(editor, at=at)
         item.refresh_from_db()
         return item
 

@@ -87,7 +87,7 @@ def make_in_state(make_article, publish, writer, editor):
     def make(state, title):
         if state == "scheduled":
             future = timezone.now() + datetime.timedelta(days=2)
-            return publish(make_article(title, published_at=future))
+            return publish(make_article(title), at=future)
         article = make_article(title)
         if state == "published":
             return publish(article)

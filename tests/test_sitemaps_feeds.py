@@ -23,7 +23,7 @@ def articles_in_every_state(make_article, publish, writer):
         "published": publish(make_article("Published piece")),
         "draft": make_article("Draft piece"),
         "in_review": in_review,
-        "scheduled": publish(make_article("Scheduled piece", published_at=future)),
+        "scheduled": publish(make_article("Scheduled piece"), at=future),
         "noindex": publish(make_article("Noindex piece", noindex=True)),
     }
 
@@ -54,9 +54,7 @@ def test_sitemap_leaves_out_topics_and_authors_without_published_articles(
     make_article("Draft only", topic=quiet_topic, author=quiet_author)
     make_article("Review only", topic=quiet_topic, author=quiet_author).submit_for_review(writer)
     future = timezone.now() + datetime.timedelta(days=1)
-    publish(
-        make_article("Scheduled only", topic=quiet_topic, author=quiet_author, published_at=future)
-    )
+    publish(make_article("Scheduled only", topic=quiet_topic, author=quiet_author), at=future)
 
     locations = sitemap_locations(client)
     assert f"{SITE}/topics/sleep/" in locations

@@ -20,8 +20,12 @@ class Status(models.TextChoices):
 
 class PublishableQuerySet(models.QuerySet):
     def published(self):
-        """The one definition of "visible to the public"; a future date means scheduled."""
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+        """The one definition of "visible to the public"; a future date means scheduled.
+
+        ``live`` is set and cleared only by the workflow; the row holds the live
+        content, so this stays one indexed filter however many drafts pile up.
+        """
+        return self.filter(live=True, published_at__lte=timezone.now())
 
     def with_liveness(self):
         """Annotate ``is_live`` from published(), so lists need no query per row."""
@@ -64,9 +68,13 @@ class SeoFields(models.Model):
 class Publishable(SeoFields):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, blank=True)
+    # The state of the working copy: "published" means it is what readers see.
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True, editable=False
     )
+    # Whether the row's content is public (from published_at on). While live, the row
+    # holds the live version and edits go to the latest revision until published.
+    live = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -74,11 +82,24 @@ class Publishable(SeoFields):
         null=True,
         blank=True,
         db_index=True,
-        help_text="Set a future time to schedule; left blank, publishing sets it to now.",
+        editable=False,
+        help_text="Set by publishing; a future time schedules the first publication.",
     )
+    latest_revision = models.ForeignKey(
+        "articles.Revision", null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    live_revision = models.ForeignKey(
+        "articles.Revision", null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
 
     objects = PublishableQuerySet.as_manager()
 
+    # Written only by the workflow service, never by a form or a content save.
+    workflow_fields = frozenset(
+        {"status", "live", "published_at", "first_published_at", "live_revision"}
+    )
     # Each model names its permissions "<action>_<model_name>"; see workflow.TRANSITIONS.
     workflow_permissions = (
         ("submit", "Can submit for review"),
@@ -94,10 +115,21 @@ class Publishable(SeoFields):
         return self.title
 
     def save(self, *args, **kwargs):
+        """Save the working copy: a revision, and the row unless it holds the live version.
+
+        Every path (admin, importer, shell) goes through here, so none can change a
+        live page or a workflow field; see revisions.save for the options.
+        """
+        from .revisions import save
+
+        return save(self, **kwargs)
+
+    def save_row(self, **kwargs):
+        """Write the row itself; for the revisions and workflow services only."""
         if not self.slug:
             self.slug = self._unique_slug()
         self.render()
-        super().save(*args, **kwargs)
+        super().save(**kwargs)
 
     def render(self):
         """Store derived HTML; subclasses render their Markdown fields here."""
@@ -123,7 +155,60 @@ class Publishable(SeoFields):
 
     @property
     def is_scheduled(self):
-        return self.status == Status.PUBLISHED and not self.is_live
+        return self.live and not self.is_live
+
+    @property
+    def has_draft_changes(self):
+        """Live, with a working copy that readers do not see yet."""
+        return self.live and self.status != Status.PUBLISHED
+
+    def state_label(self):
+        """The state as editors read it: "Live · draft changes in review", say."""
+        if not self.live:
+            return self.get_status_display()
+        live = "Scheduled" if self.is_scheduled else "Live"
+        if self.status == Status.DRAFT:
+            return f"{live} · draft changes"
+        if self.status == Status.IN_REVIEW:
+            return f"{live} · draft changes in review"
+        return live
+
+    # Versioning: what a revision holds. Children are parts edited and shown with
+    # this item (an article's FAQ entries); a child's content lives in its parent's
+    # revisions, so it has none of its own.
+    # Reverse relations to the parts versioned with this item (an article's "faqs").
+    revision_relations = ()
+
+    def revision_children(self):
+        """{name: queryset} of the parts versioned with this item."""
+        return {name: getattr(self, name).all() for name in self.revision_relations}
+
+    def revision_parent(self):
+        """The item whose revisions hold this one's content, if any."""
+        return None
+
+    @classmethod
+    def content_fields(cls):
+        """The editable content a revision holds: everything but the workflow's fields."""
+        return [
+            field
+            for field in cls._meta.concrete_fields
+            if field.editable and not field.primary_key and field.name not in cls.workflow_fields
+        ]
+
+    @classmethod
+    def derived_fields(cls):
+        """Fields computed from the content on save (stored HTML and its outline)."""
+        return [
+            field
+            for field in cls._meta.concrete_fields
+            if not field.editable and field.name not in cls.workflow_fields
+            and field.name not in {"latest_revision", "created_at", "updated_at"}
+        ]  # fmt: skip
+
+    def revisions(self):
+        """This item's revisions, newest first."""
+        return Revision.objects.for_object(self)
 
     def publication_problems(self):
         """What stops this item being published; empty when it may go live."""
@@ -147,8 +232,8 @@ class Publishable(SeoFields):
     def submit_for_review(self, user, note=""):
         return self._transition("submit", user, note)
 
-    def publish(self, user, note=""):
-        return self._transition("publish", user, note)
+    def publish(self, user, note="", at=None):
+        return self._transition("publish", user, note, at=at)
 
     def request_changes(self, user, note):
         return self._transition("request_changes", user, note)
@@ -156,10 +241,10 @@ class Publishable(SeoFields):
     def unpublish(self, user, note=""):
         return self._transition("unpublish", user, note)
 
-    def _transition(self, action, user, note):
+    def _transition(self, action, user, note, **options):
         from articles.publishing.workflow import transition
 
-        return transition(self, action, user, note=note)
+        return transition(self, action, user, note=note, **options)
 
 
 class TransitionQuerySet(models.QuerySet):
@@ -168,6 +253,59 @@ class TransitionQuerySet(models.QuerySet):
 
         content_type = ContentType.objects.get_for_model(obj)
         return self.filter(content_type=content_type, object_id=obj.pk).select_related("user")
+
+
+class Revision(models.Model):
+    """One saved version of an item's complete editable content; never changed once written."""
+
+    SAVE, OVERWRITE, RESTORE = "save", "overwrite", "restore"
+    IMPORT, BASELINE = "import", "baseline"
+    KINDS = [
+        (SAVE, "Saved"),
+        (OVERWRITE, "Saved over a newer version"),
+        (RESTORE, "Restored"),
+        (IMPORT, "Imported"),
+        (BASELINE, "Version before history began"),
+    ]
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    object_repr = models.CharField(max_length=200)
+    # {"fields": {name: value}, "children": {name: [{"pk": id, "fields": {…}}]}}
+    content = models.JSONField()
+    # Labels of the fields that differ from the previous revision, for the history list.
+    changed = models.JSONField(default=list)
+    kind = models.CharField(max_length=20, choices=KINDS, default=SAVE)
+    # The revision the editor's form was opened on, when that was not the latest.
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = TransitionQuerySet.as_manager()
+
+    class Meta:
+        app_label = "articles"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"])]
+
+    def __str__(self):
+        return f"Revision {self.pk} of {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Revisions are immutable: write a new one instead.")
+        super().save(*args, **kwargs)
+
+    @property
+    def author_name(self):
+        if self.user is None:
+            return "the system"
+        return self.user.get_full_name() or self.user.get_username()
 
 
 class Transition(models.Model):
@@ -183,6 +321,10 @@ class Transition(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(blank=True)
+    # The revision the move acted on: the one published, sent for review, taken down.
+    revision = models.ForeignKey(
+        Revision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = TransitionQuerySet.as_manager()

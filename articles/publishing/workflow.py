@@ -24,6 +24,20 @@ class Move:
     source: str
     target: str
     needs_note: bool = False
+    # Internal moves are made by the system (a save), never offered as a button.
+    internal: bool = False
+    # Taking a page down applies to a live item whatever state its draft changes are in.
+    needs_live: bool = False
+    # The permission checked; by default the action's own.
+    permission: str = ""
+
+    def applies_to(self, item):
+        if self.needs_live:
+            return item.live
+        return item.status == self.source
+
+    def describe_sources(self):
+        return "live" if self.needs_live else Status(self.source).label.lower()
 
 
 TRANSITIONS = {
@@ -32,9 +46,17 @@ TRANSITIONS = {
         Move("submit", "Submit for review", Status.DRAFT, Status.IN_REVIEW),
         Move("publish", "Publish", Status.IN_REVIEW, Status.PUBLISHED),
         Move("request_changes", "Request changes", Status.IN_REVIEW, Status.DRAFT, needs_note=True),
-        Move("unpublish", "Unpublish", Status.PUBLISHED, Status.DRAFT),
+        # From any state of the draft changes: what matters is that the page is up.
+        Move("unpublish", "Unpublish", Status.PUBLISHED, Status.DRAFT, needs_live=True),
+        # A save to a live item: the live page stays, the new version is a draft of changes.
+        Move(
+            "edit", "Start draft changes", Status.PUBLISHED, Status.DRAFT,
+            internal=True, permission="change",
+        ),
     )
-}
+}  # fmt: skip
+# The moves people make, as buttons, actions and permissions.
+PUBLIC_MOVES = {action: move for action, move in TRANSITIONS.items() if not move.internal}
 
 
 def permission_name(model, action):
@@ -44,7 +66,10 @@ def permission_name(model, action):
 
 def can_transition(user, obj, action):
     """Whether the user holds the permission for this action on this kind of item."""
-    return action in TRANSITIONS and user.has_perm(permission_name(type(obj), action))
+    move = TRANSITIONS.get(action)
+    if move is None:
+        return False
+    return user.has_perm(permission_name(type(obj), move.permission or action))
 
 
 def available_transitions(user, obj):
@@ -52,18 +77,25 @@ def available_transitions(user, obj):
     return [
         move
         for move in TRANSITIONS.values()
-        if move.source == obj.status and can_transition(user, obj, move.action)
+        if not move.internal and move.applies_to(obj) and can_transition(user, obj, move.action)
     ]
 
 
-def transition(obj, action, user, note=""):
-    """Move ``obj`` by ``action`` on behalf of ``user`` and log it; all or nothing."""
+def transition(obj, action, user, note="", *, at=None, revision=None):
+    """Move ``obj`` by ``action`` on behalf of ``user`` and log it; all or nothing.
+
+    ``at`` schedules a first publication. Publishing copies the working copy (the
+    latest revision) into the row, which is what readers see.
+    """
     move = TRANSITIONS.get(action)
     if move is None:
         raise InvalidTransition(
-            f"Unknown action “{action}”. Choose one of: {', '.join(TRANSITIONS)}."
+            f"Unknown action “{action}”. Choose one of: {', '.join(PUBLIC_MOVES)}."
         )
-    if user is None or not can_transition(user, obj, action):
+    # A system save (no user) may only mark draft changes; every other move needs a person.
+    if (user is None and not move.internal) or (
+        user is not None and not can_transition(user, obj, action)
+    ):
         raise PermissionDenied(f"You do not have permission to {move.label.lower()} this item.")
     note = (note or "").strip()
     if move.needs_note and not note:
@@ -71,49 +103,83 @@ def transition(obj, action, user, note=""):
 
     model = type(obj)
     with transaction.atomic():
-        # Lock the row so two editors cannot both act on the same state.
-        current = model._default_manager.select_for_update().get(pk=obj.pk)
-        if current.status != move.source:
+        # Lock the row so two editors cannot both act on the same state, and so a save
+        # cannot land between the check and the write.
+        current = model._default_manager.select_for_update(of=("self",)).get(pk=obj.pk)
+        from_status = current.status
+        if not move.applies_to(current):
             raise InvalidTransition(
                 f"Cannot {move.label.lower()} “{current}”: it is "
-                f"{current.get_status_display().lower()}, and only items that are "
-                f"{Status(move.source).label.lower()} can be moved this way."
+                f"{current.state_label().lower()}, and only items that are "
+                f"{move.describe_sources()} can be moved this way."
             )
-        if move.target == Status.PUBLISHED:
-            problems = current.publication_problems()
+        now = timezone.now()
+        if at is not None and (move.target != Status.PUBLISHED or current.live):
+            raise InvalidTransition(
+                "Only a first publication can be scheduled: changes to a live page go "
+                "live when they are published."
+            )
+        fields = {"status": move.target}
+        if move.target == Status.PUBLISHED or action == "unpublish":
+            from .revisions import materialize, working_copy
+
+            problems = (
+                working_copy(current).publication_problems()
+                if move.target == Status.PUBLISHED else []
+            )  # fmt: skip
             if problems:
                 raise InvalidTransition(f"Cannot publish “{current}”: " + " ".join(problems))
-
-        now = timezone.now()
-        fields = {"status": move.target}
+            # The row now holds the working copy: live on publish, offline on unpublish.
+            revision = materialize(current)
+        revision = revision or current.latest_revision
         if move.target == Status.PUBLISHED:
-            # A date already set (in the future) schedules; otherwise it goes live now.
-            fields["published_at"] = current.published_at or now
+            fields["live"] = True
+            fields["live_revision"] = revision
+            # Scheduled, kept from an earlier publication, or now.
+            fields["published_at"] = at or current.published_at or now
             fields["first_published_at"] = current.first_published_at or fields["published_at"]
-        model._default_manager.filter(pk=obj.pk).update(updated_at=now, **fields)
-        for name, value in {**fields, "updated_at": now}.items():
-            setattr(obj, name, value)
+        elif action == "unpublish":
+            fields["live"] = False
+        # updated_at is the page's dateModified: it moves when the live content does,
+        # or freely while nobody can see the item.
+        if move.target == Status.PUBLISHED or not fields.get("live", current.live):
+            fields["updated_at"] = now
+        model._default_manager.filter(pk=obj.pk).update(**fields)
+        current.refresh_from_db()
+        for name in (*model.workflow_fields, "updated_at", "latest_revision"):
+            setattr(obj, name, getattr(current, name))
+        obj.__dict__.pop("is_live", None)
 
         log = Transition.objects.create(
             content_type_id=_content_type_id(obj),
             object_id=obj.pk,
             object_repr=str(current)[:200],
             action=action,
-            from_status=move.source,
+            from_status=from_status,
             to_status=move.target,
             user=user,
             note=note,
+            revision=revision,
             created_at=now,
         )
         # Parts shown on the item's page (an article's FAQ entries) travel with it, each
         # checked and logged in its own right; one refusal undoes the whole move.
-        for child in current.workflow_children().filter(status=move.source):
+        children = current.workflow_children()
+        if move.needs_live:
+            children = children.filter(live=True)
+        elif not move.internal:
+            children = children.filter(status=move.source)
+        else:
+            children = children.none()
+        for child in children:
             if move.target == Status.PUBLISHED and child.published_at is None:
-                child.published_at = fields["published_at"]  # live with the parent, not before
+                # Live with the parent, not before.
                 type(child)._default_manager.filter(pk=child.pk).update(
-                    published_at=child.published_at
+                    published_at=fields["published_at"]
                 )
-            transition(child, action, user, note=f"With “{current}”. {note}".strip())
+            transition(
+                child, action, user, note=f"With “{current}”. {note}".strip(), revision=revision
+            )
         return log
 
 

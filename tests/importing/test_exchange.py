@@ -76,9 +76,7 @@ def content(author, topic, make_article, make_faq, publish, writer, editor):
     publish(live)
     retired = publish(make_article("Retired piece", topic=None))
     retired.unpublish(editor)  # draft again, but with its publication dates kept
-    scheduled = make_article("Scheduled piece",
-                             published_at=timezone.now() + datetime.timedelta(days=7))
-    publish(scheduled)
+    publish(make_article("Scheduled piece"), at=timezone.now() + datetime.timedelta(days=7))
 
     publish(make_faq("Live question?", "Live answer.", article=live, order=1, topic=topic))
     make_faq("Draft question?", "Draft answer.", article=live, order=2)

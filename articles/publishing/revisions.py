@@ -1,0 +1,464 @@
+"""Revisions: every save of the working copy, kept apart from the live version.
+
+The row of a live item holds what readers see, so public queries stay one indexed
+filter. Saving a live item writes a revision only; the workflow copies the latest
+revision into the row when it is published. An item that is not live has its row
+kept equal to its latest revision, so drafts read straight from the row too.
+
+Parts shown with an item (an article's FAQ entries) are versioned in the item's
+revisions: one revision is one complete, consistent version of the page.
+"""
+
+import copy
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from .models import Revision, Status
+
+UNSET = object()
+
+
+class StaleRevision(Exception):
+    """The form was opened on an older revision than the latest one."""
+
+    def __init__(self, latest, base=None):
+        self.latest, self.base = latest, base
+        when = date_format(timezone.localtime(latest.created_at), "j M Y, H:i")
+        super().__init__(
+            f"{latest.author_name} saved a newer version of this item at {when}, after you "
+            f"opened it. Nothing of yours was saved: your text is still in the form."
+        )
+
+
+# --- Content as plain data ----------------------------------------------------------
+
+
+def normalize_text(value):
+    """Browsers post CRLF; stored text uses \\n so an unchanged save changes nothing."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+def _to_data(field, obj):
+    value = field.value_from_object(obj)
+    if isinstance(field, models.FileField):
+        return value.name or ""
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return normalize_text(value)
+
+
+def _from_data(field, value):
+    if value is None or isinstance(field, models.FileField):
+        return value
+    if isinstance(field, models.DateField | models.DateTimeField):
+        return field.to_python(value)
+    return value
+
+
+def field_values(obj, exclude=()):
+    """The item's content fields as JSON-ready data, keyed by field name."""
+    return {
+        field.name: _to_data(field, obj)
+        for field in type(obj).content_fields()
+        if field.name not in exclude
+    }
+
+
+def apply_fields(obj, values):
+    """Set content fields from revision data and re-render the derived HTML."""
+    for field in type(obj).content_fields():
+        if field.name in values:
+            setattr(obj, field.attname, _from_data(field, values[field.name]))
+    obj.render()
+    return obj
+
+
+def _parent_field(obj, name):
+    """The name of the foreign key by which the parts in ``name`` point at ``obj``."""
+    return obj._meta.get_field(name).field.name
+
+
+def snapshot(obj, children, removed=None):
+    """The revision content: the item's fields and its parts' fields, in order."""
+    content = {"fields": field_values(obj)}
+    if children:
+        content["children"] = {
+            name: [
+                {"pk": part.pk, "fields": field_values(part, exclude={_parent_field(obj, name)})}
+                for part in parts
+            ]
+            for name, parts in children.items()
+        }
+    removed = {name: sorted(pks) for name, pks in (removed or {}).items() if pks}
+    if removed:
+        content["removed"] = removed
+    return content
+
+
+# --- The working copy -----------------------------------------------------------------
+
+
+def latest_content(obj):
+    """The latest revision's content, or None before the first revision."""
+    if obj.latest_revision_id is None:
+        return None
+    return Revision.objects.values_list("content", flat=True).get(pk=obj.latest_revision_id)
+
+
+def working_copy(obj, content=UNSET):
+    """The item as its latest revision has it: what editors edit and reviewers review.
+
+    For an item that is not live, or live with no draft changes, this is the row.
+    """
+    if content is UNSET:
+        content = latest_content(obj) if obj.has_draft_changes else None
+    if content is None:
+        return obj
+    copied = apply_fields(copy.copy(obj), content["fields"])
+    copied._revision_content = content
+    return copied
+
+
+def working_children(obj, content=UNSET):
+    """{name: [part]} as the working copy has them: rows, with a live part's pending
+    content from the latest revision, and parts pending removal left out."""
+    relations = obj.revision_children()
+    if not relations:
+        return {}
+    if content is UNSET:
+        content = getattr(obj, "_revision_content", UNSET)
+    rows = {name: list(queryset) for name, queryset in relations.items()}
+    if content is UNSET:
+        needed = obj.has_draft_changes or any(p.live for parts in rows.values() for p in parts)
+        content = latest_content(obj) if needed else None
+    content = content or {}
+    result = {}
+    for name, parts in rows.items():
+        entries = content.get("children", {}).get(name, [])
+        pending = {entry["pk"]: entry["fields"] for entry in entries}
+        removed = set(content.get("removed", {}).get(name, []))
+        order = {pk: index for index, pk in enumerate(pending)}
+        kept = []
+        for part in parts:
+            if part.pk in removed and part.live:
+                continue
+            if part.live and part.pk in pending:
+                part = apply_fields(copy.copy(part), pending[part.pk])
+            kept.append(part)
+        # The revision's order, then anything added since.
+        kept.sort(key=lambda p: order.get(p.pk, len(order)))
+        result[name] = kept
+    return result
+
+
+def pending_removals(obj, content=UNSET):
+    if content is UNSET:
+        content = latest_content(obj) if obj.has_draft_changes else None
+    return {name: set(pks) for name, pks in ((content or {}).get("removed") or {}).items()}
+
+
+# --- Saving ---------------------------------------------------------------------------
+
+
+def save(
+    obj,
+    user=None,
+    *,
+    message="",
+    children=None,
+    removed=None,
+    base=UNSET,
+    overwrite=None,
+    kind=Revision.SAVE,
+    **ignored,
+):
+    """Save ``obj`` as the working copy and return the new revision, or None if unchanged.
+
+    ``children`` ({name: [part]}) replaces the parts' working copies; ``removed``
+    ({name: [part]}) takes parts away. ``base`` is the revision the editor started
+    from: a newer latest revision raises StaleRevision unless ``overwrite`` names it.
+    Workflow fields are never written here, whatever the instance carries.
+    """
+    if user is not None and not user.has_perm(_perm(obj, "add" if obj._state.adding else "change")):
+        raise PermissionDenied(f"You may not change this {obj._meta.verbose_name}.")
+    with transaction.atomic():
+        parent = obj.revision_parent()
+        if obj._state.adding:
+            _insert(obj)
+            if parent is None:
+                return _record(obj, user, snapshot(obj, children), None, kind, message)
+        if parent is not None:
+            return _save_as_part(obj, parent, user, message, kind)
+        return _save_existing(obj, user, message, children, removed, base, overwrite, kind)
+
+
+def _perm(obj, action):
+    opts = obj._meta
+    return f"{opts.app_label}.{action}_{opts.model_name}"
+
+
+def _insert(obj):
+    # A new item starts as a draft that no one has seen, whatever the instance says.
+    defaults = {f.name: f.get_default() for f in obj._meta.concrete_fields
+                if f.name in type(obj).workflow_fields}  # fmt: skip
+    for name, value in defaults.items():
+        setattr(obj, name, value)
+    obj.latest_revision = None
+    _normalize(obj)
+    obj.save_row(force_insert=True)
+
+
+def _normalize(obj):
+    for field in type(obj).content_fields():
+        value = getattr(obj, field.attname)
+        if isinstance(value, str):
+            setattr(obj, field.attname, normalize_text(value))
+
+
+def _save_as_part(part, parent, user, message, kind):
+    """A part's content lives in its parent's revisions: save the parent with it."""
+    parent = type(parent)._default_manager.get(pk=parent.pk)
+    children = working_children(parent)
+    for name, queryset in parent.revision_children().items():
+        if isinstance(part, queryset.model):
+            others = [p for p in children.get(name, []) if p.pk != part.pk]
+            children[name] = sorted([*others, part], key=_part_order)
+    return _save_existing(parent, user, message, children, None, UNSET, None, kind)
+
+
+def _part_order(part):
+    return (getattr(part, "order", 0), part.pk or 0)
+
+
+def _save_existing(obj, user, message, children, removed, base, overwrite, kind):
+    model = type(obj)
+    # The row lock orders this save against transitions and other saves of the item.
+    current = model._default_manager.select_for_update(of=("self",)).get(pk=obj.pk)
+    based_on = None
+    if base is not UNSET and current.latest_revision_id != base:
+        latest = Revision.objects.select_related("user").get(pk=current.latest_revision_id)
+        if overwrite is None or int(overwrite) != latest.pk:
+            raise StaleRevision(latest, base)
+        kind, based_on = Revision.OVERWRITE, base
+    previous = _ensure_revision(current)
+    _normalize(obj)
+    if not obj.slug:
+        obj.slug = obj._unique_slug()
+    obj.render()
+    if children is None:
+        children = working_children(current, previous)
+    removed_now, removed_pending = _split_removals(current, removed, previous)
+    content = snapshot(obj, children, removed_pending)
+    if content == previous:
+        _sync_workflow(obj, current)
+        return None
+    revision = Revision(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=obj.pk,
+        object_repr=str(obj)[:200],
+        content=content,
+        changed=changed_labels(model, previous, content),
+        kind=kind,
+        based_on_id=based_on,
+        user=user,
+        message=message.strip(),
+    )
+    revision.save()
+    obj.latest_revision = revision
+    _write_parts(obj, current, children, removed_now)
+    if current.live:
+        _commit_files(obj)
+        model._default_manager.filter(pk=obj.pk).update(latest_revision=revision)
+    else:
+        obj.save_row(update_fields=_row_fields(model))
+    if current.live and current.status == Status.PUBLISHED:
+        from .workflow import transition
+
+        # The live page stays as it is; the item now has draft changes to review.
+        transition(current, "edit", user, revision=revision)
+    _sync_workflow(obj, model._default_manager.get(pk=obj.pk))
+    return revision
+
+
+def _record(obj, user, content, previous, kind, message, created_at=None):
+    model = type(obj)
+    revision = Revision(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=obj.pk,
+        object_repr=str(obj)[:200],
+        content=content,
+        changed=changed_labels(model, previous, content),
+        kind=kind,
+        user=user,
+        message=message.strip(),
+    )
+    if created_at is not None:
+        revision.created_at = created_at
+    revision.save()
+    model._default_manager.filter(pk=obj.pk).update(latest_revision=revision)
+    obj.latest_revision = revision
+    return revision
+
+
+def _ensure_revision(current):
+    """The latest content; items from before versioning get their row recorded first."""
+    content = latest_content(current)
+    if content is not None:
+        return content
+    content = snapshot(current, working_children(current, None))
+    revision = _record(current, None, content, None, Revision.BASELINE, "", current.updated_at)
+    if current.live:
+        type(current)._default_manager.filter(pk=current.pk).update(live_revision=revision)
+        current.live_revision = revision
+    return content
+
+
+def _split_removals(current, removed, previous):
+    """Parts to delete now (nobody sees them) and live parts to remove when published."""
+    pending = {name: set(pks) for name, pks in (previous or {}).get("removed", {}).items()}
+    now = []
+    for name, parts in (removed or {}).items():
+        for part in parts:
+            if part.pk is None:
+                continue
+            if part.live:
+                pending.setdefault(name, set()).add(part.pk)
+            else:
+                now.append(part)
+    return now, pending
+
+
+def _write_parts(obj, current, children, removed_now):
+    """Parts readers cannot see are written through; live parts wait for publishing."""
+    parent_fields = {
+        name: _parent_field(obj, name) for name in obj.revision_children()
+    }
+    live_rows = {
+        (type(part), part.pk)
+        for queryset in current.revision_children().values()
+        for part in queryset.filter(live=True).only("pk")
+    }
+    for name, parts in children.items():
+        for part in parts:
+            setattr(part, parent_fields[name], obj)
+            if part._state.adding:
+                _insert(part)
+            elif (type(part), part.pk) not in live_rows:
+                _normalize(part)
+                part.save_row(update_fields=_row_fields(type(part)))
+            else:
+                _commit_files(part)
+    for part in removed_now:
+        type(part)._default_manager.filter(pk=part.pk, live=False).delete()
+
+
+def _row_fields(model):
+    names = [f.name for f in (*model.content_fields(), *model.derived_fields())]
+    return [*names, "updated_at", "latest_revision"]
+
+
+def _commit_files(obj):
+    # A new upload is stored now, so the revision names a file that exists.
+    for field in type(obj).content_fields():
+        if isinstance(field, models.FileField):
+            field.pre_save(obj, add=False)
+
+
+def _sync_workflow(obj, current):
+    for name in (*type(obj).workflow_fields, "latest_revision", "updated_at"):
+        setattr(obj, name, getattr(current, name))
+    obj.__dict__.pop("is_live", None)
+
+
+# --- Publishing the working copy ------------------------------------------------------
+
+
+def materialize(current):
+    """Copy the working copy into the rows: on publish, and on unpublish.
+
+    Runs inside the workflow's transaction, with ``current`` locked. Returns the
+    revision now held by the row.
+    """
+    if current.revision_parent() is not None:
+        return None  # a part: its parent's publication wrote its content
+    content = _ensure_revision(current)
+    model = type(current)
+    working = working_copy(current, content) if current.live else current
+    children = working_children(current, content)
+    if working is not current:
+        values = {**_row_values(working), "updated_at": timezone.now()}
+        model._default_manager.filter(pk=current.pk).update(**values)
+        for name, value in values.items():
+            setattr(current, name, value)
+    for parts in children.values():
+        for part in parts:
+            if part.live:
+                type(part)._default_manager.filter(pk=part.pk).update(**_row_values(part))
+    for name, pks in pending_removals(current, content).items():
+        current.revision_children()[name].filter(pk__in=pks).delete()
+    return current.latest_revision
+
+
+def _row_values(obj):
+    model = type(obj)
+    return {f.attname: getattr(obj, f.attname)
+            for f in (*model.content_fields(), *model.derived_fields())}  # fmt: skip
+
+
+def restore(obj, revision, user, message=""):
+    """Make an old revision the working copy again, as a new revision; never live by itself."""
+    content_type = ContentType.objects.get_for_model(obj)
+    if (revision.object_id, revision.content_type_id) != (obj.pk, content_type.pk):
+        raise ValueError("That revision belongs to another item.")
+    model = type(obj)
+    current = model._default_manager.get(pk=obj.pk)
+    item = apply_fields(working_copy(current), revision.content["fields"])
+    children, removed = _children_from(current, revision.content)
+    when = date_format(timezone.localtime(revision.created_at), "j M Y, H:i")
+    note = message or f"Restored revision {revision.pk} from {when}."
+    return save(
+        item, user, message=note, children=children, removed=removed,
+        kind=Revision.RESTORE,
+    )  # fmt: skip
+
+
+def _children_from(current, content):
+    """The parts as an old revision had them: existing rows updated, deleted ones re-created."""
+    children, removed = {}, {}
+    for name, queryset in current.revision_children().items():
+        now = {part.pk: part for part in working_children(current).get(name, [])}
+        wanted = content.get("children", {}).get(name, [])
+        parts = []
+        for entry in wanted:
+            part = now.pop(entry["pk"], None)
+            if part is None:
+                part = queryset.model()  # deleted since: it comes back as a new draft part
+            parts.append(apply_fields(copy.copy(part), entry["fields"]))
+        children[name], removed[name] = parts, list(now.values())
+    return children, removed
+
+
+# --- What changed -----------------------------------------------------------------------
+
+
+def changed_labels(model, old, new):
+    """Human names of what differs between two revision contents."""
+    if old is None:
+        return []
+    labels = []
+    old_fields, new_fields = old.get("fields", {}), new.get("fields", {})
+    for field in model.content_fields():
+        if old_fields.get(field.name) != new_fields.get(field.name):
+            labels.append(str(field.verbose_name))
+    old_children, new_children = old.get("children", {}), new.get("children", {})
+    for name in sorted(set(old_children) | set(new_children)):
+        if old_children.get(name) != new_children.get(name) or (
+            old.get("removed", {}).get(name) != new.get("removed", {}).get(name)
+        ):
+            labels.append(str(model._meta.get_field(name).related_model._meta.verbose_name_plural))
+    return labels
