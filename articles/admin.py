@@ -6,6 +6,7 @@ from django.urls import path, reverse
 
 from . import meta
 from .models import Article, Author, Topic, Transition
+from .publishing import revisions
 from .publishing.admin import PublishableAdmin
 
 
@@ -42,7 +43,7 @@ class ArticleAdmin(PublishableAdmin):
 
     def view_on_site(self, obj):
         # Live articles open on the site; anything else opens the staff preview.
-        if obj.is_live:
+        if obj.is_live and not obj.has_draft_changes:
             return obj.get_absolute_url()
         return reverse("admin:articles_article_preview", args=[obj.pk])
 
@@ -59,7 +60,9 @@ class ArticleAdmin(PublishableAdmin):
         article = get_object_or_404(queryset, pk=pk)
         if not self.has_view_permission(request, article):
             raise PermissionDenied
-        faqs = list(article.faqs.with_liveness())
+        # The working copy, with its draft changes: what the reviewer is asked to approve.
+        article = revisions.working_copy(article)
+        faqs = revisions.working_children(article).get("faqs", [])
         page = meta.article(article, faqs)
         page.noindex = True
         context = {"article": article, "object": article, "faqs": faqs, "meta": page,

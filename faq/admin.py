@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 
 from articles.admin import ArticleAdmin
 from articles.models import Article, Status
-from articles.publishing.admin import PublishableAdmin
+from articles.publishing.admin import PublishableAdmin, WorkingCopyInlineMixin
 
 from .forms import ImportForm
 from .importing.load import Options, import_file
@@ -20,6 +20,9 @@ class FAQEntryAdmin(PublishableAdmin):
     search_fields = [*PublishableAdmin.search_fields, "answer"]
     autocomplete_fields = ["topic", "article"]
     html_field = "answer_html"
+    # An entry shown on an article is edited there, so it is reviewed with the page.
+    part_readonly = ["title", "slug", "answer", "topic", "article", "order", "meta_title",
+                     "meta_description", "focus_keyword", "canonical_url", "noindex"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "answer", "topic", "article", "order"]}),
         PublishableAdmin.seo_fieldset,
@@ -27,8 +30,20 @@ class FAQEntryAdmin(PublishableAdmin):
                                     "transition_history"]}),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.article_id:
+            fields = [*fields, *self.part_readonly]
+        return fields
 
-class FAQInline(admin.StackedInline):
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        if obj is not None and obj.article_id:
+            context["part_of"] = obj.article
+            context["part_of_url"] = reverse("admin:articles_article_change", args=[obj.article_id])
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+
+class FAQInline(WorkingCopyInlineMixin, admin.StackedInline):
     model = FAQEntry
     fk_name = "article"
     fields = ["title", "answer", "order", "status"]
@@ -38,8 +53,9 @@ class FAQInline(admin.StackedInline):
     ordering = ["order", "pk"]
 
     def get_formset(self, request, obj=None, **kwargs):
-        # Same rule as the FAQ admin: entries in review or live change only with
-        # a publisher's say-so, so a writer cannot alter a live answer from here.
+        # Same rule as the FAQ admin: an entry in review waits for the editor, so a
+        # writer cannot alter it from here. Live entries are safe to edit: the change
+        # is a draft of the article until it is published.
         formset = super().get_formset(request, obj, **kwargs)
         may_edit_any = request.user.has_perm("faq.publish_faqentry")
         content_fields = [name for name in self.fields if name not in self.readonly_fields]
@@ -47,7 +63,7 @@ class FAQInline(admin.StackedInline):
         class GuardedFormSet(formset):
             def _construct_form(self, i, **kwargs):
                 form = super()._construct_form(i, **kwargs)
-                if not may_edit_any and form.instance.pk and form.instance.status != Status.DRAFT:
+                if not may_edit_any and form.instance.status == Status.IN_REVIEW:
                     for name in content_fields:
                         form.fields[name].disabled = True
                 return form

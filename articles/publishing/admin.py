@@ -1,16 +1,26 @@
-"""Admin behaviour shared by every publishable model: workflow buttons, history, actions."""
+"""Admin behaviour shared by every publishable model: workflow, revisions, history."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
-from . import seo
-from .models import Status
+from . import diff, presence, revisions, seo
+from .models import Revision, Status, Transition
 from .workflow import (
+    PUBLIC_MOVES,
     TRANSITIONS,
     InvalidTransition,
     available_transitions,
@@ -20,6 +30,57 @@ from .workflow import (
 
 TRANSITION_FIELD = "_transition"
 NOTE_FIELD = "_transition_note"
+PUBLISH_AT_FIELD = "_publish_at"
+BASE_FIELD = "_base_revision"
+OVERWRITE_FIELD = "_overwrite"
+MESSAGE_FIELD = "_revision_message"
+HISTORY_PAGE_SIZE = 50
+
+
+class NormalizedNewlines:
+    """Form fields that store text with \n, as browsers post \r\n: no phantom changes."""
+
+    def to_python(self, value):
+        return revisions.normalize_text(super().to_python(value))
+
+
+_normalized_classes = {}
+
+
+def normalize_newlines(formfield):
+    if formfield is None or not isinstance(formfield, forms.CharField):
+        return formfield
+    cls = type(formfield)
+    if cls not in _normalized_classes:
+        _normalized_classes[cls] = type(f"Normalized{cls.__name__}", (NormalizedNewlines, cls), {})
+    formfield.__class__ = _normalized_classes[cls]
+    return formfield
+
+
+class NormalizedTextMixin:
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return normalize_newlines(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+
+class StaleCheckForm(forms.ModelForm):
+    """Refuses a save made on top of a newer revision than the one the form was opened on."""
+
+    conflict = None
+    posted = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.posted is None or self.instance.pk is None or BASE_FIELD not in self.posted:
+            return cleaned
+        base = self.posted.get(BASE_FIELD) or None
+        latest = self.instance.latest_revision_id
+        if latest is None or str(latest) == str(base or ""):
+            return cleaned
+        if self.posted.get(OVERWRITE_FIELD) == str(latest):
+            return cleaned  # the editor has seen the newer version and replaces it
+        revision = Revision.objects.select_related("user").get(pk=latest)
+        self.conflict = revision
+        raise ValidationError(str(revisions.StaleRevision(revision)), code="stale")
 
 
 def _bulk_action(action):
@@ -34,8 +95,14 @@ def _bulk_action(action):
     )(run)
 
 
-class PublishableAdmin(admin.ModelAdmin):
+class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
     change_form_template = "admin/publishing/change_form.html"
+    object_history_template = "admin/publishing/history.html"
+    form = StaleCheckForm
+
+    class Media:
+        css = {"all": ["admin/publishing/publishing.css"]}
+        js = ["admin/publishing/presence.js"]
     list_display = ["title", "status_badge", "updated_at", "published_at"]
     list_filter = ["status"]
     search_fields = ["title", "slug", "meta_title", "focus_keyword"]
@@ -51,7 +118,9 @@ class PublishableAdmin(admin.ModelAdmin):
                        "canonical_url", "noindex"],
         },
     )
-    workflow_readonly = ["status", "first_published_at", "transition_history", "search_checks"]
+    workflow_readonly = [
+        "status", "published_at", "first_published_at", "transition_history", "search_checks",
+    ]  # fmt: skip
     # The stored HTML the search checks read (body_html, answer_html).
     html_field = None
 
@@ -69,28 +138,89 @@ class PublishableAdmin(admin.ModelAdmin):
         return self._has_workflow_permission(request, "unpublish")
 
     def has_change_permission(self, request, obj=None):
-        # Content in review or live changes only with a publisher's say-so;
-        # writers edit drafts, as in WordPress's contributor role.
+        # What is in review waits for the editor's decision; writers edit drafts, and
+        # may start draft changes to a live page, which go through review in turn.
         allowed = super().has_change_permission(request, obj)
-        if allowed and obj is not None and obj.status != Status.DRAFT:
+        if allowed and obj is not None and obj.status == Status.IN_REVIEW:
             return self.has_publish_permission(request)
         return allowed
 
     def get_readonly_fields(self, request, obj=None):
-        fields = [*super().get_readonly_fields(request, obj), *self.workflow_readonly]
-        if not self.has_publish_permission(request):
-            fields.append("published_at")  # scheduling is an editor's call
-        return fields
+        return [*super().get_readonly_fields(request, obj), *self.workflow_readonly]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_liveness()
 
+    def get_object(self, request, object_id, from_field=None):
+        """The working copy: the latest revision, over the live row when there is one.
+
+        A POST locks the row for the rest of the request, so the stale check and the
+        save see the same latest revision, and no transition lands in between.
+        """
+        if request.method == "POST":
+            queryset = self.get_queryset(request).select_for_update(of=("self",))
+            model = queryset.model
+            field = model._meta.pk if from_field is None else model._meta.get_field(from_field)
+            try:
+                obj = queryset.get(**{field.name: field.to_python(object_id)})
+            except (model.DoesNotExist, ValidationError, ValueError):
+                return None
+        else:
+            obj = super().get_object(request, object_id, from_field)
+        return revisions.working_copy(obj) if obj is not None else None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if request.method == "POST" and obj is not None:
+            form = type(form.__name__, (form,), {"posted": request.POST})
+        return form
+
+    def save_model(self, request, obj, form, change):
+        # Saved with its parts in save_related, as one revision.
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        versioned = _relation_names(obj)
+        children, removed, others = {}, {}, []
+        for formset in formsets:
+            name = formset.fk.remote_field.get_accessor_name()
+            if name in versioned:
+                children[name], removed[name] = _parts_from(formset)
+            else:
+                others.append(formset)
+        base = revisions.UNSET
+        if change and BASE_FIELD in request.POST:
+            base = _int(request.POST[BASE_FIELD])
+        revision = revisions.save(
+            obj,
+            request.user,
+            message=request.POST.get(MESSAGE_FIELD, ""),
+            children=children or None,
+            removed=removed,
+            base=base,
+            overwrite=request.POST.get(OVERWRITE_FIELD) or None,
+        )
+        form.save_m2m()
+        for formset in others:
+            formset.save()
+        if change and revision is not None and obj.live:
+            self.message_user(
+                request,
+                "Saved as draft changes: the live page stays as it is until they are "
+                "published.",
+                messages.INFO,
+            )
+        elif change and revision is None:
+            self.message_user(request, "Nothing had changed, so no new revision was saved.",
+                              messages.INFO)
+
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj):
-        label = obj.get_status_display()
-        if obj.is_scheduled:
-            label = "Scheduled"
-        return format_html('<span class="status status-{}">{}</span>', obj.status, label)
+        state = obj.status
+        if obj.live:
+            state = "live-changes" if obj.has_draft_changes else "published"
+        return format_html('<span class="status status-{}">{}</span>', state, obj.state_label())
 
     @admin.display(description="search checks")
     def search_checks(self, obj):
@@ -140,9 +270,45 @@ class PublishableAdmin(admin.ModelAdmin):
         children = obj.workflow_children() if obj else None
         if children is not None and children.exists():
             context["workflow_children"] = children.model._meta.verbose_name_plural
+        form = context.get("adminform") and context["adminform"].form
+        conflict = getattr(form, "conflict", None)
+        if conflict is not None:
+            context["conflict"] = conflict
+            context["conflict_changes"] = self._conflict_changes(form, conflict)
+        if obj is not None:
+            opts = self.opts
+            context["others_editing"] = presence.touch(obj, request.user)
+            context["presence_url"] = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_presence", args=[obj.pk]
+            )
+            context["history_url"] = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk]
+            )
+            context["compare_url"] = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_compare", args=[obj.pk]
+            )
+            # Posted back unchanged, so a save made on top of a newer one is caught.
+            posted_base = request.POST.get(BASE_FIELD) if conflict is not None else None
+            context["base_revision"] = (
+                posted_base if posted_base is not None else obj.latest_revision_id or ""
+            )
+            context["may_schedule"] = not obj.live and any(
+                m.action == "publish" for m in context["workflow_moves"]
+            )
         context["transition_field"] = TRANSITION_FIELD
         context["note_field"] = NOTE_FIELD
+        context["publish_at_field"] = PUBLISH_AT_FIELD
+        context["base_field"] = BASE_FIELD
+        context["overwrite_field"] = OVERWRITE_FIELD
+        context["message_field"] = MESSAGE_FIELD
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _conflict_changes(self, form, latest):
+        """How the editor's unsaved text differs from the newer saved version."""
+        theirs = latest.content
+        mine = {"fields": revisions.field_values(form.instance)}
+        fields, _ = diff.compare(self.model, theirs, {**theirs, **mine})
+        return fields
 
     def response_change(self, request, obj):
         # The edits are saved first, so a refused move never loses what was typed.
@@ -165,14 +331,21 @@ class PublishableAdmin(admin.ModelAdmin):
 
     def run_transition(self, request, obj):
         action = request.POST.get(TRANSITION_FIELD, "")
+        if action not in PUBLIC_MOVES:
+            self.message_user(request, f"Unknown action “{action}”.", messages.ERROR)
+            return False
         try:
-            transition(obj, action, request.user, note=request.POST.get(NOTE_FIELD, ""))
-        except (PermissionDenied, InvalidTransition) as error:
-            self.message_user(request, str(error) or "You may not do that.", messages.ERROR)
+            at = None
+            if action == "publish":
+                at = _parse_moment(request.POST.get(PUBLISH_AT_FIELD, ""))
+            transition(obj, action, request.user, note=request.POST.get(NOTE_FIELD, ""), at=at)
+        except (PermissionDenied, InvalidTransition, ValidationError) as error:
+            text = error.messages[0] if isinstance(error, ValidationError) else str(error)
+            self.message_user(request, text or "You may not do that.", messages.ERROR)
             return False
         move = TRANSITIONS[action]
         self.message_user(
-            request, f"{move.label}: “{obj}” is now {obj.get_status_display().lower()}.",
+            request, f"{move.label}: “{obj}” is now {obj.state_label().lower()}.",
             messages.SUCCESS,
         )
         return True
@@ -185,8 +358,224 @@ class PublishableAdmin(admin.ModelAdmin):
                 done += 1
             except (PermissionDenied, InvalidTransition) as error:
                 failures.append(str(error))
-        label = TRANSITIONS[action].label
+        label = PUBLIC_MOVES[action].label
         if done:
             self.message_user(request, f"{label}: {done} item(s) done.", messages.SUCCESS)
         for failure in failures:
             self.message_user(request, failure, messages.ERROR)
+
+    # --- Revisions: history, compare, restore, presence --------------------------------
+
+    def get_urls(self):
+        opts = self.opts
+        name = f"{opts.app_label}_{opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/history/compare/", wrap(self.compare_view),
+                 name=f"{name}_compare"),
+            path("<path:object_id>/history/<int:revision_id>/restore/",
+                 wrap(self.restore_view), name=f"{name}_restore"),
+            path("<path:object_id>/presence/", wrap(self.presence_view),
+                 name=f"{name}_presence"),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def _object_or_404(self, request, object_id):
+        obj = get_object_or_404(self.model, pk=unquote(object_id))
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        """One timeline of revisions and transitions, newest first, a page at a time."""
+        obj = self._object_or_404(request, object_id)
+        queryset = obj.revisions().select_related("user").defer("content")
+        page = Paginator(queryset, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+        revisions_shown = list(page.object_list)
+        moves = Transition.objects.for_object(obj)
+        # Transitions that fall between the oldest and newest revision on this page.
+        if page.has_next() and revisions_shown:
+            moves = moves.filter(created_at__gte=revisions_shown[-1].created_at)
+        if page.has_previous() and revisions_shown:
+            moves = moves.filter(created_at__lt=revisions_shown[0].created_at)
+        timeline = [("revision", r.created_at, r) for r in revisions_shown]
+        timeline += [("transition", t.created_at, t) for t in moves.select_related("revision")]
+        timeline.sort(key=lambda entry: (entry[1], entry[0] == "transition"), reverse=True)
+        opts = self.opts
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History: {obj}",
+            "subtitle": None,
+            "object": obj,
+            "opts": opts,
+            "timeline": timeline,
+            "page_obj": page,
+            "may_restore": self.has_change_permission(request, obj),
+            "compare_url": reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_compare", args=[obj.pk]
+            ),
+            "restore_url_name": f"admin:{opts.app_label}_{opts.model_name}_restore",
+            "moves": {action: move.label for action, move in TRANSITIONS.items()},
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.object_history_template, context)
+
+    def compare_view(self, request, object_id):
+        """Two revisions field by field; by default, the live version against the latest."""
+        obj = self._object_or_404(request, object_id)
+        new_id = request.GET.get("to") or obj.latest_revision_id
+        # By default, what a reviewer needs: the changes since the live version,
+        # or, for an item never published, since the revision before.
+        old_id = request.GET.get("from") or obj.live_revision_id or (
+            obj.revisions().exclude(pk=_int(new_id)).values_list("pk", flat=True).first()
+        )
+        chosen = {
+            r.pk: r
+            for r in obj.revisions().select_related("user").filter(pk__in=[
+                i for i in (old_id, new_id) if str(i or "").isdigit()
+            ])
+        }  # fmt: skip
+        old, new = chosen.get(_int(old_id)), chosen.get(_int(new_id))
+        fields, parts = ([], [])
+        if old is not None and new is not None:
+            fields, parts = diff.compare(self.model, old.content, new.content)
+        opts = self.opts
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Compare versions: {obj}",
+            "subtitle": None,
+            "object": obj,
+            "opts": opts,
+            "old": old,
+            "new": new,
+            "fields": fields,
+            "parts": parts,
+            "is_live_comparison": old is not None and old.pk == obj.live_revision_id
+            and new is not None and new.pk == obj.latest_revision_id,
+            "history_url": reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk]
+            ),
+            "may_restore": self.has_change_permission(request, obj),
+            "restore_url_name": f"admin:{opts.app_label}_{opts.model_name}_restore",
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/publishing/compare.html", context)
+
+    def restore_view(self, request, object_id, revision_id):
+        """Make an old revision the working copy again; publishing it is a separate step."""
+        if request.method != "POST":
+            return JsonResponse({"error": "POST required."}, status=405)
+        obj = self._object_or_404(request, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        revision = get_object_or_404(obj.revisions(), pk=revision_id)
+        with transaction.atomic():
+            new = revisions.restore(obj, revision, request.user)
+        obj.refresh_from_db()
+        if new is None:
+            self.message_user(request, "That version is already the working copy.", messages.INFO)
+        elif obj.live:
+            self.message_user(
+                request,
+                f"Revision {revision.pk} restored as draft changes. The live page is "
+                "unchanged until they are reviewed and published.",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, f"Revision {revision.pk} restored as the working copy.",
+                              messages.SUCCESS)
+        opts = self.opts
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        )
+
+    def presence_view(self, request, object_id):
+        """Heartbeat from an open change form: who else is here, and the latest revision."""
+        obj = self._object_or_404(request, object_id)
+        if request.method == "POST" and request.POST.get("leave"):
+            presence.leave(obj, request.user)
+            return JsonResponse({"ok": True})
+        others = presence.touch(obj, request.user)
+        latest = None
+        if obj.latest_revision_id:
+            latest = Revision.objects.select_related("user").defer("content").get(
+                pk=obj.latest_revision_id
+            )
+        return JsonResponse({
+            "editors": [
+                {"name": e["name"], "since": localtime(e["since"]).strftime("%H:%M")}
+                for e in others
+            ],
+            "latest_revision": latest.pk if latest else None,
+            "latest_by": latest.author_name if latest else None,
+            "latest_by_me": bool(latest and latest.user_id == request.user.pk),
+            "latest_at": localtime(latest.created_at).strftime("%H:%M") if latest else None,
+        })  # fmt: skip
+
+
+def _int(value):
+    return int(value) if str(value or "").isdigit() else None
+
+
+def _parse_moment(value):
+    """A datetime-local input's value as an aware datetime, or None when empty."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise ValidationError(f"“{value}” is not a date and time.")
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    if parsed <= timezone.now():
+        return None  # a time already past means now
+    return parsed
+
+
+def _relation_names(obj):
+    return set(type(obj).revision_relations)
+
+
+def _parts_from(formset):
+    """The parts the inline forms describe, in order, and those marked for deletion.
+
+    Also sets what formset.save() would, for the admin's change message.
+    """
+    parts, removed = [], []
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], removed
+    for form in formset.forms:
+        instance = form.instance
+        if formset.can_delete and formset._should_delete_form(form):
+            if instance.pk is not None:
+                removed.append(instance)
+            continue
+        if instance.pk is None and not form.has_changed():
+            continue
+        if instance.pk is None:
+            formset.new_objects.append(instance)
+        elif form.has_changed():
+            formset.changed_objects.append((instance, form.changed_data))
+        parts.append(instance)
+    parts.sort(key=lambda part: (getattr(part, "order", 0), part.pk or 0))
+    return parts, removed
+
+
+class WorkingCopyInlineMixin(NormalizedTextMixin):
+    """Inline parts as the parent's working copy has them, not as the live rows are."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        name = formset.fk.remote_field.get_accessor_name()
+
+        class WorkingCopyFormSet(formset):
+            def get_queryset(self):
+                if not hasattr(self, "_working"):
+                    parent = self.instance
+                    if parent is None or parent.pk is None:
+                        self._working = []
+                    else:
+                        self._working = revisions.working_children(parent).get(name, [])
+                return self._working
+
+        return WorkingCopyFormSet
