@@ -4,10 +4,12 @@ from django.urls import reverse
 from markdownx.models import MarkdownxField
 
 from .publishing.markdown import render_markdown
-from .publishing.models import Publishable, Status, Transition
+from .publishing.models import Publishable, Revision, Status, Transition
 from .publishing.text import html_to_text, outline, reading_minutes, truncate, word_count
 
-__all__ = ["PLACEHOLDER_TITLE_PREFIX", "Article", "Author", "Status", "Topic", "Transition"]
+__all__ = [
+    "PLACEHOLDER_TITLE_PREFIX", "Article", "Author", "Revision", "Status", "Topic", "Transition",
+]
 
 # Imported files without a title get this; publishing refuses it until an editor writes one.
 PLACEHOLDER_TITLE_PREFIX = "[Untitled import]"

@@ -211,7 +211,7 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
                 "published.",
                 messages.INFO,
             )
-        elif change and revision is None:
+        elif change and revision is None and TRANSITION_FIELD not in request.POST:
             self.message_user(request, "Nothing had changed, so no new revision was saved.",
                               messages.INFO)
 

@@ -130,7 +130,7 @@ def transition(obj, action, user, note="", *, at=None, revision=None):
             if problems:
                 raise InvalidTransition(f"Cannot publish “{current}”: " + " ".join(problems))
             # The row now holds the working copy: live on publish, offline on unpublish.
-            revision = materialize(current)
+            revision = materialize(current) or revision
         revision = revision or current.latest_revision
         if move.target == Status.PUBLISHED:
             fields["live"] = True
