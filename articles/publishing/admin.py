@@ -38,7 +38,7 @@ HISTORY_PAGE_SIZE = 50
 
 
 class NormalizedNewlines:
-    """Form fields that store text with \n, as browsers post \r\n: no phantom changes."""
+    """Form fields that store text with LF endings, as browsers post CRLF: no phantom changes."""
 
     def to_python(self, value):
         return revisions.normalize_text(super().to_python(value))

@@ -37,8 +37,19 @@ def word_diff(old, new):
     return ops
 
 
+# Unchanged stretches longer than this show only their ends.
+CONTEXT = 160
+
+
+def _shorten(text):
+    if len(text) <= 2 * CONTEXT + 20:
+        return text
+    return f"{text[:CONTEXT]} … {text[-CONTEXT:]}"
+
+
 def render_diff(ops):
-    """The diff as safe HTML."""
+    """The diff as safe HTML; long unchanged stretches are cut to their ends."""
+    ops = [(op, _shorten(text) if op == "equal" else text) for op, text in ops]
     templates = {
         "equal": "{}",
         "insert": '<ins><span class="visually-hidden">[added: </span>{}'

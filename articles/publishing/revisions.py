@@ -39,8 +39,14 @@ class StaleRevision(Exception):
 
 
 def normalize_text(value):
-    """Browsers post CRLF; stored text uses \\n so an unchanged save changes nothing."""
-    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+    """Text as the admin form stores it: \\n line endings, no surrounding white space.
+
+    Browsers post CRLF and forms strip, so other paths (imports, code) store the same
+    and an unchanged save changes nothing.
+    """
+    if not isinstance(value, str):
+        return value
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def _to_data(field, obj):
