@@ -1,5 +1,7 @@
 """Admin behaviour shared by every publishable model: workflow, revisions, history."""
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -35,6 +37,8 @@ BASE_FIELD = "_base_revision"
 OVERWRITE_FIELD = "_overwrite"
 MESSAGE_FIELD = "_revision_message"
 HISTORY_PAGE_SIZE = 50
+# A save this recent by someone else is worth a word on the change form.
+RECENT_SAVE = datetime.timedelta(minutes=15)
 
 
 class NormalizedNewlines:
@@ -70,8 +74,9 @@ class StaleCheckForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.posted is None or self.instance.pk is None or BASE_FIELD not in self.posted:
+        if self.posted is None or self.instance.pk is None:
             return cleaned
+        # A post that does not say which revision it was opened on is treated as stale.
         base = self.posted.get(BASE_FIELD) or None
         latest = self.instance.latest_revision_id
         if latest is None or str(latest) == str(base or ""):
@@ -189,9 +194,7 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
                 children[name], removed[name] = _parts_from(formset)
             else:
                 others.append(formset)
-        base = revisions.UNSET
-        if change and BASE_FIELD in request.POST:
-            base = _int(request.POST[BASE_FIELD])
+        base = _int(request.POST.get(BASE_FIELD)) if change else revisions.UNSET
         revision = revisions.save(
             obj,
             request.user,
@@ -278,6 +281,7 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
         if obj is not None:
             opts = self.opts
             context["others_editing"] = presence.touch(obj, request.user)
+            context["recent_save"] = _recent_save_by_another(obj, request.user)
             context["presence_url"] = reverse(
                 f"admin:{opts.app_label}_{opts.model_name}_presence", args=[obj.pk]
             )
@@ -512,6 +516,17 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
             "latest_by_me": bool(latest and latest.user_id == request.user.pk),
             "latest_at": localtime(latest.created_at).strftime("%H:%M") if latest else None,
         })  # fmt: skip
+
+
+def _recent_save_by_another(obj, user):
+    """The latest revision, if someone else saved it in the last few minutes."""
+    if not obj.latest_revision_id:
+        return None
+    latest = Revision.objects.select_related("user").defer("content").get(
+        pk=obj.latest_revision_id
+    )
+    recent = timezone.now() - latest.created_at < RECENT_SAVE
+    return latest if recent and latest.user_id not in (None, user.pk) else None
 
 
 def _int(value):
