@@ -7,18 +7,18 @@ from django.urls import path, reverse
 from . import meta
 from .models import Article, Author, Topic, Transition
 from .publishing import revisions
-from .publishing.admin import PublishableAdmin
+from .publishing.admin import NormalizedTextMixin, PublishableAdmin
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(NormalizedTextMixin, admin.ModelAdmin):
     list_display = ["name", "job_title", "slug"]
     search_fields = ["name", "job_title"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(NormalizedTextMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -11,6 +11,7 @@ revisions: one revision is one complete, consistent version of the page.
 
 import copy
 import datetime
+import re
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -38,15 +39,20 @@ class StaleRevision(Exception):
 # --- Content as plain data ----------------------------------------------------------
 
 
+# C0 controls but tab and newline, and DEL: invisible, and XML (feeds, sitemaps) forbids them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def normalize_text(value):
-    """Text as the admin form stores it: \\n line endings, no surrounding white space.
+    """Text as the admin form stores it: \\n line endings, no surrounding white space,
+    no control characters.
 
     Browsers post CRLF and forms strip, so other paths (imports, code) store the same
     and an unchanged save changes nothing.
     """
     if not isinstance(value, str):
         return value
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def _to_data(field, obj):
