@@ -89,7 +89,7 @@ def test_writer_and_editor_publish_through_the_admin(
     page = log_in(browser, live_server, editor.username)
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
     page.click("button[name=_transition][value=publish]")
-    assert "is now published" in page.inner_text(".messagelist")
+    assert "is now live" in page.inner_text(".messagelist")
     assert editor.username in page.inner_text(".transition-history")
 
     reader = browser.new_context(java_script_enabled=False).new_page()
