@@ -203,6 +203,8 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
             removed=removed,
             base=base,
             overwrite=request.POST.get(OVERWRITE_FIELD) or None,
+            # get_object locked the row for this request.
+            locked=change,
         )
         form.save_m2m()
         for formset in others:
@@ -397,11 +399,13 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
         page = Paginator(queryset, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
         revisions_shown = list(page.object_list)
         moves = Transition.objects.for_object(obj)
-        # Transitions that fall between the oldest and newest revision on this page.
+        # Each page shows the moves from its oldest revision up to the previous page's
+        # oldest, so every move lands on exactly one page.
         if page.has_next() and revisions_shown:
             moves = moves.filter(created_at__gte=revisions_shown[-1].created_at)
-        if page.has_previous() and revisions_shown:
-            moves = moves.filter(created_at__lt=revisions_shown[0].created_at)
+        if page.has_previous():
+            newer = queryset[page.start_index() - 2]  # the previous page's oldest
+            moves = moves.filter(created_at__lt=newer.created_at)
         timeline = [("revision", r.created_at, r) for r in revisions_shown]
         timeline += [("transition", t.created_at, t) for t in moves.select_related("revision")]
         timeline.sort(key=lambda entry: (entry[1], entry[0] == "transition"), reverse=True)

@@ -96,8 +96,12 @@ def _parent_field(obj, name):
 
 
 def snapshot(obj, children, removed=None):
-    """The revision content: the item's fields and its parts' fields, in order."""
+    """The revision content: the item's fields and its parts' fields, in order.
+
+    No parts and an empty list of parts are the same content, so neither makes a change.
+    """
     content = {"fields": field_values(obj)}
+    children = {name: parts for name, parts in (children or {}).items() if parts}
     if children:
         content["children"] = {
             name: [
@@ -119,7 +123,15 @@ def latest_content(obj):
     """The latest revision's content, or None before the first revision."""
     if obj.latest_revision_id is None:
         return None
-    return Revision.objects.values_list("content", flat=True).get(pk=obj.latest_revision_id)
+    if obj.__dict__.get("_revision_content_id") == obj.latest_revision_id:
+        return obj._revision_content  # loaded already in this request
+    content = Revision.objects.values_list("content", flat=True).get(pk=obj.latest_revision_id)
+    _remember(obj, obj.latest_revision_id, content)
+    return content
+
+
+def _remember(obj, revision_id, content):
+    obj._revision_content_id, obj._revision_content = revision_id, content
 
 
 def working_copy(obj, content=UNSET):
@@ -132,7 +144,7 @@ def working_copy(obj, content=UNSET):
     if content is None:
         return obj
     copied = apply_fields(copy.copy(obj), content["fields"])
-    copied._revision_content = content
+    _remember(copied, obj.latest_revision_id, content)
     return copied
 
 
@@ -142,8 +154,8 @@ def working_children(obj, content=UNSET):
     relations = obj.revision_children()
     if not relations:
         return {}
-    if content is UNSET:
-        content = getattr(obj, "_revision_content", UNSET)
+    if content is UNSET and obj.__dict__.get("_revision_content_id") == obj.latest_revision_id:
+        content = obj._revision_content
     rows = {name: list(queryset) for name, queryset in relations.items()}
     if content is UNSET:
         needed = obj.has_draft_changes or any(p.live for parts in rows.values() for p in parts)
@@ -187,6 +199,7 @@ def save(
     base=UNSET,
     overwrite=None,
     kind=Revision.SAVE,
+    locked=False,
     **ignored,
 ):
     """Save ``obj`` as the working copy and return the new revision, or None if unchanged.
@@ -194,19 +207,25 @@ def save(
     ``children`` ({name: [part]}) replaces the parts' working copies; ``removed``
     ({name: [part]}) takes parts away. ``base`` is the revision the editor started
     from: a newer latest revision raises StaleRevision unless ``overwrite`` names it.
-    Workflow fields are never written here, whatever the instance carries.
+    ``locked`` says the caller already holds the row lock and ``obj`` carries the
+    row's workflow fields. Workflow fields are never written here.
     """
     if user is not None and not user.has_perm(_perm(obj, "add" if obj._state.adding else "change")):
         raise PermissionDenied(f"You may not change this {obj._meta.verbose_name}.")
-    with transaction.atomic():
+    # No savepoint: a failure here fails the caller's whole transaction, which is what a
+    # half-saved version would need anyway.
+    with transaction.atomic(savepoint=False):
         parent = obj.revision_parent()
         if obj._state.adding:
             _insert(obj)
             if parent is None:
+                _insert_parts(obj, children)
                 return _record(obj, user, snapshot(obj, children), None, kind, message)
         if parent is not None:
             return _save_as_part(obj, parent, user, message, kind)
-        return _save_existing(obj, user, message, children, removed, base, overwrite, kind)
+        return _save_existing(
+            obj, user, message, children, removed, base, overwrite, kind, locked
+        )  # fmt: skip
 
 
 def _perm(obj, action):
@@ -225,6 +244,16 @@ def _insert(obj):
     obj.save_row(force_insert=True)
 
 
+def _insert_parts(obj, children):
+    """New parts get their rows first, so the revision names them by id."""
+    for name, parts in (children or {}).items():
+        for part in parts:
+            setattr(part, _parent_field(obj, name), obj)
+            if part._state.adding:
+                _insert(part)
+                part._inserted_now = True
+
+
 def _normalize(obj):
     for field in type(obj).content_fields():
         value = getattr(obj, field.attname)
@@ -232,25 +261,41 @@ def _normalize(obj):
             setattr(obj, field.attname, normalize_text(value))
 
 
+def _lock(model, pk):
+    return model._default_manager.select_for_update(of=("self",)).get(pk=pk)
+
+
 def _save_as_part(part, parent, user, message, kind):
-    """A part's content lives in its parent's revisions: save the parent with it."""
-    parent = type(parent)._default_manager.get(pk=parent.pk)
+    """A part's content lives in its parent's revisions: save the parent's working copy
+    with this part in it, keeping the parent's own draft changes."""
+    parent = working_copy(_lock(type(parent), parent.pk))
     children = working_children(parent)
     for name, queryset in parent.revision_children().items():
         if isinstance(part, queryset.model):
             others = [p for p in children.get(name, []) if p.pk != part.pk]
             children[name] = sorted([*others, part], key=_part_order)
-    return _save_existing(parent, user, message, children, None, UNSET, None, kind)
+    return _save_existing(parent, user, message, children, None, UNSET, None, kind, True)
 
 
 def _part_order(part):
     return (getattr(part, "order", 0), part.pk or 0)
 
 
-def _save_existing(obj, user, message, children, removed, base, overwrite, kind):
+def _check_may_edit(current, user):
+    # In review, the item waits for the editor's decision: only they change it now.
+    if user is not None and current.status == Status.IN_REVIEW:
+        if not user.has_perm(_perm(current, "publish")):
+            raise PermissionDenied(
+                f"“{current}” is in review: only an editor can change it until they decide."
+            )
+
+
+def _save_existing(obj, user, message, children, removed, base, overwrite, kind, locked):
     model = type(obj)
     # The row lock orders this save against transitions and other saves of the item.
-    current = model._default_manager.select_for_update(of=("self",)).get(pk=obj.pk)
+    # A caller that holds it already passes the row's state on ``obj``.
+    current = obj if locked and obj.latest_revision_id else _lock(model, obj.pk)
+    _check_may_edit(current, user)
     based_on = None
     if base is not UNSET and current.latest_revision_id != base:
         latest = Revision.objects.select_related("user").get(pk=current.latest_revision_id)
@@ -262,9 +307,14 @@ def _save_existing(obj, user, message, children, removed, base, overwrite, kind)
     if not obj.slug:
         obj.slug = obj._unique_slug()
     obj.render()
+    gone = {name: {part.pk for part in parts} for name, parts in (removed or {}).items()}
     if children is None:
-        children = working_children(current, previous)
-    removed_now, removed_pending = _split_removals(current, removed, previous)
+        children = {
+            name: [part for part in parts if part.pk not in gone.get(name, ())]
+            for name, parts in working_children(current, previous).items()
+        }
+    _insert_parts(obj, children)
+    removed_now, removed_pending = _split_removals(removed, previous, children)
     content = snapshot(obj, children, removed_pending)
     if content == previous:
         _sync_workflow(obj, current)
@@ -282,18 +332,22 @@ def _save_existing(obj, user, message, children, removed, base, overwrite, kind)
     )
     revision.save()
     obj.latest_revision = revision
-    _write_parts(obj, current, children, removed_now)
-    if current.live:
-        _commit_files(obj)
-        model._default_manager.filter(pk=obj.pk).update(latest_revision=revision)
-    else:
-        obj.save_row(update_fields=_row_fields(model))
+    _write_parts(obj, children, removed_now, previous)
     if current.live and current.status == Status.PUBLISHED:
         from .workflow import transition
 
         # The live page stays as it is; the item now has draft changes to review.
-        transition(current, "edit", user, revision=revision)
-    _sync_workflow(obj, model._default_manager.get(pk=obj.pk))
+        _commit_files(obj)
+        transition(current, "edit", user, revision=revision, locked=True,
+                   also={"latest_revision": revision})  # fmt: skip
+    elif current.live:
+        _commit_files(obj)
+        model._default_manager.filter(pk=obj.pk).update(latest_revision=revision)
+    else:
+        obj.save_row(update_fields=_row_fields(model))
+    current.latest_revision = revision
+    _sync_workflow(obj, current)
+    _remember(obj, revision.pk, content)
     return revision
 
 
@@ -330,41 +384,64 @@ def _ensure_revision(current):
     return content
 
 
-def _split_removals(current, removed, previous):
-    """Parts to delete now (nobody sees them) and live parts to remove when published."""
-    pending = {name: set(pks) for name, pks in (previous or {}).get("removed", {}).items()}
+def _split_removals(removed, previous, children):
+    """Parts to delete now (nobody sees them) and live parts to remove when published.
+
+    A part listed in ``children`` again is no longer pending removal.
+    """
+    kept = {name: {part.pk for part in parts} for name, parts in children.items()}
+    pending = {
+        name: set(pks) - kept.get(name, set())
+        for name, pks in ((previous or {}).get("removed") or {}).items()
+    }
+    parts = [part for group in (removed or {}).values() for part in group if part.pk]
+    live = _live_pks(parts)
     now = []
-    for name, parts in (removed or {}).items():
-        for part in parts:
+    for name, group in (removed or {}).items():
+        for part in group:
             if part.pk is None:
                 continue
-            if part.live:
+            if (type(part), part.pk) in live:
                 pending.setdefault(name, set()).add(part.pk)
             else:
                 now.append(part)
     return now, pending
 
 
-def _write_parts(obj, current, children, removed_now):
-    """Parts readers cannot see are written through; live parts wait for publishing."""
-    parent_fields = {
-        name: _parent_field(obj, name) for name in obj.revision_children()
+def _live_pks(parts):
+    """{(model, pk)} of the parts that are live now, read from the rows, not the instances."""
+    by_model = {}
+    for part in parts:
+        by_model.setdefault(type(part), []).append(part.pk)
+    return {
+        (model, pk)
+        for model, pks in by_model.items()
+        for pk in model._default_manager.filter(pk__in=pks, live=True).values_list("pk", flat=True)
     }
-    live_rows = {
-        (type(part), part.pk)
-        for queryset in current.revision_children().values()
-        for part in queryset.filter(live=True).only("pk")
+
+
+def _write_parts(obj, children, removed_now, previous):
+    """Changed parts readers cannot see are written through; live ones wait for publishing."""
+    before = {
+        (name, entry["pk"]): entry["fields"]
+        for name, entries in ((previous or {}).get("children") or {}).items()
+        for entry in entries
     }
+    changed = []
     for name, parts in children.items():
+        parent_field = _parent_field(obj, name)
         for part in parts:
-            setattr(part, parent_fields[name], obj)
-            if part._state.adding:
-                _insert(part)
-            elif (type(part), part.pk) not in live_rows:
-                _normalize(part)
-                part.save_row(update_fields=_row_fields(type(part)))
-            else:
-                _commit_files(part)
+            _normalize(part)
+            if part.__dict__.pop("_inserted_now", False):
+                continue
+            if before.get((name, part.pk)) != field_values(part, exclude={parent_field}):
+                changed.append(part)
+    live = _live_pks(changed)
+    for part in changed:
+        if (type(part), part.pk) in live:
+            _commit_files(part)
+        else:
+            part.save_row(update_fields=_row_fields(type(part)))
     for part in removed_now:
         type(part)._default_manager.filter(pk=part.pk, live=False).delete()
 
@@ -382,8 +459,12 @@ def _commit_files(obj):
 
 
 def _sync_workflow(obj, current):
-    for name in (*type(obj).workflow_fields, "latest_revision", "updated_at"):
-        setattr(obj, name, getattr(current, name))
+    """Give ``obj`` the row's workflow state (attnames: no related rows are fetched)."""
+    if obj is not current:
+        opts = obj._meta
+        for name in (*type(obj).workflow_fields, "latest_revision", "updated_at"):
+            attname = opts.get_field(name).attname
+            setattr(obj, attname, getattr(current, attname))
     obj.__dict__.pop("is_live", None)
 
 
@@ -393,8 +474,8 @@ def _sync_workflow(obj, current):
 def materialize(current):
     """Copy the working copy into the rows: on publish, and on unpublish.
 
-    Runs inside the workflow's transaction, with ``current`` locked. Returns the
-    revision now held by the row.
+    Runs inside the workflow's transaction, with ``current`` locked. Returns the id of
+    the revision now held by the row (None for a part: its parent wrote it).
     """
     if current.revision_parent() is not None:
         return None  # a part: its parent's publication wrote its content
@@ -413,7 +494,7 @@ def materialize(current):
                 type(part)._default_manager.filter(pk=part.pk).update(**_row_values(part))
     for name, pks in pending_removals(current, content).items():
         current.revision_children()[name].filter(pk__in=pks).delete()
-    return current.latest_revision
+    return current.latest_revision_id
 
 
 def _row_values(obj):
@@ -440,16 +521,18 @@ def restore(obj, revision, user, message=""):
 
 
 def _children_from(current, content):
-    """The parts as an old revision had them: existing rows updated, deleted ones re-created."""
+    """The parts as an old revision had them: rows updated, deleted ones re-created."""
     children, removed = {}, {}
+    working = working_children(current)
     for name, queryset in current.revision_children().items():
-        now = {part.pk: part for part in working_children(current).get(name, [])}
-        wanted = content.get("children", {}).get(name, [])
+        now = {part.pk: part for part in working.get(name, [])}
+        # Parts pending removal are rows still: restoring brings them back.
+        rows = {part.pk: part for part in queryset}
         parts = []
-        for entry in wanted:
-            part = now.pop(entry["pk"], None)
+        for entry in content.get("children", {}).get(name, []):
+            part = now.pop(entry["pk"], None) or rows.get(entry["pk"])
             if part is None:
-                part = queryset.model()  # deleted since: it comes back as a new draft part
+                part = queryset.model()  # deleted since: it comes back as a new part
             parts.append(apply_fields(copy.copy(part), entry["fields"]))
         children[name], removed[name] = parts, list(now.values())
     return children, removed

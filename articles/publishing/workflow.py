@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Status, Transition
+from .models import Revision, Status, Transition
 
 
 class InvalidTransition(Exception):
@@ -81,11 +81,13 @@ def available_transitions(user, obj):
     ]
 
 
-def transition(obj, action, user, note="", *, at=None, revision=None):
+def transition(obj, action, user, note="", *, at=None, revision=None, locked=False, also=None):
     """Move ``obj`` by ``action`` on behalf of ``user`` and log it; all or nothing.
 
     ``at`` schedules a first publication. Publishing copies the working copy (the
-    latest revision) into the row, which is what readers see.
+    latest revision) into the row, which is what readers see. ``locked`` and ``also``
+    are for the revisions service, which holds the row lock already and writes its
+    new revision's pointer in the same statement.
     """
     move = TRANSITIONS.get(action)
     if move is None:
@@ -102,10 +104,15 @@ def transition(obj, action, user, note="", *, at=None, revision=None):
         raise InvalidTransition(f"{move.label} needs a note saying what should change.")
 
     model = type(obj)
-    with transaction.atomic():
+    # A refused move must not undo the edits saved before it, hence the savepoint; the
+    # revisions service's own call has nothing to protect and saves the round trips.
+    with transaction.atomic(savepoint=not locked):
         # Lock the row so two editors cannot both act on the same state, and so a save
         # cannot land between the check and the write.
-        current = model._default_manager.select_for_update(of=("self",)).get(pk=obj.pk)
+        if locked:
+            current = obj
+        else:
+            current = model._default_manager.select_for_update(of=("self",)).get(pk=obj.pk)
         from_status = current.status
         if not move.applies_to(current):
             raise InvalidTransition(
@@ -120,6 +127,7 @@ def transition(obj, action, user, note="", *, at=None, revision=None):
                 "live when they are published."
             )
         fields = {"status": move.target}
+        revision_id = None
         if move.target == Status.PUBLISHED or action == "unpublish":
             from .revisions import materialize, working_copy
 
@@ -130,11 +138,11 @@ def transition(obj, action, user, note="", *, at=None, revision=None):
             if problems:
                 raise InvalidTransition(f"Cannot publish “{current}”: " + " ".join(problems))
             # The row now holds the working copy: live on publish, offline on unpublish.
-            revision = materialize(current) or revision
-        revision = revision or current.latest_revision
+            revision_id = materialize(current)
+        revision_id = revision_id or getattr(revision, "pk", None) or current.latest_revision_id
         if move.target == Status.PUBLISHED:
             fields["live"] = True
-            fields["live_revision"] = revision
+            fields["live_revision_id"] = revision_id
             # Scheduled, kept from an earlier publication, or now.
             fields["published_at"] = at or current.published_at or now
             fields["first_published_at"] = current.first_published_at or fields["published_at"]
@@ -144,11 +152,17 @@ def transition(obj, action, user, note="", *, at=None, revision=None):
         # or freely while nobody can see the item.
         if move.target == Status.PUBLISHED or not fields.get("live", current.live):
             fields["updated_at"] = now
+        fields.update(also or {})
         model._default_manager.filter(pk=obj.pk).update(**fields)
-        current.refresh_from_db()
-        for name in (*model.workflow_fields, "updated_at", "latest_revision"):
-            setattr(obj, name, getattr(current, name))
+        for name, value in fields.items():
+            setattr(current, name, value)
+        if obj is not current:
+            opts = model._meta
+            for name in (*model.workflow_fields, "updated_at", "latest_revision"):
+                attname = opts.get_field(name).attname
+                setattr(obj, attname, getattr(current, attname))
         obj.__dict__.pop("is_live", None)
+        current.__dict__.pop("is_live", None)
 
         log = Transition.objects.create(
             content_type_id=_content_type_id(obj),
@@ -159,7 +173,7 @@ def transition(obj, action, user, note="", *, at=None, revision=None):
             to_status=move.target,
             user=user,
             note=note,
-            revision=revision,
+            revision_id=revision_id,
             created_at=now,
         )
         # Parts shown on the item's page (an article's FAQ entries) travel with it, each
@@ -178,7 +192,8 @@ def transition(obj, action, user, note="", *, at=None, revision=None):
                     published_at=fields["published_at"]
                 )
             transition(
-                child, action, user, note=f"With “{current}”. {note}".strip(), revision=revision
+                child, action, user, note=f"With “{current}”. {note}".strip(),
+                revision=Revision(pk=revision_id) if revision_id else None,
             )
         return log
 
