@@ -5,9 +5,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from . import meta
+from .forms import ImportForm
 from .models import Article, Author, Topic, Transition
 from .publishing import revisions
 from .publishing.admin import NormalizedTextMixin, PublishableAdmin
+from .publishing.importing.load import Options, import_file
 
 
 @admin.register(Author)
@@ -47,12 +49,45 @@ class ArticleAdmin(PublishableAdmin):
             return obj.get_absolute_url()
         return reverse("admin:articles_article_preview", args=[obj.pk])
 
+    change_list_template = "admin/articles/article/change_list.html"
+
     def get_urls(self):
         preview = self.admin_site.admin_view(self.preview_view)
+        upload = self.admin_site.admin_view(self.import_view)
         return [
             path("<int:pk>/preview/", preview, name="articles_article_preview"),
+            path("import/", upload, name="articles_article_import"),
             *super().get_urls(),
         ]
+
+    def import_view(self, request):
+        """Upload files and import them with the same code and report as import_content."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        reports = []
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            options = Options(
+                user=request.user,
+                author=form.cleaned_data["author"],
+                topic=form.cleaned_data["topic"],
+                title=form.cleaned_data["title"].strip(),
+                force=form.cleaned_data["force"],
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            reports = [
+                import_file(upload.name, upload.read(), options)
+                for upload in form.cleaned_data["files"]
+            ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import articles",
+            "opts": self.opts,
+            "form": form,
+            "reports": reports,
+            "failed": sum(not report.ok for report in reports),
+        }
+        return TemplateResponse(request, "admin/articles/article/import.html", context)
 
     def preview_view(self, request, pk):
         """The public page as it will look, for staff, whatever the article's state."""

@@ -160,3 +160,9 @@ class Article(Publishable):
     def excerpt(self, limit=160):
         return truncate(html_to_text(self.body_html), limit)
 
+
+
+def part_model(name):
+    """The model of an article's parts ("faqs"), through the reverse relation, so this
+    app never imports the one that defines it."""
+    return Article._meta.get_field(name).related_model

@@ -1,14 +1,10 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 
 from articles.admin import ArticleAdmin
 from articles.models import Article, Status
 from articles.publishing.admin import PublishableAdmin, WorkingCopyInlineMixin
 
-from .forms import ImportForm
-from .importing.load import Options, import_file
 from .models import FAQEntry
 
 
@@ -79,37 +75,3 @@ admin.site.unregister(Article)
 @admin.register(Article)
 class ArticleWithFAQAdmin(ArticleAdmin):
     inlines = [*ArticleAdmin.inlines, FAQInline]
-    change_list_template = "admin/articles/article/change_list.html"
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.import_view)
-        return [path("import/", view, name="articles_article_import"), *super().get_urls()]
-
-    def import_view(self, request):
-        """Upload files and import them with the same code and report as import_content."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        reports = []
-        form = ImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            options = Options(
-                user=request.user,
-                author=form.cleaned_data["author"],
-                topic=form.cleaned_data["topic"],
-                title=form.cleaned_data["title"].strip(),
-                force=form.cleaned_data["force"],
-                dry_run=form.cleaned_data["dry_run"],
-            )
-            reports = [
-                import_file(upload.name, upload.read(), options)
-                for upload in form.cleaned_data["files"]
-            ]
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Import articles",
-            "opts": self.opts,
-            "form": form,
-            "reports": reports,
-            "failed": sum(not report.ok for report in reports),
-        }
-        return TemplateResponse(request, "admin/articles/article/import.html", context)

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.models import Article, Status, Topic
-from faq.importing.load import MAX_FILE_BYTES
+from articles.publishing.importing.load import MAX_FILE_BYTES
 from faq.models import FAQEntry
 from tests.conftest import make_user
 

@@ -1,4 +1,4 @@
-"""Tests for faq.importing.formats against the real sample documents and broken variants."""
+"""The seed-format parser against the real sample documents and broken variants."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from faq.importing.formats import (
+from articles.publishing.importing.formats import (
     END,
     START,
     ImportFormatError,

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.management.base import CommandError
 
 from articles.models import PLACEHOLDER_TITLE_PREFIX, Article, Author, Status, Topic, Transition
+from articles.publishing.importing.formats import END, START
 from articles.publishing.workflow import InvalidTransition
-from faq.importing.formats import END, START
 from faq.models import FAQEntry
 
 from .commands import run, run_failing

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article, Status
-from faq.importing.formats import parse_document
+from articles.publishing.importing.formats import parse_document
 from tests.conftest import graph_nodes, parse_page
 
 SEED_A = "000_2c3dcb79e5ffe5ba.txt"

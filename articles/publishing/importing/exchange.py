@@ -11,12 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from articles.models import Article, Author, Status, Topic
+from articles.models import Article, Author, Status, Topic, part_model
 from articles.publishing.workflow import InvalidTransition
-from faq.models import FAQEntry
 
 from .base import ImportFailed, ItemReport, may_overwrite, save
 from .formats import ImportFormatError
+
+FAQEntry = part_model("faqs")  # through the reverse relation: no import of faq
 
 FORMAT = "editorial-export"
 VERSION = 1

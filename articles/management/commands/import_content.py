@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Author, Topic
-from faq.importing.load import Options, import_path
+from articles.publishing.importing.load import Options, import_path
 
 SUFFIXES = {".txt", ".md", ".json"}
 

@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Status
-from faq.importing import exchange
+from articles.publishing.importing import exchange
 
 
 class Command(BaseCommand):

@@ -10,9 +10,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from articles.models import PLACEHOLDER_TITLE_PREFIX, Article
+from articles.models import PLACEHOLDER_TITLE_PREFIX, Article, part_model
 from articles.publishing.models import META_DESCRIPTION_LIMIT, META_TITLE_LIMIT
-from faq.models import FAQEntry
 
 from . import exchange
 from .base import (
@@ -24,6 +23,8 @@ from .base import (
     save,
 )
 from .formats import ImportFormatError, ParsedDocument, parse_document
+
+FAQEntry = part_model("faqs")  # through the reverse relation: no import of faq
 
 __all__ = ["FileReport", "Options", "import_file", "import_path"]
 

@@ -8,9 +8,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, Author, Topic
+from articles.models import Article, Author, Topic, part_model
 from articles.publishing.roles import EDITOR, WRITER
-from faq.models import FAQEntry
+
+FAQEntry = part_model("faqs")  # through the reverse relation: no import of faq
 
 ACCOUNTS = [
     # username, password, group

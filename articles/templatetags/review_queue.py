@@ -1,9 +1,10 @@
 from django import template
 from django.urls import reverse
 
-from articles.models import Article, Status
+from articles.models import Article, Status, part_model
 from articles.publishing.workflow import permission_name
-from faq.models import FAQEntry
+
+FAQEntry = part_model("faqs")  # through the reverse relation: no import of faq
 
 register = template.Library()
 
