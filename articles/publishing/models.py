@@ -336,3 +336,9 @@ class Transition(models.Model):
 
     def __str__(self):
         return f"{self.object_repr}: {self.from_status} → {self.to_status}"
+
+    @property
+    def author_name(self):
+        if self.user is None:
+            return "the system"
+        return self.user.get_full_name() or self.user.get_username()

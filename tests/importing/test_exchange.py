@@ -3,12 +3,13 @@
 import datetime
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles.models import Article, Author, Status, Topic, Transition
+from articles.models import Article, Author, Topic, Transition
 from faq.models import FAQEntry
 
 from .commands import run, run_failing
@@ -87,10 +88,10 @@ def content(author, topic, make_article, make_faq, publish, writer, editor):
 
 
 def test_export_document_header(db, content):
-    """The export says what it is: format editorial-export, version 1."""
+    """The export says what it is: format editorial-export, version 2 (with history)."""
     document = json.loads(export())
     assert document["format"] == "editorial-export"
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert {len(document[key]) for key in ("authors", "topics")} == {2}
     assert len(document["articles"]) == 5
     assert len(document["faqs"]) == 4
@@ -114,32 +115,82 @@ def test_round_trip_reproduces_the_export(db, content, editor, tmp_path):
     assert states() == before_states
 
 
-def test_restore_replays_the_workflow(db, content, editor, tmp_path):
-    """Restored states are reached through logged transitions by the given user."""
+def test_restore_keeps_the_history_as_it_was(db, content, writer, editor, tmp_path):
+    """Restored items keep their own log (who, what, when) and revisions, not a replay."""
+    live = content["live"]
+    log_before = [(t.action, t.user, t.note, t.created_at) for t in live.transitions()]
+    revisions_before = [(r.content, r.user, r.kind, r.created_at) for r in live.revisions()]
     a = tmp_path / "a.json"
     export("--output", str(a))
     wipe()
     run(a, "--user", editor.username)
-    live = Article.objects.get(slug=content["live"].slug)
-    assert [(t.action, t.user) for t in live.transitions()] == [
-        ("publish", editor), ("submit", editor)
-    ]
-    assert {t.note for t in Transition.objects.all()} == {"Restored from an export."}
+    restored = Article.objects.get(slug=live.slug)
+    assert [(t.action, t.user, t.note, t.created_at) for t in restored.transitions()] == log_before
+    assert ("submit", writer) in [(t.action, t.user) for t in restored.transitions()]
+    after = [(r.user, r.kind, r.created_at) for r in restored.revisions()]
+    assert after == [(user, kind, when) for _, user, kind, when in revisions_before]
+    assert not Transition.objects.filter(note="Restored from an export.").exists()
     assert not Article.objects.get(slug=content["draft"].slug).transitions().exists()
 
 
+def test_round_trip_keeps_dates_history_pages_and_the_live_version(
+    db, content, editor, client, tmp_path
+):
+    """After export, wipe and restore, dates, the history page and the live page are the same."""
+    live = content["live"]
+    live.summary = "Draft changes waiting for review."
+    live.save(user=editor)
+    client.force_login(editor)
+
+    def snapshot():
+        article = Article.objects.get(slug=live.slug)
+        history = client.get(f"/admin/articles/article/{article.pk}/history/").text
+        rows = re.findall(r'<tr class="history-[a-z]+">.*?</tr>', history, re.S)
+        ids = r"Revision \d+|/\d+/|from=\d+|to=\d+|name=\"csrfmiddlewaretoken\" value=\"\w+\""
+        rows = [re.sub(ids, "#", row) for row in rows]
+        page = client.get(article.get_absolute_url()).text
+        dates = (article.created_at, article.updated_at, article.published_at)
+        return rows, page.count("Draft changes waiting"), "Live summary." in page, dates, (
+            article.state_label()
+        )
+
+    before = snapshot()
+    a = tmp_path / "a.json"
+    export("--output", str(a))
+    wipe()
+    run(a, "--user", editor.username)
+    assert snapshot() == before
+    assert before[1] == 0 and before[2] and before[4] == "Live · draft changes"
+
+
+def test_version_1_export_still_restores_through_the_workflow(db, content, editor, tmp_path):
+    """A document from before history was exported restores, its states replayed and logged."""
+    document = json.loads(export())
+    document["version"] = 1
+    for row in document["articles"] + document["faqs"]:
+        if row["live"]:
+            row["status"] = "published"  # version 1 had no draft changes to live pages
+        for key in ("live", "revisions", "transitions", "latest_revision", "live_revision"):
+            row.pop(key)
+    path = tmp_path / "v1.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    wipe()
+    run(path, "--user", editor.username)
+    live = Article.objects.get(slug=content["live"].slug)
+    moves = [(t.action, t.user, t.note) for t in live.transitions()]
+    assert ("submit", editor, "Restored from an export.") in moves
+    assert ("publish", editor, "Restored from an export.") in moves
+    assert Article.objects.published().filter(slug=live.slug).exists()
+
+
 def test_export_status_filter(db, content):
-    """--status published exports only published articles and FAQ entries."""
+    """--status published exports only live articles and FAQ entries, draft changes or not."""
     document = json.loads(export("--status", "published"))
-    published_articles = set(
-        Article.objects.filter(status=Status.PUBLISHED).values_list("slug", flat=True)
-    )
-    published_faqs = set(
-        FAQEntry.objects.filter(status=Status.PUBLISHED).values_list("slug", flat=True)
-    )
+    published_articles = set(Article.objects.filter(live=True).values_list("slug", flat=True))
+    published_faqs = set(FAQEntry.objects.filter(live=True).values_list("slug", flat=True))
     assert {row["slug"] for row in document["articles"]} == published_articles
     assert {row["slug"] for row in document["faqs"]} == published_faqs
-    assert {row["status"] for row in document["articles"] + document["faqs"]} == {"published"}
+    assert {row["live"] for row in document["articles"] + document["faqs"]} == {True}
     assert len(published_articles) == 2 and len(published_faqs) == 2
 
 
@@ -176,12 +227,12 @@ def test_truncated_export_fails_with_a_line_number(db, content, editor, tmp_path
 def test_unknown_export_version_fails_clearly(db, content, editor, tmp_path):
     """An export with a version this code does not know is refused and writes nothing."""
     document = json.loads(export())
-    document["version"] = 2
-    path = tmp_path / "v2.json"
+    document["version"] = 99
+    path = tmp_path / "v99.json"
     path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
     wipe()
     out, _ = run_failing(path, "--user", editor.username)
-    assert f"{path}: FAILED: export version 2 is not supported" in out
+    assert f"{path}: FAILED: export version 99 is not supported" in out
     assert not Author.objects.exists() and not Article.objects.exists()
 
 
