@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.models import Article, Status, Topic
+from articles.publishing import revisions
 from articles.publishing.importing.load import MAX_FILE_BYTES
 from faq.models import FAQEntry
 from tests.conftest import make_user
@@ -178,25 +179,22 @@ def published_seed(client, editor, author, url, seed_files, publish):
     return publish(article)
 
 
-@pytest.mark.parametrize(
-    ("role", "status", "body_kept"),
-    [("writer", Status.PUBLISHED, True), ("editor", Status.DRAFT, False)],
-)
-def test_force_upload_over_a_published_article_needs_an_editor(
-    db, client, request, url, seed_files, published_seed, role, status, body_kept
+@pytest.mark.parametrize("role", ["writer", "editor"])
+def test_force_upload_over_a_live_article_becomes_draft_changes(
+    db, client, request, url, seed_files, published_seed, role
 ):
-    """Force-overwriting a live article unpublishes it for an editor; a writer is refused."""
+    """Force-uploading over a live article saves draft changes; the live page is unchanged."""
     client.force_login(request.getfixturevalue(role))
     response = client.post(url, {"files": [upload(SEED_A, seed_files[SEED_A])], "force": "on"})
     text = text_of(response)
     article = Article.objects.get(slug=SLUG_A)
-    assert article.status == status
-    assert (article.body == "Edited after import.") is body_kept
-    if body_kept:
-        assert "FAILED:" in text and "needs an editor" in text
-    else:
-        assert f"updated article {SLUG_A} (5 FAQ)" in text
-        assert article.transitions().first().action == "unpublish"
+    assert f"updated article {SLUG_A} (5 FAQ)" in text
+    assert "imported as draft changes" in text
+    assert (article.live, article.status) == (True, Status.DRAFT)
+    assert article.body == "Edited after import."  # the row is the live version
+    assert revisions.working_copy(article).body != "Edited after import."
+    assert "Edited after import." in client.get(article.get_absolute_url()).text
+    assert not article.transitions().filter(action="unpublish").exists()
 
 
 def _export_changing(author, topic_slug):

@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 
 from articles.models import PLACEHOLDER_TITLE_PREFIX, Article, Author, Status, Topic, Transition
 from articles.publishing.importing.formats import END, START
+from articles.publishing.revisions import working_copy
 from articles.publishing.workflow import InvalidTransition
 from faq.models import FAQEntry
 
@@ -299,19 +300,20 @@ def test_published_article_is_not_overwritten_without_force(published_a, seed_a)
     assert not Transition.objects.filter(action="unpublish").exists()
 
 
-def test_force_with_user_sends_the_article_back_to_draft_and_updates_it(
-    published_a, seed_a, editor
-):
-    """--force --user moves the published article to draft through the workflow, then updates it."""
+def test_force_imports_over_a_live_article_as_draft_changes(published_a, seed_a, editor):
+    """--force saves the file as draft changes of the live article; readers keep the old text."""
     out = run(seed_a, "--force", "--user", editor.username)
     article = Article.objects.get()
-    assert article.status == Status.DRAFT
-    assert "An editor's closing line." not in article.body
-    assert article.body.rstrip().endswith("reintegrating intimacy into your life.")
-    log = article.transitions().get(action="unpublish")
-    assert (log.user, log.from_status, log.to_status) == (editor, Status.PUBLISHED, Status.DRAFT)
+    assert (article.live, article.status) == (True, Status.DRAFT)
+    assert "An editor's closing line." in article.body  # the live row
+    working = working_copy(article)
+    assert "An editor's closing line." not in working.body
+    assert working.body.rstrip().endswith("reintegrating intimacy into your life.")
+    revision = article.revisions().first()
+    assert (revision.kind, revision.user) == ("import", editor)
+    assert not article.transitions().filter(action="unpublish").exists()
     assert f"updated article {SLUG_A} (5 FAQ)" in out
-    assert "moved back to draft (--force)" in out
+    assert "imported as draft changes (--force)" in out
     assert FAQEntry.objects.count() == 5
 
 
@@ -325,8 +327,10 @@ def test_dry_run_with_force_leaves_the_published_article_live(published_a, seed_
     assert not Transition.objects.filter(action="unpublish").exists()
 
 
-def test_force_without_user_fails_and_changes_nothing(published_a, seed_a):
-    """--force without --user fails the file with a message naming --user; nothing changes."""
+def test_force_over_an_item_in_review_needs_an_editor(db, seed_a, writer):
+    """--force on an article in review needs --user with an editor's say; nothing changes."""
+    run(seed_a)
+    Article.objects.get().submit_for_review(writer)
     before = snapshot()
     out, error = run_failing(seed_a, "--force")
     assert snapshot() == before

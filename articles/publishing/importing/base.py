@@ -63,8 +63,20 @@ class FileReport:
         return [f"{self.name}: {self.summary()}", *(f"  warning: {w}" for w in self.warnings)]
 
 
-def save(obj, options):
-    """Validate and save, as the user would through the admin: their permissions apply."""
+def save(obj, options, **revision):
+    """Validate and save, as the user would through the admin: their permissions apply.
+
+    ``revision`` (children, message, kind) goes to the revisions service for content.
+    """
+    check(obj, options)
+    if hasattr(obj, "revision_relations"):
+        obj.save(user=options.user, **revision)
+    else:
+        obj.save()
+
+
+def check(obj, options):
+    """What save() checks before writing: the user's permission, then the fields."""
     user = options.user
     if user is not None:
         opts = obj._meta
@@ -79,23 +91,27 @@ def save(obj, options):
     except ValidationError as error:
         label = f"{obj._meta.verbose_name} “{truncate(str(obj), 60)}”"
         raise ImportFailed(f"{label}: {validation_message(error, obj)}") from None
-    obj.save()
 
 
 def may_overwrite(obj, options, report):
-    """Drafts are overwritten; reviewed or live items only with --force, through the workflow."""
+    """Drafts are overwritten. With --force, a live item gets the file as draft changes
+    (its page stays as it is until an editor publishes them), and an item in review is
+    sent back to draft first, which needs an editor."""
     if obj.status == Status.DRAFT:
         return True
-    label = f"{obj._meta.verbose_name} “{obj.slug}” is {obj.get_status_display().lower()}"
+    label = f"{obj._meta.verbose_name} “{obj.slug}” is {obj.state_label().lower()}"
     if not options.force:
-        report.warnings.append(f"{label}: not overwritten (use --force to send it back to draft)")
+        report.warnings.append(f"{label}: not overwritten (use --force to import it as a draft)")
         return False
+    if obj.status == Status.PUBLISHED:
+        report.warnings.append(
+            f"{label}: imported as draft changes (--force); the live page is unchanged "
+            "until an editor publishes them"
+        )
+        return True
     note = f"Sent back to draft to re-import {Path(report.name).name}."
     try:
-        if obj.status == Status.PUBLISHED:
-            obj.unpublish(options.user, note=note)
-        else:
-            obj.request_changes(options.user, note=note)
+        obj.request_changes(options.user, note=note)
     except (PermissionDenied, InvalidTransition) as error:
         raise ImportFailed(
             f"{label}; sending it back to draft needs an editor (--user): {error}"

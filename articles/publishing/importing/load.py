@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from articles.models import PLACEHOLDER_TITLE_PREFIX, Article, part_model
-from articles.publishing.models import META_DESCRIPTION_LIMIT, META_TITLE_LIMIT
+from articles.publishing.models import META_DESCRIPTION_LIMIT, META_TITLE_LIMIT, Revision
+from articles.publishing.revisions import working_children, working_copy
 
 from . import exchange
 from .base import (
@@ -19,6 +20,7 @@ from .base import (
     ImportFailed,
     ItemReport,
     Options,
+    check,
     may_overwrite,
     save,
 )
@@ -110,9 +112,14 @@ def import_document(name, doc: ParsedDocument, options, report):
     action = "created" if article is None else "updated"
     if article is None:
         article = Article(slug=slug, title=title)
-    elif not untitled:
-        article.title = title
-    # else: keep the title an editor has written since the first import.
+        parts = []
+    else:
+        # On top of the working copy, so draft changes made since are the base.
+        article = working_copy(article)
+        parts = working_children(article).get("faqs", [])
+        if not untitled:
+            article.title = title
+        # else: keep the title an editor has written since the first import.
     article.body = doc.body
     # Empty in the file means "not given", so what an editor wrote stays. The summary is
     # the writer's to write: a cut-down first paragraph would only repeat the body.
@@ -123,22 +130,26 @@ def import_document(name, doc: ParsedDocument, options, report):
         article.author = options.author
     if options.topic:
         article.topic = options.topic
-    save(article, options)
+    check(article, options)
 
-    faq_count = 0
-    existing = {entry.title: entry for entry in article.faqs.all()}
+    # The entries are versioned with the article: one revision holds both.
+    existing = {entry.title: entry for entry in parts}
+    imported = []
     for order, parsed in enumerate(doc.faqs, start=1):
-        entry = existing.pop(parsed.question, None)
-        if entry is not None and not may_overwrite(entry, options, report):
-            continue
-        entry = entry or FAQEntry(article=article, title=parsed.question)
+        entry = existing.pop(parsed.question, None) or FAQEntry(title=parsed.question)
         entry.answer, entry.order = parsed.answer, order
         entry.topic = entry.topic or article.topic
-        save(entry, options)
-        faq_count += 1
+        check(entry, options)
+        imported.append(entry)
     for question in existing:
         report.warnings.append(f"FAQ “{question}” is on the article but not in the file; kept")
-    report.items.append(ItemReport(action, "article", slug, faq_count))
+    save(
+        article, options,
+        children={"faqs": [*imported, *existing.values()]},
+        message=f"Imported from {Path(name).name}.",
+        kind=Revision.IMPORT,
+    )  # fmt: skip
+    report.items.append(ItemReport(action, "article", slug, len(imported)))
 
 
 def _length_warnings(doc, report):
