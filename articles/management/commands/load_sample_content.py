@@ -172,7 +172,7 @@ class Command(BaseCommand):
 
     def create_article(self, spec, users, authors, topics):
         writer, editor = users["writer"], users["editor"]
-        article = Article.objects.create(
+        article = Article(
             title=spec["title"],
             slug=spec["slug"],
             summary=spec["summary"],
@@ -186,11 +186,12 @@ class Command(BaseCommand):
         if spec["state"] == "published":
             article.reviewed_by = authors["dr-lena-hart"]
             article.last_reviewed = timezone.localdate() - datetime.timedelta(days=3)
-            article.save()
-        for n, (question, answer) in enumerate(spec["faqs"], start=1):
-            FAQEntry.objects.create(
-                title=question, answer=answer, article=article, topic=article.topic, order=n
-            )
+        faqs = [
+            FAQEntry(title=question, answer=answer, topic=article.topic, order=n)
+            for n, (question, answer) in enumerate(spec["faqs"], start=1)
+        ]
+        # The writer's first version, with its FAQ entries: one revision.
+        article.save(user=writer, message="First draft.", children={"faqs": faqs})
         # Sample states are reached through the workflow, so the history is real;
         # the FAQ entries move with their article.
         if spec["state"] in ("in_review", "published"):
