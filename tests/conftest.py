@@ -1,5 +1,6 @@
 """Shared fixtures: users in each role, and content in each state."""
 
+import importlib
 import json
 import os
 import re
@@ -52,6 +53,19 @@ def seed_a(seeds):
 def seed_b(seeds):
     """Path of the format B sample: plain text, dash bullets, no title."""
     return _seed(seeds, SEED_B)
+
+
+@pytest.fixture
+def restore_roles(transactional_db):
+    """The Writer and Editor groups, made again by their data migrations' own code.
+
+    Transactional tests run last and start after a flush, which keeps permissions but
+    drops the groups the migrations made.
+    """
+    from django.apps import apps
+
+    for module in ("articles.migrations.0002_roles", "faq.migrations.0002_roles"):
+        importlib.import_module(module).create_roles(apps, None)
 
 
 def make_user(username, group=None, **extra):

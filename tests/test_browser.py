@@ -60,8 +60,8 @@ def log_in(browser, live_server, username):
     return page
 
 
-# serialized_rollback brings back the groups the flush after this test removes.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("restore_roles")
 def test_writer_and_editor_publish_through_the_admin(
     browser, live_server, writer, editor, author, topic
 ):

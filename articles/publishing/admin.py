@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import router, transaction
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -279,6 +279,8 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
         conflict = getattr(form, "conflict", None)
         if conflict is not None:
             context["conflict"] = conflict
+            move = PUBLIC_MOVES.get(request.POST.get(TRANSITION_FIELD, ""))
+            context["conflict_move"] = move.label if move else None
             context["conflict_changes"] = self._conflict_changes(form, conflict)
         if obj is not None:
             opts = self.opts
@@ -326,14 +328,19 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # An item that is read-only to this user (in review, say) can still be moved
         # on by them if the workflow allows it: the buttons post without the form.
-        if request.method == "POST" and object_id and TRANSITION_FIELD in request.POST:
-            obj = self.get_object(request, object_id)
-            if obj is None or not self.has_view_permission(request, obj):
-                raise PermissionDenied
-            if not self.has_change_permission(request, obj):
-                self.run_transition(request, obj)
-                return HttpResponseRedirect(request.path)
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        # One transaction for the whole post (in place of the admin's own): get_object
+        # locks the row until the save and the move are done.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            if object_id and TRANSITION_FIELD in request.POST:
+                obj = self.get_object(request, object_id)
+                if obj is None or not self.has_view_permission(request, obj):
+                    raise PermissionDenied
+                if not self.has_change_permission(request, obj):
+                    self.run_transition(request, obj)
+                    return HttpResponseRedirect(request.path)
+            return self._changeform_view(request, object_id, form_url, extra_context)
 
     def run_transition(self, request, obj):
         action = request.POST.get(TRANSITION_FIELD, "")

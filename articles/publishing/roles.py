@@ -13,7 +13,8 @@ def grant(apps, app_label, content_models, reference_models=(), audit_models=())
 
     ``reference_models`` (authors, topics) are viewable by writers and managed by editors;
     ``audit_models`` (the transition log) are readable by editors.
-    Run from a migration with its historical ``apps``.
+    Run from a migration with its historical ``apps``, or with the real ones to put the
+    groups back after a test database flush.
     """
     from django.contrib.auth.management import create_permissions
 
@@ -21,11 +22,14 @@ def grant(apps, app_label, content_models, reference_models=(), audit_models=())
     # The historical app config is a stub without models_module, which
     # create_permissions checks only to skip apps that have no models.
     app_config = apps.get_app_config(app_label)
-    app_config.models_module = True
+    stub = getattr(app_config, "models_module", None) is None
+    if stub:
+        app_config.models_module = True
     try:
         create_permissions(app_config, verbosity=0, apps=apps)
     finally:
-        app_config.models_module = None
+        if stub:
+            app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
 
