@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint install migrate sample bench clean
+.PHONY: run test lint install migrate sample bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), f"Python 3.12+ needed, found {sys.version.split()[0]}"'
@@ -41,3 +41,8 @@ clean:
 
 bench: install
 	$(BIN)/python tests/benchmarks/run.py 1000 300
+
+# The import property test with fresh random damage and many more examples than the suite.
+fuzz: install
+	FUZZ=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} $(BIN)/python -m pytest -q \
+		tests/importing/test_hostile_input.py -k damaged

@@ -98,6 +98,9 @@ class Article(Publishable):
     )
     last_reviewed = models.DateField(null=True, blank=True)
     hero_image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
+    # Read from the file on save, so pages never open the image (or fail if it is gone).
+    hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_image_alt = models.CharField(
         "hero image alt text",
         max_length=250,
@@ -120,6 +123,7 @@ class Article(Publishable):
         self.body_html = render_markdown(self.body)
         self.sections = outline(self.body_html)
         self.word_count = word_count(self.body_html)
+        self.hero_image_width, self.hero_image_height = image_size(self.hero_image)
 
     def clean(self):
         super().clean()
@@ -160,6 +164,16 @@ class Article(Publishable):
     def excerpt(self, limit=160):
         return truncate(html_to_text(self.body_html), limit)
 
+
+
+def image_size(image):
+    """(width, height) of an image field's file, or (None, None) when there is none to read."""
+    if not image:
+        return None, None
+    try:
+        return image.width, image.height
+    except (OSError, TypeError, ValueError):
+        return None, None
 
 
 def part_model(name):

@@ -11,15 +11,22 @@ import json
 import re
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from articles.models import Article, Author, Status, Topic, part_model
 from articles.publishing.models import Revision, Transition
-from articles.publishing.workflow import TRANSITIONS, InvalidTransition, restore_state
+from articles.publishing.workflow import (
+    TRANSITIONS,
+    InvalidTransition,
+    can_transition,
+    restore_state,
+)
 
 from .base import ImportFailed, ItemReport, may_overwrite, save, validation_message
-from .formats import ImportFormatError
+from .formats import ImportFormatError, check_json_depth
 
 FAQEntry = part_model("faqs")  # through the reverse relation: no import of faq
 
@@ -195,6 +202,7 @@ def load(text):
     """The export document in ``text``, or None when the text is not one."""
     if not text.lstrip().startswith("{"):
         return None
+    check_json_depth(text, "the file's JSON")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -215,7 +223,7 @@ def restore(data, options, report):
             obj = model.objects.filter(slug=row["slug"]).first()
             action = "updated" if obj else "created"
             obj = obj or model()
-            _assign(obj, row, fields, where)
+            _assign(obj, row, fields, where, options, report)
             save(obj, options)
             report.items.append(ItemReport(action, model._meta.verbose_name, obj.slug))
 
@@ -231,7 +239,7 @@ def restore(data, options, report):
             if obj is None and with_history:
                 # New here: the row exactly as exported; its history follows below.
                 obj = model()
-                _assign(obj, row, fields, where)
+                _assign(obj, row, fields, where, options, report)
                 _check(obj, options)
                 obj.save_row(force_insert=True)
                 created.append((where, obj, row))
@@ -244,11 +252,11 @@ def restore(data, options, report):
             # newest version, and its state is reached through the workflow.
             action = "updated" if obj else "created"
             obj = obj or model()
-            _assign(obj, row, fields, where)
+            _assign(obj, row, fields, where, options, report)
             save(obj, options)
             _reach(obj, row["status"], options.user, where)
             report.items.append(ItemReport(action, kind, obj.slug))
-    _restore_history(created, options)
+    _restore_history(created, options, report)
 
 
 def _check(obj, options):
@@ -264,7 +272,7 @@ def _check(obj, options):
         raise ImportFailed(f"{opts.verbose_name} “{obj.slug}”: {message}") from None
 
 
-def _restore_history(created, options):
+def _restore_history(created, options, report):
     """Revisions first (all items), then pointers, states, dates and logs."""
     from django.contrib.auth import get_user_model
     from django.contrib.contenttypes.models import ContentType
@@ -333,6 +341,12 @@ def _restore_history(created, options):
             "latest_revision_id": resolve(row.get("latest_revision"), "latest_revision"),
             "live_revision_id": resolve(row.get("live_revision"), "live_revision"),
         }
+        dated = state["published_at"] or state["first_published_at"]
+        if dated and not _may_publish(obj, options):
+            # Publication dates are the workflow's: a writer's restore cannot choose them.
+            state["published_at"] = state["first_published_at"] = None
+            report.warnings.append(f"{where}: publication dates not imported: only an editor "
+                                   "may set them")  # fmt: skip
         if state["live"] and state["published_at"] is None:
             raise ImportFailed(f"{where}: live in the export but without published_at")
         try:
@@ -405,11 +419,22 @@ def _rows(data, key, fields):
         yield f"{where} “{row['slug']}”", row
 
 
-def _assign(obj, row, fields, where):
+# What only an editor may set; a writer's import leaves them as they are.
+EDITOR_FIELDS = {"reviewed_by", "last_reviewed"}
+
+
+def _assign(obj, row, fields, where, options=None, report=None):
+    may_publish = _may_publish(obj, options)
     for name in fields:
         value = row[name]
         if name in GENERATED or name in DATETIMES:
             continue  # the workflow's and the database's: restored with the history
+        _check_type(obj, name, value, where)
+        if not may_publish and _writer_may_not(obj, name, value):
+            report.warnings.append(
+                f"{where}: {name} not imported: only an editor may set it"
+            )
+            continue
         if name in RELATIONS:
             related = RELATIONS[name].objects.filter(slug=value).first() if value else None
             if value and related is None:
@@ -418,7 +443,47 @@ def _assign(obj, row, fields, where):
             continue
         if value and (name in DATETIMES or name == "last_reviewed"):
             value = _parse_moment(value, name, where)
+        if name == "hero_image" and value and not default_storage.exists(value):
+            if report is not None:
+                report.warnings.append(
+                    f"{where}: hero image “{value}” is not in the media storage; left out"
+                )
+            value = ""
         setattr(obj, name, value)
+
+
+def _may_publish(obj, options):
+    """Whether this import may set what only editors set (the command line always may)."""
+    user = getattr(options, "user", None)
+    if user is None or not hasattr(obj, "workflow_fields"):
+        return True
+    return can_transition(user, obj, "publish")
+
+
+def _writer_may_not(obj, name, value):
+    if name in EDITOR_FIELDS:
+        return bool(value) or bool(getattr(obj, f"{name}_id", getattr(obj, name, None)))
+    # A writer may name the author of a new article, not change someone else's.
+    return name == "author" and obj.pk is not None and (
+        getattr(obj.author, "slug", None) != value
+    )
+
+
+def _check_type(obj, name, value, where):
+    """Each value of the type its field stores, or a clear error."""
+    field = obj._meta.get_field(name)
+    if field.is_relation or isinstance(field, models.FileField | models.DateField):
+        ok, kind = value is None or isinstance(value, str), "text or null"
+    elif isinstance(field, models.BooleanField):
+        ok, kind = isinstance(value, bool), "true or false"
+    elif isinstance(field, models.IntegerField):
+        ok, kind = isinstance(value, int) and not isinstance(value, bool), "a whole number"
+    elif isinstance(field, models.CharField | models.TextField):
+        ok, kind = isinstance(value, str), "text"
+    else:
+        ok, kind = True, ""
+    if not ok:
+        raise ImportFailed(f"{where}: {name} must be {kind}, not {json.dumps(value)[:40]}")
 
 
 def _parse_moment(value, name, where):

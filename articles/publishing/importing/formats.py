@@ -27,8 +27,11 @@ AUTHOR_HINT = "set the author with --author or in the admin"
 DATE_HINT = "publication dates come from the workflow"
 
 _WS = re.compile(r"\s*")
+# Deeper JSON than any schema block needs; Python's decoder recurses per level.
+MAX_JSON_DEPTH = 64
 # What may follow a structural comma: a key (inside an object) or a value (inside an array).
-_KEY_AHEAD = re.compile(r"\s*(?:[“”\"][^“”\"\n]*[“”\"]\s*:|[}\]])")
+# Keys are short: bounding the look-ahead keeps a long line of quotes linear, not quadratic.
+_KEY_AHEAD = re.compile(r"\s{0,200}(?:[“”\"][^“”\"\n]{0,200}[“”\"]\s{0,200}:|[}\]])")
 _VALUE_AHEAD = re.compile(r"\s*(?:[“”\"{\[\]}]|-?\d|(?:true|false|null)\b)")
 _BULLET = re.compile(r"^[–•-]\s+(.*)$")
 _LABEL = re.compile(r"^([^:*\n]{1,80}):\s+(\S.*)$")
@@ -153,6 +156,7 @@ def _scan_string(text: str, i: int, ctx: str) -> tuple[str, int]:
 def _load_values(lines: list[str], first: int, where: str) -> list[object]:
     """Parse concatenated JSON values in ``lines`` (file line ``first + 1`` onwards)."""
     text = repair_json("\n".join(lines))
+    check_json_depth(text, where, first)
     decoder = json.JSONDecoder()
     values: list[object] = []
     idx = 0
@@ -166,6 +170,31 @@ def _load_values(lines: list[str], first: int, where: str) -> list[object]:
         message = f"invalid JSON in {where}: {msg}"
         raise ImportFormatError(message, line=first + exc.lineno) from None
     return values
+
+
+def check_json_depth(text: str, where: str, first: int = 0) -> None:
+    """Refuse JSON nested deeper than MAX_JSON_DEPTH, before a decoder recurses into it."""
+    depth, in_string, escaped, line = 0, False, False, 1
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise ImportFormatError(
+                    f"{where} is nested more than {MAX_JSON_DEPTH} levels deep", line=first + line
+                )
+        elif ch in "]}":
+            depth -= 1
 
 
 # --- Shared helpers ----------------------------------------------------------------------------

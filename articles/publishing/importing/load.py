@@ -5,6 +5,8 @@ and B) become one draft article with its FAQ entries; an export document
 (see ``exchange.py``) restores everything it holds.
 """
 
+import logging
+import re
 from pathlib import Path
 
 from django.db import transaction
@@ -31,6 +33,12 @@ FAQEntry = part_model("faqs")  # through the reverse relation: no import of faq
 __all__ = ["FileReport", "Options", "import_file", "import_path"]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# More questions than any page shows; also bounds the work one file can cause.
+MAX_FAQS = 100
+# C0 controls but tab, newline and carriage return, and DEL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+logger = logging.getLogger(__name__)
 
 
 class _DryRun(Exception):
@@ -58,7 +66,7 @@ def import_file(name, data, options):
     report = FileReport(name)
     try:
         with transaction.atomic():
-            text = decode(data)
+            text = _clean(decode(data), report)
             export = exchange.load(text)
             if export is not None:
                 exchange.restore(export, options, report)
@@ -73,7 +81,29 @@ def import_file(name, data, options):
         ]
     except (ImportFormatError, ImportFailed) as error:
         report.error, report.items = str(error), []
+    except Exception as error:  # noqa: BLE001 - one file must never stop the batch
+        # Nothing of it was written (the transaction rolled back); the log keeps the detail.
+        logger.exception("Import of %s failed unexpectedly", name)
+        report.error = (
+            f"could not be imported ({type(error).__name__}); nothing of it was written. "
+            "The file may be damaged: check it, or send it to the site's developers."
+        )
+        report.items = []
     return report
+
+
+def _clean(text, report):
+    """Drop NUL and other control characters, saying how many and where the first was."""
+    match = CONTROL_CHARACTERS.search(text)
+    if match is None:
+        return text
+    line = text.count("\n", 0, match.start()) + 1
+    cleaned, count = CONTROL_CHARACTERS.subn("", text)
+    report.warnings.append(
+        f"removed {count} control character(s) such as NUL, which text cannot hold "
+        f"(the first on line {line})"
+    )
+    return cleaned
 
 
 def import_path(path, options):
@@ -133,6 +163,11 @@ def import_document(name, doc: ParsedDocument, options, report):
     check(article, options)
 
     # The entries are versioned with the article: one revision holds both.
+    if len(doc.faqs) > MAX_FAQS:
+        raise ImportFailed(
+            f"the file has {len(doc.faqs)} FAQ entries; at most {MAX_FAQS} can be imported "
+            "with one article"
+        )
     existing = {entry.title: entry for entry in parts}
     imported = []
     for order, parsed in enumerate(doc.faqs, start=1):
