@@ -32,6 +32,11 @@ class FAQEntryAdmin(PublishableAdmin):
             fields = [*fields, *self.part_readonly]
         return fields
 
+    def get_prepopulated_fields(self, request, obj=None):
+        if obj is not None and obj.article_id:
+            return {}  # its slug is read-only here
+        return super().get_prepopulated_fields(request, obj)
+
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         if obj is not None and obj.article_id:
             context["part_of"] = obj.article

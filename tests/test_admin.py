@@ -372,3 +372,17 @@ def test_editors_see_what_waits_for_review_on_the_admin_index(
 
     client.force_login(writer)
     assert 'id="review-queue"' not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_an_faq_entry_of_an_article_opens_read_only_with_a_link_to_it(
+    client, editor, make_article, make_faq
+):
+    """An entry shown on an article is edited on the article: its own page says so."""
+    article = make_article("Holder")
+    entry = make_faq("Shown where?", "On the article.", article=article)
+    client.force_login(editor)
+    response = client.get(f"/admin/faq/faqentry/{entry.pk}/change/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'href="/admin/articles/article/{article.pk}/change/">Holder</a>' in html
+    assert 'name="answer"' not in html
