@@ -8,7 +8,7 @@ from . import meta
 from .forms import ImportForm
 from .models import Article, Author, Topic, Transition
 from .publishing import revisions
-from .publishing.admin import NormalizedTextMixin, PublishableAdmin
+from .publishing.admin import NormalizedTextMixin, PublishableAdmin, StateFilter
 from .publishing.importing.load import Options, import_file
 
 
@@ -29,7 +29,7 @@ class TopicAdmin(NormalizedTextMixin, admin.ModelAdmin):
 @admin.register(Article)
 class ArticleAdmin(PublishableAdmin):
     list_display = ["title", "status_badge", "author", "topic", "updated_at", "published_at"]
-    list_filter = ["status", "topic", "author"]
+    list_filter = [StateFilter, "status", "topic", "author"]
     list_select_related = ["author", "topic"]
     search_fields = [*PublishableAdmin.search_fields, "summary", "body"]
     autocomplete_fields = ["author", "reviewed_by", "topic"]

@@ -386,3 +386,29 @@ def test_an_faq_entry_of_an_article_opens_read_only_with_a_link_to_it(
     html = response.content.decode()
     assert f'href="/admin/articles/article/{article.pk}/change/">Holder</a>' in html
     assert 'name="answer"' not in html
+
+
+@pytest.mark.parametrize(
+    ("state", "listed"),
+    [("draft", "Draft one"), ("in_review", "Waiting one"), ("live", "Live one"),
+     ("changes", "Changed one"), ("scheduled", "Later one")],
+)  # fmt: skip
+def test_state_filter_lists_each_state(client, editor, in_state, publish, state, listed):
+    """The state filter tells live pages with draft changes and scheduled ones apart."""
+    import datetime
+
+    from django.utils import timezone
+
+    in_state(Status.DRAFT, "Draft one")
+    in_state(Status.IN_REVIEW, "Waiting one")
+    in_state(Status.PUBLISHED, "Live one")
+    changed = in_state(Status.PUBLISHED, "Changed one")
+    changed.summary = "Edited after publishing."
+    changed.save(user=editor)
+    later = in_state(Status.DRAFT, "Later one")
+    publish(later, at=timezone.now() + datetime.timedelta(days=1))
+    client.force_login(editor)
+    html = client.get(CHANGELIST, {"state": state}).content.decode()
+    shown = {t for t in ("Draft one", "Waiting one", "Live one", "Changed one", "Later one")
+             if f">{t}</a>" in html}  # fmt: skip
+    assert shown == {listed}

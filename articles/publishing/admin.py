@@ -100,6 +100,34 @@ def _bulk_action(action):
     )(run)
 
 
+class StateFilter(admin.SimpleListFilter):
+    """The states editors think in, live and draft changes included."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft, never live"),
+            ("in_review", "In review, never live"),
+            ("live", "Live, no draft changes"),
+            ("changes", "Live · draft changes"),
+            ("scheduled", "Scheduled"),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        filters = {
+            "draft": {"live": False, "status": Status.DRAFT},
+            "in_review": {"live": False, "status": Status.IN_REVIEW},
+            "live": {"live": True, "status": Status.PUBLISHED, "published_at__lte": now},
+            "scheduled": {"live": True, "published_at__gt": now},
+        }
+        if self.value() == "changes":
+            return queryset.filter(live=True).exclude(status=Status.PUBLISHED)
+        return queryset.filter(**filters[self.value()]) if self.value() in filters else queryset
+
+
 class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
     change_form_template = "admin/publishing/change_form.html"
     object_history_template = "admin/publishing/history.html"
@@ -109,7 +137,7 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
         css = {"all": ["admin/publishing/publishing.css"]}
         js = ["admin/publishing/presence.js"]
     list_display = ["title", "status_badge", "updated_at", "published_at"]
-    list_filter = ["status"]
+    list_filter = [StateFilter, "status"]
     search_fields = ["title", "slug", "meta_title", "focus_keyword"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "updated_at"
