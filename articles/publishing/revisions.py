@@ -319,18 +319,7 @@ def _save_existing(obj, user, message, children, removed, base, overwrite, kind,
     if content == previous:
         _sync_workflow(obj, current)
         return None
-    revision = Revision(
-        content_type=ContentType.objects.get_for_model(model),
-        object_id=obj.pk,
-        object_repr=str(obj)[:200],
-        content=content,
-        changed=changed_labels(model, previous, content),
-        kind=kind,
-        based_on_id=based_on,
-        user=user,
-        message=message.strip(),
-    )
-    revision.save()
+    revision = _new_revision(obj, user, content, previous, kind, message, based_on=based_on)
     obj.latest_revision = revision
     _write_parts(obj, children, removed_now, previous)
     if current.live and current.status == Status.PUBLISHED:
@@ -351,7 +340,7 @@ def _save_existing(obj, user, message, children, removed, base, overwrite, kind,
     return revision
 
 
-def _record(obj, user, content, previous, kind, message, created_at=None):
+def _new_revision(obj, user, content, previous, kind, message, based_on=None, created_at=None):
     model = type(obj)
     revision = Revision(
         content_type=ContentType.objects.get_for_model(model),
@@ -360,13 +349,20 @@ def _record(obj, user, content, previous, kind, message, created_at=None):
         content=content,
         changed=changed_labels(model, previous, content),
         kind=kind,
+        based_on_id=based_on,
         user=user,
         message=message.strip(),
     )
     if created_at is not None:
         revision.created_at = created_at
     revision.save()
-    model._default_manager.filter(pk=obj.pk).update(latest_revision=revision)
+    return revision
+
+
+def _record(obj, user, content, previous, kind, message, created_at=None):
+    """A revision that becomes the latest at once (new items, and the baseline)."""
+    revision = _new_revision(obj, user, content, previous, kind, message, created_at=created_at)
+    type(obj)._default_manager.filter(pk=obj.pk).update(latest_revision=revision)
     obj.latest_revision = revision
     return revision
 
