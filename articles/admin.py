@@ -39,8 +39,10 @@ class ArticleAdmin(PublishableAdmin):
         ("Byline and review", {"fields": ["author", "topic", "reviewed_by", "last_reviewed"]}),
         ("Hero image", {"fields": ["hero_image", "hero_image_alt"]}),
         PublishableAdmin.seo_fieldset,
-        ("Publication", {"fields": ["status", "published_at", "first_published_at",
-                                    "transition_history"]}),
+        (
+            "Publication",
+            {"fields": ["status", "published_at", "first_published_at", "transition_history"]},
+        ),
     ]
 
     def view_on_site(self, obj):
@@ -100,8 +102,13 @@ class ArticleAdmin(PublishableAdmin):
         faqs = revisions.working_children(article).get("faqs", [])
         page = meta.article(article, faqs)
         page.noindex = True
-        context = {"article": article, "object": article, "faqs": faqs, "meta": page,
-                   "preview": True}
+        context = {
+            "article": article,
+            "object": article,
+            "faqs": faqs,
+            "meta": page,
+            "preview": True,
+        }
         response = TemplateResponse(request, "articles/article_detail.html", context)
         response["X-Robots-Tag"] = "noindex"
         return response
@@ -111,8 +118,15 @@ class ArticleAdmin(PublishableAdmin):
 class TransitionAdmin(admin.ModelAdmin):
     """The audit log: readable by editors, written only by the workflow."""
 
-    list_display = ["created_at", "object_repr", "content_type", "from_status", "to_status",
-                    "user", "note"]
+    list_display = [
+        "created_at",
+        "object_repr",
+        "content_type",
+        "from_status",
+        "to_status",
+        "user",
+        "note",
+    ]
     list_filter = ["to_status", "content_type"]
     search_fields = ["object_repr", "note", "user__username"]
     list_select_related = ["user", "content_type"]

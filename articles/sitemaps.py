@@ -30,9 +30,11 @@ class ArticleSitemap(SiteSitemap):
 
 class TopicSitemap(SiteSitemap):
     def items(self):
-        return Topic.objects.filter(
-            articles__in=Article.objects.published().filter(noindex=False)
-        ).annotate(lastmod=Max("articles__updated_at")).order_by("name")
+        return (
+            Topic.objects.filter(articles__in=Article.objects.published().filter(noindex=False))
+            .annotate(lastmod=Max("articles__updated_at"))
+            .order_by("name")
+        )
 
     def lastmod(self, item):
         return item.lastmod
@@ -40,9 +42,11 @@ class TopicSitemap(SiteSitemap):
 
 class AuthorSitemap(TopicSitemap):
     def items(self):
-        return Author.objects.filter(
-            articles__in=Article.objects.published().filter(noindex=False)
-        ).annotate(lastmod=Max("articles__updated_at")).order_by("name")
+        return (
+            Author.objects.filter(articles__in=Article.objects.published().filter(noindex=False))
+            .annotate(lastmod=Max("articles__updated_at"))
+            .order_by("name")
+        )
 
 
 class PagesSitemap(SiteSitemap):

@@ -17,13 +17,26 @@ class FAQEntryAdmin(PublishableAdmin):
     autocomplete_fields = ["topic", "article"]
     html_field = "answer_html"
     # An entry shown on an article is edited there, so it is reviewed with the page.
-    part_readonly = ["title", "slug", "answer", "topic", "article", "order", "meta_title",
-                     "meta_description", "focus_keyword", "canonical_url", "noindex"]
+    part_readonly = [
+        "title",
+        "slug",
+        "answer",
+        "topic",
+        "article",
+        "order",
+        "meta_title",
+        "meta_description",
+        "focus_keyword",
+        "canonical_url",
+        "noindex",
+    ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "answer", "topic", "article", "order"]}),
         PublishableAdmin.seo_fieldset,
-        ("Publication", {"fields": ["status", "published_at", "first_published_at",
-                                    "transition_history"]}),
+        (
+            "Publication",
+            {"fields": ["status", "published_at", "first_published_at", "transition_history"]},
+        ),
     ]
 
     def get_readonly_fields(self, request, obj=None):

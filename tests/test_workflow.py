@@ -21,7 +21,10 @@ def test_writer_submits_and_the_log_records_it(draft, writer):
     draft.refresh_from_db()
     assert draft.status == Status.IN_REVIEW
     assert (log.from_status, log.to_status, log.user, log.note) == (
-        Status.DRAFT, Status.IN_REVIEW, writer, "Ready"
+        Status.DRAFT,
+        Status.IN_REVIEW,
+        writer,
+        "Ready",
     )
     assert list(draft.transitions()) == [log]
 
@@ -102,7 +105,11 @@ def test_allowed_move_writes_exactly_one_log_row(role, action, users, draft):
     assert list(Transition.objects.all()) == [log]
     log.refresh_from_db()
     assert (log.action, log.from_status, log.to_status, log.user, log.note) == (
-        action, spec.source, spec.target, users[role], "Because"
+        action,
+        spec.source,
+        spec.target,
+        users[role],
+        "Because",
     )
     article_type = ContentType.objects.get_for_model(Article)
     assert (log.content_type, log.object_id) == (article_type, item.pk)
@@ -139,7 +146,9 @@ def test_request_changes_sends_back_to_draft(draft, writer, editor):
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
     assert (log.from_status, log.to_status, log.note) == (
-        Status.IN_REVIEW, Status.DRAFT, "Add sources"
+        Status.IN_REVIEW,
+        Status.DRAFT,
+        "Add sources",
     )
 
 
@@ -228,7 +237,8 @@ def test_faq_entries_follow_the_same_workflow(make_faq, writer, editor):
     assert faq.status == Status.PUBLISHED
     assert FAQEntry.objects.published().filter(pk=faq.pk).exists()
     assert [(t.action, t.user) for t in faq.transitions()] == [
-        ("publish", editor), ("submit", writer)
+        ("publish", editor),
+        ("submit", writer),
     ]
     assert {t.content_type.model for t in Transition.objects.all()} == {"faqentry"}
 
@@ -275,9 +285,11 @@ def test_groups_hold_their_workflow_permissions(db, app_label, model, group, exp
 def test_groups_reference_and_audit_permissions(db, group, perm, held):
     """Writers only view authors/topics; editors manage them and read the transition log."""
     app_label, codename = perm.split(".")
-    holds = Group.objects.get(name=group).permissions.filter(
-        content_type__app_label=app_label, codename=codename
-    ).exists()
+    holds = (
+        Group.objects.get(name=group)
+        .permissions.filter(content_type__app_label=app_label, codename=codename)
+        .exists()
+    )
     assert holds is held
 
 

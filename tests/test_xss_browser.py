@@ -35,7 +35,7 @@ VECTORS = [
     '<meta http-equiv="refresh" content="0;url=javascript:alert(20)">',
     "[y](JaVaScRiPt:alert(21))",
     "<style>@import 'javascript:alert(22)';</style>",
-    "<noscript><p title=\"</noscript><img src=x onerror=alert(23)>\">",
+    '<noscript><p title="</noscript><img src=x onerror=alert(23)>">',
     "<template><script>alert(24)</script></template><a id=x tabindex=1 onfocus=alert(25)>",
 ]
 GROUP = 4  # vectors a record: titles hold 200 characters

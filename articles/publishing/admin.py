@@ -136,6 +136,7 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
     class Media:
         css = {"all": ["admin/publishing/publishing.css"]}
         js = ["admin/publishing/presence.js"]
+
     list_display = ["title", "status_badge", "updated_at", "published_at"]
     list_filter = [StateFilter, "status"]
     search_fields = ["title", "slug", "meta_title", "focus_keyword"]
@@ -147,8 +148,14 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
     seo_fieldset = (
         "Search and social",
         {
-            "fields": ["search_checks", "meta_title", "meta_description", "focus_keyword",
-                       "canonical_url", "noindex"],
+            "fields": [
+                "search_checks",
+                "meta_title",
+                "meta_description",
+                "focus_keyword",
+                "canonical_url",
+                "noindex",
+            ],
         },
     )
     workflow_readonly = [
@@ -240,13 +247,13 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
         if change and revision is not None and obj.live:
             self.message_user(
                 request,
-                "Saved as draft changes: the live page stays as it is until they are "
-                "published.",
+                "Saved as draft changes: the live page stays as it is until they are published.",
                 messages.INFO,
             )
         elif change and revision is None and TRANSITION_FIELD not in request.POST:
-            self.message_user(request, "Nothing had changed, so no new revision was saved.",
-                              messages.INFO)
+            self.message_user(
+                request, "Nothing had changed, so no new revision was saved.", messages.INFO
+            )
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj):
@@ -386,7 +393,8 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
             return False
         move = TRANSITIONS[action]
         self.message_user(
-            request, f"{move.label}: “{obj}” is now {obj.state_label().lower()}.",
+            request,
+            f"{move.label}: “{obj}” is now {obj.state_label().lower()}.",
             messages.SUCCESS,
         )
         return True
@@ -470,8 +478,10 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
         new_id = request.GET.get("to") or obj.latest_revision_id
         # By default, what a reviewer needs: the changes since the live version,
         # or, for an item never published, since the revision before.
-        old_id = request.GET.get("from") or obj.live_revision_id or (
-            obj.revisions().exclude(pk=_int(new_id)).values_list("pk", flat=True).first()
+        old_id = (
+            request.GET.get("from")
+            or obj.live_revision_id
+            or (obj.revisions().exclude(pk=_int(new_id)).values_list("pk", flat=True).first())
         )
         chosen = {
             r.pk: r
@@ -494,8 +504,10 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
             "new": new,
             "fields": fields,
             "parts": parts,
-            "is_live_comparison": old is not None and old.pk == obj.live_revision_id
-            and new is not None and new.pk == obj.latest_revision_id,
+            "is_live_comparison": old is not None
+            and old.pk == obj.live_revision_id
+            and new is not None
+            and new.pk == obj.latest_revision_id,
             "history_url": reverse(
                 f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk]
             ),
@@ -526,8 +538,9 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
                 messages.SUCCESS,
             )
         else:
-            self.message_user(request, f"Revision {revision.pk} restored as the working copy.",
-                              messages.SUCCESS)
+            self.message_user(
+                request, f"Revision {revision.pk} restored as the working copy.", messages.SUCCESS
+            )
         opts = self.opts
         return HttpResponseRedirect(
             reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
@@ -542,8 +555,10 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
         others = presence.touch(obj, request.user)
         latest = None
         if obj.latest_revision_id:
-            latest = Revision.objects.select_related("user").defer("content").get(
-                pk=obj.latest_revision_id
+            latest = (
+                Revision.objects.select_related("user")
+                .defer("content")
+                .get(pk=obj.latest_revision_id)
             )
         return JsonResponse({
             "editors": [
@@ -561,9 +576,7 @@ def _recent_save_by_another(obj, user):
     """The latest revision, if someone else saved it in the last few minutes."""
     if not obj.latest_revision_id:
         return None
-    latest = Revision.objects.select_related("user").defer("content").get(
-        pk=obj.latest_revision_id
-    )
+    latest = Revision.objects.select_related("user").defer("content").get(pk=obj.latest_revision_id)
     recent = timezone.now() - latest.created_at < RECENT_SAVE
     return latest if recent and latest.user_id not in (None, user.pk) else None
 

@@ -139,7 +139,8 @@ class Publishable(SeoFields):
         # One query for the whole family (base, base-2, base-3…), as a range so it
         # uses the slug index ("." sorts right after "-").
         taken = set(
-            type(self)._default_manager.exclude(pk=self.pk)
+            type(self)
+            ._default_manager.exclude(pk=self.pk)
             .filter(Q(slug=base) | Q(slug__gt=f"{base}-", slug__lt=f"{base}."))
             .values_list("slug", flat=True)
         )

@@ -192,7 +192,10 @@ def transition(obj, action, user, note="", *, at=None, revision=None, locked=Fal
                     published_at=fields["published_at"]
                 )
             transition(
-                child, action, user, note=f"With “{current}”. {note}".strip(),
+                child,
+                action,
+                user,
+                note=f"With “{current}”. {note}".strip(),
                 revision=Revision(pk=revision_id) if revision_id else None,
             )
         return log

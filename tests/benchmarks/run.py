@@ -46,9 +46,11 @@ def main(files=1000, requests=300):
     started = time.perf_counter()
     call_command("import_content", str(source), stdout=open(os.devnull, "w"))
     elapsed = time.perf_counter() - started
-    print(f"import: {files} files, {Article.objects.count()} articles, "
-          f"{FAQEntry.objects.count()} FAQ entries in {elapsed:.1f} s "
-          f"({elapsed / files * 1000:.1f} ms per file)")
+    print(
+        f"import: {files} files, {Article.objects.count()} articles, "
+        f"{FAQEntry.objects.count()} FAQ entries in {elapsed:.1f} s "
+        f"({elapsed / files * 1000:.1f} ms per file)"
+    )
 
     writer, editor = make_user("bench-writer", "Writer"), make_user("bench-editor", "Editor")
     author = Author.objects.create(name="Bench Author", slug="bench-author")
@@ -59,8 +61,11 @@ def main(files=1000, requests=300):
     article.publish(editor)  # its FAQ entries move with it
 
     client = Client()
-    for label, url in [("article page", article.get_absolute_url()), ("home page", "/"),
-                       ("FAQ page", "/faq/")]:
+    for label, url in [
+        ("article page", article.get_absolute_url()),
+        ("home page", "/"),
+        ("FAQ page", "/faq/"),
+    ]:
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         query_count = len(queries)
@@ -69,8 +74,10 @@ def main(files=1000, requests=300):
             response = client.get(url)
         per_request = (time.perf_counter() - started) / requests * 1000
         size = len(response.content)
-        print(f"{label}: {per_request:.2f} ms per request, {query_count} queries, "
-              f"{size / 1024:.1f} KiB")
+        print(
+            f"{label}: {per_request:.2f} ms per request, {query_count} queries, "
+            f"{size / 1024:.1f} KiB"
+        )
 
 
 if __name__ == "__main__":

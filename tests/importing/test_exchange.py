@@ -42,10 +42,14 @@ def wipe():
 
 def states():
     return {
-        **{("article", a.slug): (a.status, a.published_at, a.first_published_at)
-           for a in Article.objects.all()},
-        **{("faq", f.slug): (f.status, f.published_at, f.first_published_at)
-           for f in FAQEntry.objects.all()},
+        **{
+            ("article", a.slug): (a.status, a.published_at, a.first_published_at)
+            for a in Article.objects.all()
+        },
+        **{
+            ("faq", f.slug): (f.status, f.published_at, f.first_published_at)
+            for f in FAQEntry.objects.all()
+        },
     }
 
 
@@ -53,8 +57,11 @@ def states():
 def content(author, topic, make_article, make_faq, publish, writer, editor):
     """Authors, topics, articles and FAQs in every state, with SEO and review fields."""
     reviewer = Author.objects.create(
-        name="Dr Rhea Viewer", slug="rhea-viewer", job_title="Psychiatrist, MRCPsych",
-        bio="Checks facts.", website="https://rhea.example.test",
+        name="Dr Rhea Viewer",
+        slug="rhea-viewer",
+        job_title="Psychiatrist, MRCPsych",
+        bio="Checks facts.",
+        website="https://rhea.example.test",
         same_as="https://orcid.example.test/1\nhttps://register.example.test/2",
     )
     stress = Topic.objects.create(name="Stress", slug="stress", description="")
@@ -82,8 +89,14 @@ def content(author, topic, make_article, make_faq, publish, writer, editor):
     publish(make_faq("Live question?", "Live answer.", article=live, order=1, topic=topic))
     make_faq("Draft question?", "Draft answer.", article=live, order=2)
     make_faq("Review question?", "Review answer.", article=draft).submit_for_review(writer)
-    publish(make_faq("Standalone question?", "Standalone answer.", topic=stress,
-                     meta_description="A standalone FAQ."))
+    publish(
+        make_faq(
+            "Standalone question?",
+            "Standalone answer.",
+            topic=stress,
+            meta_description="A standalone FAQ.",
+        )
+    )
     return {"draft": draft, "in_review": in_review, "live": live, "retired": retired}
 
 
@@ -150,8 +163,12 @@ def test_round_trip_keeps_dates_history_pages_and_the_live_version(
         rows = [re.sub(ids, "#", row) for row in rows]
         page = client.get(article.get_absolute_url()).text
         dates = (article.created_at, article.updated_at, article.published_at)
-        return rows, page.count("Draft changes waiting"), "Live summary." in page, dates, (
-            article.state_label()
+        return (
+            rows,
+            page.count("Draft changes waiting"),
+            "Live summary." in page,
+            dates,
+            (article.state_label()),
         )
 
     before = snapshot()

@@ -132,7 +132,7 @@ def _ascii_json(text: str) -> str:
     leading, schema = convert("\n".join(lines[:title])), convert("\n".join(lines[start + 1 : end]))
     json.loads(schema)  # the conversion really produced standard JSON
     json.JSONDecoder().raw_decode(leading)
-    return "\n".join([leading, *lines[title:start + 1], schema, *lines[end:]])
+    return "\n".join([leading, *lines[title : start + 1], schema, *lines[end:]])
 
 
 def test_a_ascii_quotes_same_result(text_a: str, doc_a: ParsedDocument) -> None:
@@ -172,10 +172,16 @@ def test_b_paragraphs_verbatim(text_b: str, doc_b: ParsedDocument) -> None:
 
 def test_b_markdown_escaping() -> None:
     """Paragraphs that look like Markdown syntax are escaped; normal text is untouched."""
-    doc = parse_document("1. Not a list\n# Not a heading\n> not a quote\n* star\nPlain *text* 2.\n"
-                         "- plain bullet\n- Label: value")
+    doc = parse_document(
+        "1. Not a list\n# Not a heading\n> not a quote\n* star\nPlain *text* 2.\n"
+        "- plain bullet\n- Label: value"
+    )
     assert doc.body.split("\n\n") == [
-        "1\\. Not a list", "\\# Not a heading", "\\> not a quote", "\\* star", "Plain *text* 2.",
+        "1\\. Not a list",
+        "\\# Not a heading",
+        "\\> not a quote",
+        "\\* star",
+        "Plain *text* 2.",
         "- plain bullet\n- **Label:** value",
     ]
 

@@ -199,7 +199,7 @@ def damaged(draw, seeds):
     for _ in range(draw(st.integers(1, 8))):
         at = draw(st.integers(0, len(text)))
         cut = draw(st.integers(0, 40))
-        text = text[:at] + draw(DAMAGE) * draw(st.integers(1, 30)) + text[at + cut:]
+        text = text[:at] + draw(DAMAGE) * draw(st.integers(1, 30)) + text[at + cut :]
     if draw(st.booleans()):
         return text.encode("utf-8")
     return text.encode("utf-8")[: draw(st.integers(0, len(text)))]
@@ -213,8 +213,12 @@ def seed_texts(seeds):
 def test_damaged_seed_files_never_raise_hang_or_half_write(db, seed_texts):
     """Randomly damaged seeds: each import ends in time, and succeeds or writes nothing."""
 
-    @settings(max_examples=FUZZ_EXAMPLES, deadline=None, derandomize=not os.environ.get("FUZZ"),
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @settings(
+        max_examples=FUZZ_EXAMPLES,
+        deadline=None,
+        derandomize=not os.environ.get("FUZZ"),
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     @given(damaged(seed_texts), st.booleans())
     def check(data, force):
         before = counts()

@@ -91,9 +91,9 @@ def test_head_has_the_meta_title_and_description(page_a, seed_texts):
 def test_jsonld_has_article_faqpage_and_breadcrumbs(page_a, live):
     """The JSON-LD graph has one Article, one FAQPage and one BreadcrumbList for the page."""
     page = parse_page(page_a)
-    article, = graph_nodes(page, "Article")
-    faq_page, = graph_nodes(page, "FAQPage")
-    crumbs, = graph_nodes(page, "BreadcrumbList")
+    (article,) = graph_nodes(page, "Article")
+    (faq_page,) = graph_nodes(page, "FAQPage")
+    (crumbs,) = graph_nodes(page, "BreadcrumbList")
     assert article["name"] == live[SEED_A].title
     assert article["headline"] == live[SEED_A].meta_title
     assert faq_page["url"] == article["mainEntityOfPage"]["@id"]
@@ -104,7 +104,7 @@ def test_jsonld_has_article_faqpage_and_breadcrumbs(page_a, live):
 def test_faqpage_questions_and_answers_match_the_seed_verbatim(page_a, seed_texts):
     """The FAQPage holds the seed's five questions and answers, exactly and in order."""
     faqs = parse_document(seed_texts[SEED_A]).faqs
-    faq_page, = graph_nodes(parse_page(page_a), "FAQPage")
+    (faq_page,) = graph_nodes(parse_page(page_a), "FAQPage")
     shown = [(q["name"], q["acceptedAnswer"]["text"]) for q in faq_page["mainEntity"]]
     assert shown == [(f.question, f.answer) for f in faqs]
     assert len(shown) == 5

@@ -88,5 +88,3 @@ class Command(BaseCommand):
             return model._default_manager.get(**{field: value})
         except model.DoesNotExist:
             raise CommandError(f"{option} {value}: no such {model._meta.verbose_name}.") from None
-
-

@@ -133,8 +133,10 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        users = {username: self.account(username, password, group)
-                 for username, password, group in ACCOUNTS}
+        users = {
+            username: self.account(username, password, group)
+            for username, password, group in ACCOUNTS
+        }
         authors = {
             slug: Author.objects.get_or_create(slug=slug, defaults=fields)[0]
             for slug, fields in AUTHORS.items()
@@ -152,10 +154,12 @@ class Command(BaseCommand):
             self.create_article(spec, users, authors, topics)
             created += 1
 
-        self.stdout.write(self.style.SUCCESS(
-            f"Sample content ready: {created} article(s) created, "
-            f"{len(ARTICLES) - created} already present."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Sample content ready: {created} article(s) created, "
+                f"{len(ARTICLES) - created} already present."
+            )
+        )
         self.stdout.write("Log in at /admin/ as:")
         for username, password, group in ACCOUNTS:
             self.stdout.write(f"  {group.lower():<7} username “{username}”, password “{password}”")

@@ -83,8 +83,7 @@ def check(obj, options):
         action = "change" if obj.pk else "add"
         if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
             raise ImportFailed(
-                f"you may not {action} {opts.verbose_name_plural} "
-                f"(“{getattr(obj, 'slug', obj)}”)"
+                f"you may not {action} {opts.verbose_name_plural} (“{getattr(obj, 'slug', obj)}”)"
             )
     try:
         obj.full_clean(validate_unique=False)

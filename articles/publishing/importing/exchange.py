@@ -145,10 +145,12 @@ class _History:
 
     def portable(self, model, content):
         """Revision content with every id replaced by a slug."""
+
         def fields(row_model, values):
             return {
-                name: self.slugs[related].get(value) if (related := _related(row_model, name))
-                and value is not None else value
+                name: self.slugs[related].get(value)
+                if (related := _related(row_model, name)) and value is not None
+                else value
                 for name, value in values.items()
             }
 
@@ -162,9 +164,7 @@ class _History:
             ]  # fmt: skip
         for name, pks in (content.get("removed") or {}).items():
             part_model = model._meta.get_field(name).related_model
-            result.setdefault("removed", {})[name] = [
-                self.slugs[part_model].get(pk) for pk in pks
-            ]
+            result.setdefault("removed", {})[name] = [self.slugs[part_model].get(pk) for pk in pks]
         return result
 
 
@@ -292,8 +292,9 @@ def _restore_history(created, options, report):
                 content_type=content_type,
                 object_id=obj.pk,
                 object_repr=str(obj)[:200],
-                content=_local(model, _dict(entry.get("content"), f"{where}: revision {number}"),
-                               slugs),  # fmt: skip
+                content=_local(
+                    model, _dict(entry.get("content"), f"{where}: revision {number}"), slugs
+                ),  # fmt: skip
                 changed=entry.get("changed") or [],
                 kind=entry.get("kind") or Revision.SAVE,
                 user=users.get(entry.get("user")),
@@ -303,6 +304,7 @@ def _restore_history(created, options, report):
             revision.save()
             names[(_KEYS[model], obj.slug, number)] = revision.pk
     for where, obj, row in created:
+
         def resolve(name, label, where=where):
             if not name:
                 return None
@@ -360,6 +362,7 @@ def _restore_history(created, options, report):
 
 def _local(model, content, slugs):
     """Revision content from an export with slugs turned back into this database's ids."""
+
     def fields(row_model, values):
         values = _dict(values, "revision fields")
         result = {}
@@ -431,9 +434,7 @@ def _assign(obj, row, fields, where, options=None, report=None):
             continue  # the workflow's and the database's: restored with the history
         _check_type(obj, name, value, where)
         if not may_publish and _writer_may_not(obj, name, value):
-            report.warnings.append(
-                f"{where}: {name} not imported: only an editor may set it"
-            )
+            report.warnings.append(f"{where}: {name} not imported: only an editor may set it")
             continue
         if name in RELATIONS:
             related = RELATIONS[name].objects.filter(slug=value).first() if value else None
@@ -464,9 +465,7 @@ def _writer_may_not(obj, name, value):
     if name in EDITOR_FIELDS:
         return bool(value) or bool(getattr(obj, f"{name}_id", getattr(obj, name, None)))
     # A writer may name the author of a new article, not change someone else's.
-    return name == "author" and obj.pk is not None and (
-        getattr(obj.author, "slug", None) != value
-    )
+    return name == "author" and obj.pk is not None and (getattr(obj.author, "slug", None) != value)
 
 
 def _check_type(obj, name, value, where):

@@ -15,13 +15,24 @@ import re
 from dataclasses import dataclass, field
 
 START, END = "===SCHEMA_JSON_START===", "===SCHEMA_JSON_END==="
-QUOTES = "“”\""
+QUOTES = '“”"'
 HEADING_MAX = 120
 ARTICLE_TYPES = ("Article", "BlogPosting", "NewsArticle")
 # Author names that say "nobody in particular"; matched as whole words, case-insensitively.
 GENERIC_AUTHORS = (
-    "editorial", "staff", "admin", "administrator", "webmaster", "site team", "site editor",
-    "our team", "the team", "anonymous", "unknown", "author", "guest",
+    "editorial",
+    "staff",
+    "admin",
+    "administrator",
+    "webmaster",
+    "site team",
+    "site editor",
+    "our team",
+    "the team",
+    "anonymous",
+    "unknown",
+    "author",
+    "guest",
 )
 AUTHOR_HINT = "set the author with --author or in the admin"
 DATE_HINT = "publication dates come from the workflow"
@@ -265,7 +276,7 @@ def _leading_json_end(lines: list[str]) -> int:
         s = line.strip()
         if not s:
             continue
-        if s[0] not in "{}[],“”\"" or (depth == 0 and s[0] not in "{["):
+        if s[0] not in '{}[],“”"' or (depth == 0 and s[0] not in "{["):
             return i
         depth += s.count("{") + s.count("[") - s.count("}") - s.count("]")
     return len(lines)
@@ -311,6 +322,7 @@ def _faqs_from(page: dict, where: str, warnings: list[str]) -> list[ParsedFAQ]:
 
 def _cross_check(sources: list[tuple[str, list[ParsedFAQ]]]) -> list[str]:
     """Warnings for each FAQ that differs between the first source and the others."""
+
     def norm(s: str) -> str:
         return " ".join(s.split())
 
@@ -327,8 +339,9 @@ def _cross_check(sources: list[tuple[str, list[ParsedFAQ]]]) -> list[str]:
                 warnings.append(
                     f'FAQ "{faq.question}": answer differs between {main} and {other}; using {main}'
                 )
-        warnings += [f'FAQ "{f.question}": only in {other}; ignored' for k, f in seen.items()
-                     if k not in ref]
+        warnings += [
+            f'FAQ "{f.question}": only in {other}; ignored' for k, f in seen.items() if k not in ref
+        ]
     return warnings
 
 
@@ -350,8 +363,9 @@ def _article_warnings(article: dict, label: str) -> list[str]:
     if not date:
         warnings.append(f"{label}.datePublished is empty; ignored ({DATE_HINT})")
     elif _PLACEHOLDER_DATE.match(date):
-        warnings.append(f'{label}.datePublished "{date}" looks like a placeholder; ignored '
-                        f"({DATE_HINT})")
+        warnings.append(
+            f'{label}.datePublished "{date}" looks like a placeholder; ignored ({DATE_HINT})'
+        )
     return warnings
 
 
@@ -398,6 +412,7 @@ def _parse_a(lines: list[str]) -> ParsedDocument:
 
     # The FAQ repeated as plain text closes the body: cut it, keep it for the cross-check.
     plain: list[ParsedFAQ] = []
+
     def is_question(block: list[str]) -> bool:
         return len(block) == 1 and block[0].endswith("?")
 
