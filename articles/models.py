@@ -3,12 +3,18 @@ from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from .publishing.markdown import render_markdown
+from .publishing.markdown import MarkdownValidator, render_markdown
 from .publishing.models import Publishable, Revision, Status, Transition
 from .publishing.text import html_to_text, outline, reading_minutes, truncate, word_count
 
 __all__ = [
-    "PLACEHOLDER_TITLE_PREFIX", "Article", "Author", "Revision", "Status", "Topic", "Transition",
+    "PLACEHOLDER_TITLE_PREFIX",
+    "Article",
+    "Author",
+    "Revision",
+    "Status",
+    "Topic",
+    "Transition",
 ]
 
 # Imported files without a title get this; publishing refuses it until an editor writes one.
@@ -70,6 +76,10 @@ class Topic(models.Model):
         return reverse("articles:topic", kwargs={"slug": self.slug})
 
 
+# About 9,000 words: far beyond a long guide, and a bound on what one save may cost.
+BODY_MAX_LENGTH = 60_000
+
+
 class Article(Publishable):
     # The FAQ entries shown on the page are versioned with it (reverse relation only).
     revision_relations = ("faqs",)
@@ -77,7 +87,10 @@ class Article(Publishable):
     summary = models.TextField(
         blank=True, help_text="One or two sentences for lists, feeds and the meta description."
     )
-    body = MarkdownxField(help_text="Markdown. Headings start at ## (the title is the page’s h1).")
+    body = MarkdownxField(
+        help_text="Markdown. Headings start at ## (the title is the page’s h1).",
+        validators=[MarkdownValidator(BODY_MAX_LENGTH)],
+    )
     body_html = models.TextField(editable=False, blank=True)
     # Derived from body_html on save, like it: the sections for the in-page contents list.
     sections = models.JSONField(editable=False, default=list, blank=True)
@@ -163,7 +176,6 @@ class Article(Publishable):
 
     def excerpt(self, limit=160):
         return truncate(html_to_text(self.body_html), limit)
-
 
 
 def image_size(image):

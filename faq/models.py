@@ -3,16 +3,19 @@ from django.urls import reverse
 from markdownx.models import MarkdownxField
 
 from articles.models import Article, Topic
-from articles.publishing.markdown import render_markdown
+from articles.publishing.markdown import MarkdownValidator, render_markdown
 from articles.publishing.models import Publishable
 from articles.publishing.text import html_to_text
+
+ANSWER_MAX_LENGTH = 10_000
 
 
 class FAQEntry(Publishable):
     # The question is the entry's title; the base model's slug, dates and SEO fields apply.
     title = models.CharField("question", max_length=300)
     answer = MarkdownxField(
-        help_text="Markdown. Keep it short: this text appears in search results."
+        help_text="Markdown. Keep it short: this text appears in search results.",
+        validators=[MarkdownValidator(ANSWER_MAX_LENGTH)],
     )
     answer_html = models.TextField(editable=False, blank=True)
     topic = models.ForeignKey(

@@ -412,3 +412,17 @@ def test_state_filter_lists_each_state(client, editor, in_state, publish, state,
     shown = {t for t in ("Draft one", "Waiting one", "Live one", "Changed one", "Later one")
              if f">{t}</a>" in html}  # fmt: skip
     assert shown == {listed}
+
+
+def test_an_overnested_body_is_a_form_error_that_keeps_the_text(client, writer, in_state):
+    """A list nested 300 deep gets a message on the body field, not a 500; nothing is saved."""
+    item = in_state(Status.DRAFT)
+    client.force_login(writer)
+    nested = "".join("  " * level + "- item\n" for level in range(300))[:60_000]
+    response = client.post(change_url(item), form_data(client, item, body=nested))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "nested more than 10 levels deep on line 11" in str(errors["body"])
+    assert "- item" in response.content.decode()
+    item.refresh_from_db()
+    assert "- item" not in item.body

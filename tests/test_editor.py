@@ -98,7 +98,7 @@ def test_preview_renders_and_sanitizes(staff_client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<strong>b</strong>" in html
-    for bad in ("<script", "onerror", "javascript:"):
+    for bad in ("<script", "onerror", 'href="javascript:'):
         assert bad not in html.lower()
 
 
@@ -190,3 +190,25 @@ def test_stored_extension_comes_from_the_real_format(
     assert match and match.group(2) == extension, response.json()
     with Image.open(Path(media_root) / "uploads" / match.group(1)) as image:
         assert image.format == real_format
+
+
+def test_preview_reports_text_the_sanitizer_would_drop(staff_client):
+    """An unclosed <script> is named with its line, above the preview of what would remain."""
+    response = staff_client.post(PREVIEW, {"content": "**Kept**\n\n<script>\n\nLost text."})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'role="alert"' in html
+    assert "A &lt;script&gt; tag opened on line 3 is never closed" in html
+    assert "<strong>Kept</strong>" in html
+
+
+def test_preview_refuses_overlong_and_overnested_text_without_rendering(staff_client):
+    """Text past the size or depth limit gets a 400 with the reason, not a 500 or a stall."""
+    too_long = staff_client.post(PREVIEW, {"content": "[" * 100_000})
+    assert too_long.status_code == 400
+    assert "100,000 characters long; the limit is 60,000" in too_long.content.decode()
+    nested = "".join("  " * level + "- item\n" for level in range(300))
+    too_deep = staff_client.post(PREVIEW, {"content": nested[:60_000]})
+    assert too_deep.status_code == 400
+    assert "nested more than 10 levels deep" in too_deep.content.decode()
+    assert "<li>item" not in too_deep.content.decode()

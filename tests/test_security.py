@@ -39,7 +39,7 @@ def test_article_body_payloads_are_inert(client, make_article, publish, payload)
     """Script, event-handler, javascript: and iframe payloads in a body do not reach the page."""
     article = publish(make_article(body=f"Before the payload.\n\n{payload}\n\nAfter it."))
     html, page = get_page(client, article.get_absolute_url())
-    for fragment in ("<script>alert", "onerror", "onclick", "javascript:", "<iframe"):
+    for fragment in ("<script>alert", "onerror", "onclick", 'href="javascript:', "<iframe"):
         assert fragment not in html.lower()
     assert "Before the payload." in page["text"] and "After it." in page["text"]
 

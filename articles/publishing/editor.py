@@ -8,11 +8,13 @@ after what it really is.
 
 from django import forms
 from django.http import HttpResponse, JsonResponse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from markdownx.forms import ImageForm
 from PIL import Image, UnidentifiedImageError
 
-from .markdown import render_markdown
+from .markdown import preview
 
 # Pillow format -> (content type, extension). Raster only: SVG can carry script.
 RASTER_FORMATS = {
@@ -22,6 +24,8 @@ RASTER_FORMATS = {
     "WEBP": ("image/webp", "webp"),
 }
 MAX_PIXELS = 40_000_000
+# The longest text the editor holds (an article body); each field checks its own on save.
+PREVIEW_MAX_LENGTH = 60_000
 
 
 class RasterImageForm(ImageForm):
@@ -69,7 +73,15 @@ def markdownify(request):
     content = request.POST.get("content")
     if content is None:
         return JsonResponse({"error": "Missing “content”."}, status=400)
-    return HttpResponse(render_markdown(content))
+    problems, html = preview(content, PREVIEW_MAX_LENGTH)
+    if not problems:
+        return HttpResponse(html)
+    # The editor's script shows whatever comes back, so the writer sees why.
+    notice = format_html(
+        '<div class="preview-problems" role="alert"><p>Not saved as it is:</p><ul>{}</ul></div>',
+        format_html_join("", "<li>{}</li>", ((problem,) for problem in problems)),
+    )
+    return HttpResponse(notice + mark_safe(html), status=400)  # noqa: S308 - sanitized above
 
 
 @require_POST

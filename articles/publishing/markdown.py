@@ -1,19 +1,28 @@
-"""Render Markdown to HTML and sanitize it; run on save, never per request."""
+"""Render Markdown to HTML and sanitize it; run on save, never per request.
 
+CommonMark (markdown-it-py) with tables, strikethrough, footnotes, definition
+lists and heading anchors. Its parser is linear on crafted input, and every
+call builds its own parser, so nothing one render does can reach the next.
+"""
+
+import bisect
 import re
-import threading
 
 import bleach
-import markdown
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
+from django.utils.text import slugify
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 ALLOWED_TAGS = frozenset(
     {
         "h2", "h3", "h4", "h5", "h6",
         "p", "br", "hr",
         "ul", "ol", "li", "dl", "dt", "dd",
-        "strong", "em", "b", "i", "del", "sup", "sub", "abbr",
+        "strong", "em", "b", "i", "del", "s", "sup", "sub", "abbr",
         "code", "pre", "blockquote",
         "table", "thead", "tbody", "tr", "th", "td",
         "a", "img",
@@ -32,6 +41,12 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
+# Lists and quotes deeper than this are refused; the parser stops well above it,
+# so accepted text is never cut.
+MAX_DEPTH = 10
+MAX_INLINE_DEPTH = 40
+_PARSER_NESTING = 2 * MAX_DEPTH + 8
+
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
@@ -40,24 +55,13 @@ _cleaner = bleach.Cleaner(
     strip_comments=True,
 )
 
-
-class _DemoteH1(Treeprocessor):
-    # The page title is the only h1; a "# Heading" in a body becomes an h2.
-    def run(self, root):
-        for element in root.iter("h1"):
-            element.tag = "h2"
-
-
-class _DemoteH1Extension(Extension):
-    def extendMarkdown(self, md):  # noqa: N802 - Markdown's API name
-        md.treeprocessors.register(_DemoteH1(md), "demote_h1", 5)
-
-
 # bleach keeps the text of stripped tags; the text of these is code, never content.
-# Safety comes from the allowlist below, this only drops the noise.
-_CODE_ELEMENTS = re.compile(
-    r"<(script|style|iframe|noscript|template)\b.*?(</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL
-)
+# Safety comes from the allowlist, this only drops the noise.
+_CODE_TAGS = "script|style|iframe|noscript|template"
+_CODE_ELEMENTS = re.compile(rf"<({_CODE_TAGS})\b.*?(</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL)
+# Where the writer's own HTML opens one of those, or a comment, text may vanish with it.
+_OPENER = re.compile(rf"<({_CODE_TAGS})\b|<!--", re.IGNORECASE)
+_CLOSER = re.compile(rf"</({_CODE_TAGS})\s*>", re.IGNORECASE)
 
 
 def sanitize_html(html):
@@ -65,20 +69,213 @@ def sanitize_html(html):
     return _cleaner.clean(_CODE_ELEMENTS.sub("", html or ""))
 
 
-_local = threading.local()
+def _demote_h1(state):
+    # The page title is the only h1; a "# Heading" in a body becomes an h2.
+    for token in state.tokens:
+        if token.tag == "h1":
+            token.tag = "h2"
 
 
-def _renderer():
-    # Building a Markdown instance costs more than a short conversion; keep one per thread.
-    if not hasattr(_local, "md"):
-        _local.md = markdown.Markdown(
-            extensions=["extra", "sane_lists", "toc", _DemoteH1Extension()],
-            extension_configs={"toc": {"permalink": False}},
-            output_format="html",
-        )
-    return _local.md.reset()
+def _align_cells(state):
+    # The sanitizer drops style attributes; keep table alignment as align="…".
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open"):
+            style = token.attrGet("style") or ""
+            if style.startswith("text-align:"):
+                token.attrs.pop("style")
+                token.attrSet("align", style.removeprefix("text-align:"))
+
+
+def _footnote_ref(renderer, tokens, idx, options, env):
+    meta = tokens[idx].meta
+    number = meta["id"] + 1
+    ref = f"fnref{number}" + (f"-{meta['subId']}" if meta.get("subId", 0) > 0 else "")
+    return f'<sup id="{ref}"><a href="#fn{number}">{number}</a></sup>'
+
+
+def _footnote_block_open(renderer, tokens, idx, options, env):
+    return "<hr>\n<ol>\n"
+
+
+def _footnote_block_close(renderer, tokens, idx, options, env):
+    return "</ol>\n"
+
+
+def _footnote_open(renderer, tokens, idx, options, env):
+    return f'<li id="fn{tokens[idx].meta["id"] + 1}">'
+
+
+def _footnote_anchor(renderer, tokens, idx, options, env):
+    meta = tokens[idx].meta
+    ref = f"fnref{meta['id'] + 1}" + (f"-{meta['subId']}" if meta.get("subId", 0) > 0 else "")
+    return f' <a href="#{ref}" title="Back to the text">\u21a9\ufe0e</a>'
+
+
+def _parser():
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": _PARSER_NESTING})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin).use(deflist_plugin)
+    md.core.ruler.push("demote_h1", _demote_h1)
+    md.core.ruler.push("align_cells", _align_cells)
+    md.use(anchors_plugin, min_level=2, max_level=6, slug_func=slugify)
+    md.add_render_rule("footnote_ref", _footnote_ref)
+    md.add_render_rule("footnote_block_open", _footnote_block_open)
+    md.add_render_rule("footnote_block_close", _footnote_block_close)
+    md.add_render_rule("footnote_open", _footnote_open)
+    md.add_render_rule("footnote_anchor", _footnote_anchor)
+    return md
+
+
+def _raw_html(tokens):
+    """(line, html) for every piece of raw HTML the writer typed, in order."""
+    line = 1
+    for token in tokens:
+        if token.map:
+            line = token.map[0] + 1
+        if token.type == "html_block":
+            yield line, token.content
+        for child in token.children or ():
+            if child.type == "html_inline":
+                yield line, child.content
+
+
+def _unclosed(tokens):
+    """Where raw HTML opens a script, style, iframe or comment whose removal would take text."""
+    starts, lines, pieces, offset = [], [], [], 0
+    for line, html in _raw_html(tokens):
+        starts.append(offset)
+        lines.append(line)
+        pieces.append(html)
+        offset += len(html) + 1
+    html = "\n".join(pieces)
+    closers = {}
+    for found in _CLOSER.finditer(html):
+        closers.setdefault(found.group(1).lower(), []).append(found.start())
+    closers["--"] = [found.start() for found in re.finditer("-->", html)]
+
+    def line_at(position):
+        return lines[bisect.bisect_right(starts, position) - 1]
+
+    for found in _OPENER.finditer(html):
+        name = (found.group(1) or "--").lower()
+        tag = "a comment (<!--)" if name == "--" else f"a <{name}> tag"
+        ends = closers.get(name, [])
+        index = bisect.bisect_left(ends, found.end())
+        line = line_at(found.start())
+        if index == len(ends):
+            return (
+                f"{tag[0].upper()}{tag[1:]} opened on line {line} is never closed, so everything "
+                "after it would be removed. Close it or delete it."
+            )
+        if (end_line := line_at(ends[index])) != line:
+            return (
+                f"{tag[0].upper()}{tag[1:]} runs from line {line} to line {end_line}, so "
+                "everything between would be removed. Close it on the line it starts."
+            )
+    return None
+
+
+# Elements html5lib closes by itself, or that hold nothing: they add no depth.
+_SELF_CLOSING = frozenset(
+    "p li dt dd tr td th thead tbody tfoot option optgroup colgroup caption rt rp "
+    "area base br col embed hr img input link meta source track wbr".split()
+)
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
+_CONTAINERS = frozenset(
+    {"bullet_list_open", "ordered_list_open", "blockquote_open", "dl_open", "footnote_open"}
+)
+
+
+def _raw_depth(html):
+    """How far raw HTML nests, counting only tags that stay open until closed."""
+    depth = deepest = 0
+    for closing, name, empty in _TAG.findall(html):
+        if empty or name.lower() in _SELF_CLOSING:
+            continue
+        depth = max(depth - 1, 0) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return depth, deepest
+
+
+def _too_deep(tokens):
+    """A message for the first line where the text nests beyond what renders safely."""
+    containers = raw = 0
+    line = 1
+    for token in tokens:
+        if token.map:
+            line = token.map[0] + 1
+        if token.type in _CONTAINERS:
+            containers += 1
+            if containers > MAX_DEPTH:
+                return (
+                    f"Lists or quotes are nested more than {MAX_DEPTH} levels deep on line {line}."
+                )
+        elif token.type.replace("_close", "_open") in _CONTAINERS:
+            containers -= 1
+        if token.level >= _PARSER_NESTING - 1:
+            return f"The text nests too deeply to render on line {line}."
+        # html5lib slows down sharply on very deep trees, and reopens unclosed
+        # formatting tags in every later paragraph, so raw depth runs on.
+        formatting = 0
+        for piece in [token] if token.type == "html_block" else token.children or ():
+            if piece.type in ("html_block", "html_inline"):
+                left_open, deepest = _raw_depth(piece.content)
+                deepest, raw = raw + deepest, raw + left_open
+            else:
+                formatting = deepest = max(formatting + piece.nesting, 0)
+            if raw + formatting > MAX_INLINE_DEPTH or deepest > MAX_INLINE_DEPTH:
+                return (
+                    f"Formatting or HTML tags are nested more than {MAX_INLINE_DEPTH} levels "
+                    f"deep on line {line}."
+                )
+    return None
+
+
+def _parse(text):
+    md, env = _parser(), {}
+    return md, md.parse(text, env), env
 
 
 def render_markdown(text):
     """Markdown source to sanitized HTML, as stored on the model."""
-    return sanitize_html(_renderer().convert(text or ""))
+    md, tokens, env = _parse(text or "")
+    return sanitize_html(md.renderer.render(tokens, md.options, env))
+
+
+def preview(text, max_length):
+    """(problems, sanitized HTML) from one parse.
+
+    Text refused for size or depth is not rendered at all: that is where rendering is slow.
+    """
+    text = text or ""
+    if len(text) > max_length:
+        return [f"This is {len(text):,} characters long; the limit is {max_length:,}."], ""
+    md, tokens, env = _parse(text)
+    if too_deep := _too_deep(tokens):
+        return [too_deep], ""
+    problems = [unclosed] if (unclosed := _unclosed(tokens)) else []
+    return problems, sanitize_html(md.renderer.render(tokens, md.options, env))
+
+
+def markdown_problems(text, max_length):
+    """What in this Markdown would fail or be lost on saving, as messages for the writer."""
+    text = text or ""
+    if len(text) > max_length:
+        return [f"This is {len(text):,} characters long; the limit is {max_length:,}."]
+    tokens = _parse(text)[1]
+    return [message for message in (_too_deep(tokens), _unclosed(tokens)) if message]
+
+
+@deconstructible
+class MarkdownValidator:
+    """Refuses Markdown that is too long, too deeply nested, or would lose text."""
+
+    def __init__(self, max_length):
+        self.max_length = max_length
+
+    def __call__(self, value):
+        if problems := markdown_problems(value, self.max_length):
+            raise ValidationError(problems, code="markdown")
+
+    def __eq__(self, other):
+        return isinstance(other, MarkdownValidator) and other.max_length == self.max_length

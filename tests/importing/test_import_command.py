@@ -42,12 +42,14 @@ def snapshot():
     """Everything an import could write, in a comparable form."""
     return {
         "articles": list(
-            Article.objects.order_by("pk").values_list("pk", "slug", "title", "body", "status",
-                                                       "updated_at")
+            Article.objects.order_by("pk").values_list(
+                "pk", "slug", "title", "body", "status", "updated_at"
+            )
         ),
         "faqs": list(
-            FAQEntry.objects.order_by("pk").values_list("pk", "slug", "title", "answer", "order",
-                                                        "article_id", "updated_at")
+            FAQEntry.objects.order_by("pk").values_list(
+                "pk", "slug", "title", "answer", "order", "article_id", "updated_at"
+            )
         ),
         "authors": Author.objects.count(),
         "topics": Topic.objects.count(),
@@ -398,9 +400,7 @@ def write_malformed(case, seed_a, folder):
 
 
 @pytest.mark.parametrize("case", MALFORMED)
-def test_malformed_file_fails_with_file_and_line_and_writes_nothing(
-    db, seed_a, tmp_path, case
-):
+def test_malformed_file_fails_with_file_and_line_and_writes_nothing(db, seed_a, tmp_path, case):
     """Each broken file fails the command with file name and line, and changes nothing."""
     run(seed_a)  # an existing draft with the same title must survive untouched
     before = snapshot()
@@ -458,3 +458,16 @@ def test_command_line_exit_status_and_no_traceback(db, seed_a, tmp_path):
     for path, line in expected:
         assert f"{path}: FAILED: line {line}: " in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_an_unclosed_script_in_an_imported_body_fails_the_file_with_its_line(db, seed_b, tmp_path):
+    """A body that the sanitizer would cut short is refused, naming the tag and line."""
+    path = tmp_path / "unclosed.txt"
+    path.write_text(
+        seed_b.read_text(encoding="utf-8") + "\n<script>\nThe closing paragraph.\n",
+        encoding="utf-8",
+    )
+    out, error = run_failing(path)
+    assert f"{path}: FAILED: " in out
+    assert "A <script> tag opened on line" in out and "is never closed" in out
+    assert not Article.objects.exists()
