@@ -2,11 +2,37 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
 from .publishing.seo import site
+from .publishing.text import strip_controls
 from .views import published_articles
 
 
+class PlainSummaryAtomFeed(Atom1Feed):
+    """Atom with summaries as text: Django marks them type="html", so feed readers
+    would run any markup a summary holds."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
+def _xml_safe(value):
+    # XML 1.0 cannot carry control characters; one in any stored field would be a 500.
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list | tuple):
+        return [_xml_safe(part) for part in value]
+    return value
+
+
 class LatestArticlesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainSummaryAtomFeed
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        feed.feed = {key: _xml_safe(value) for key, value in feed.feed.items()}
+        feed.items = [{key: _xml_safe(value) for key, value in item.items()} for item in feed.items]
+        return feed
 
     def title(self):
         return site().name

@@ -84,3 +84,35 @@ def test_robots_txt_names_the_sitemap(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     assert f"Sitemap: {SITE}/sitemap.xml" in response.text.splitlines()
+
+
+def feed_entries(client):
+    response = client.get("/feed/")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)  # noqa: S314 - our own server's output
+    return root.findall("atom:entry", ATOM_NS)
+
+
+def test_feed_summaries_are_plain_text(client, make_article, publish):
+    """A summary goes out as type="text", so markup in it is shown as written, never run."""
+    summary = 'Sleep <img src=x onerror=alert(1)> & <b>rest</b> "well".'
+    publish(make_article(summary=summary))
+    (entry,) = feed_entries(client)
+    element = entry.find("atom:summary", ATOM_NS)
+    assert element.get("type") == "text"
+    assert element.text == summary
+
+
+def test_control_characters_stored_anywhere_never_break_the_feed(client, make_article, publish):
+    """A vertical tab or NUL written straight to the database is dropped from the feed: no 500."""
+    article = publish(make_article(summary="Calm"))
+    type(article).objects.filter(pk=article.pk).update(
+        title="Sleep\x0b well", summary="Calm\x00 nights\x1f", meta_description=""
+    )
+    Author.objects.filter(pk=article.author_id).update(name="Ada\x0c Byline")
+    Topic.objects.filter(pk=article.topic_id).update(name="Sle\x08ep")
+    (entry,) = feed_entries(client)
+    assert entry.find("atom:title", ATOM_NS).text == "Sleep well"
+    assert entry.find("atom:summary", ATOM_NS).text == "Calm nights"
+    assert entry.find("atom:author/atom:name", ATOM_NS).text == "Ada Byline"
+    assert entry.find("atom:category", ATOM_NS).get("term") == "Sleep"

@@ -11,7 +11,6 @@ revisions: one revision is one complete, consistent version of the page.
 
 import copy
 import datetime
-import re
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from .models import Revision, Status
+from .text import strip_controls
 
 UNSET = object()
 
@@ -39,10 +39,6 @@ class StaleRevision(Exception):
 # --- Content as plain data ----------------------------------------------------------
 
 
-# C0 controls but tab and newline, and DEL: invisible, and XML (feeds, sitemaps) forbids them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def normalize_text(value):
     """Text as the admin form stores it: \\n line endings, no surrounding white space,
     no control characters.
@@ -52,7 +48,7 @@ def normalize_text(value):
     """
     if not isinstance(value, str):
         return value
-    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    return strip_controls(value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def _to_data(field, obj):

@@ -8,6 +8,14 @@ from django.utils.html import strip_tags
 
 WORDS_PER_MINUTE = 230
 
+# C0 controls but tab, newline and carriage return; DEL; and what XML 1.0 cannot carry.
+# Invisible in text, and feeds and sitemaps refuse to serialize them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def strip_controls(value):
+    return CONTROL_CHARACTERS.sub("", value)
+
 
 def html_to_text(markup):
     """Visible text of sanitized HTML, with entities decoded and spaces collapsed."""

@@ -6,7 +6,6 @@ and B) become one draft article with its FAQ entries; an export document
 """
 
 import logging
-import re
 from pathlib import Path
 
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.utils.text import slugify
 from articles.models import PLACEHOLDER_TITLE_PREFIX, Article, part_model
 from articles.publishing.models import META_DESCRIPTION_LIMIT, META_TITLE_LIMIT, Revision
 from articles.publishing.revisions import working_children, working_copy
+from articles.publishing.text import CONTROL_CHARACTERS
 
 from . import exchange
 from .base import (
@@ -35,8 +35,6 @@ __all__ = ["FileReport", "Options", "import_file", "import_path"]
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # More questions than any page shows; also bounds the work one file can cause.
 MAX_FAQS = 100
-# C0 controls but tab, newline and carriage return, and DEL.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 logger = logging.getLogger(__name__)
 
