@@ -5,7 +5,7 @@ from markdownx.models import MarkdownxField
 
 from .publishing.markdown import MarkdownValidator, render_markdown
 from .publishing.models import Publishable, Revision, Status, Transition
-from .publishing.text import html_to_text, outline, reading_minutes, truncate, word_count
+from .publishing.text import html_to_text, outline, reading_minutes, truncate, web_url, word_count
 
 __all__ = [
     "PLACEHOLDER_TITLE_PREFIX",
@@ -49,12 +49,16 @@ class Author(models.Model):
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
+    # Only http(s) reaches a link or the JSON-LD, whatever was written to the database.
+    def website_link(self):
+        return web_url(self.website)
+
     def same_as_links(self):
-        return [line.strip() for line in self.same_as.splitlines() if line.strip()]
+        return [url for line in self.same_as.splitlines() if (url := web_url(line))]
 
     def clean(self):
         validator = models.URLField().run_validators
-        for line in self.same_as_links():
+        for line in filter(None, map(str.strip, self.same_as.splitlines())):
             try:
                 validator(line)
             except ValidationError:

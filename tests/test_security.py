@@ -102,3 +102,34 @@ def test_public_pages_send_a_content_security_policy(client, published, url):
     directives = {d.split()[0]: d.split()[1:] for d in policy.split(";") if d.strip()}
     assert directives["default-src"] == ["'self'"]
     assert "'unsafe-inline'" not in directives.get("script-src", [])
+
+
+@pytest.mark.parametrize(
+    "url", ["/", None, "/static/css/site.css", "/admin/login/", "/robots.txt", "/feed/"]
+)
+def test_every_response_carries_the_policy_headers(client, published, url):
+    """Pages, feeds and static files alike send Permissions-Policy, CSP and frame headers."""
+    response = client.get(url or published.get_absolute_url())
+    assert response.status_code == 200
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert "geolocation=()" in response.headers["Permissions-Policy"]
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "bad", ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "java\nscript:alert(1)", "data:,x"]
+)
+def test_author_links_are_only_ever_http(client, published, bad):
+    """A javascript: or data: URL written straight to the database never reaches href or JSON-LD."""
+    type(published.author).objects.filter(pk=published.author_id).update(
+        website=bad, same_as=f"{bad}\nhttps://orcid.example/0000-0001"
+    )
+    html, page = get_page(client, published.author.get_absolute_url())
+    assert "javascript" not in html.lower() and "data:," not in html
+    assert 'href="https://orcid.example/0000-0001"' in html
+    for node in graph_nodes(page, "Person"):
+        assert node.get("sameAs", []) in ([], ["https://orcid.example/0000-0001"])
+    article_html, _ = get_page(client, published.get_absolute_url())
+    assert "javascript" not in article_html.lower()

@@ -12,15 +12,20 @@ SETUP = "import django; django.setup()"
 PRINT_DB = SETUP + "; from django.conf import settings; print(settings.DATABASES['default']['{}'])"
 
 
-def run(code, **env):
-    """Run ``code`` with config.settings and exactly the given extra variables."""
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
+# Set by the test settings or the shell; each test says what it wants instead.
+OWN_VARIABLES = {
+    "SECRET_KEY", "DEBUG", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SITE_URL",
+    "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "BEHIND_PROXY", "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "DJANGO_ALLOW_ASYNC_UNSAFE",
+}  # fmt: skip
+
+
+def run(code, *args, **env):
+    """Run ``code`` (or manage.py with ``args``) with config.settings and exactly ``env``."""
+    base = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
+    command = ["manage.py", *args] if code is None else ["-c", code]
     return subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, "-c", code],
+        [sys.executable, *command],
         cwd=ROOT,
         env={**base, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
         capture_output=True,
@@ -72,5 +77,48 @@ def test_debug_without_secret_key_uses_a_development_key():
 def test_database_url_is_parsed_into_databases(url, key, expected):
     """DATABASE_URL becomes DATABASES["default"] (engine, name, host)."""
     result = run(PRINT_DB.format(key), DEBUG="0", SECRET_KEY="x" * 50, DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "k" * 20 + "-production-grade-secret-key-value-0123"}
+FORWARDED_HTTPS = (
+    SETUP + "; from django.test import RequestFactory; "
+    "print(RequestFactory().get('/', HTTP_X_FORWARDED_PROTO='https').is_secure())"
+)
+
+
+@pytest.mark.parametrize(("behind_proxy", "secure"), [(None, "False"), ("1", "True")])
+def test_x_forwarded_proto_is_trusted_only_behind_a_declared_proxy(behind_proxy, secure):
+    """Without BEHIND_PROXY=1 a client cannot claim HTTPS with X-Forwarded-Proto."""
+    extra = {"BEHIND_PROXY": behind_proxy} if behind_proxy else {}
+    result = run(FORWARDED_HTTPS, **PRODUCTION, **extra)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == secure
+
+
+def test_deploy_check_is_clean_over_https_with_hsts(tmp_path):
+    """`check --deploy --fail-level WARNING` passes with an https SITE_URL and HSTS set."""
+    result = run(
+        None,
+        *("check", "--deploy", "--fail-level", "WARNING"),
+        **PRODUCTION,
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        SITE_URL="https://news.example.org",
+        ALLOWED_HOSTS="news.example.org",
+        SECURE_HSTS_SECONDS="31536000",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
+        SECURE_HSTS_PRELOAD="1",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, "False"), ("1", "True")])
+def test_hsts_preload_is_configurable(value, expected):
+    """SECURE_HSTS_PRELOAD follows its environment variable and is off by default."""
+    extra = {"SECURE_HSTS_PRELOAD": value} if value else {}
+    code = SETUP + "; from django.conf import settings; print(settings.SECURE_HSTS_PRELOAD)"
+    result = run(code, **PRODUCTION, **extra)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected

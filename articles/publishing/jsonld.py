@@ -121,7 +121,7 @@ def person(site, author):
         "url": url,
         "jobTitle": author.job_title,
         "description": author.bio,
-        "sameAs": [author.website, *author.same_as_links()],
+        "sameAs": [author.website_link(), *author.same_as_links()],
     }
 
 

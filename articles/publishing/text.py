@@ -3,6 +3,7 @@
 import html
 import math
 import re
+from urllib.parse import urlsplit
 
 from django.utils.html import strip_tags
 
@@ -44,3 +45,13 @@ _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.DOTALL)
 def outline(markup):
     """The sections of sanitized HTML as [{"id", "title"}], for an "on this page" list."""
     return [{"id": anchor, "title": html_to_text(title)} for anchor, title in _H2.findall(markup)]
+
+
+def web_url(value):
+    """The URL if it is an absolute http(s) address, else "": never a javascript: link."""
+    value = (value or "").strip()
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return ""
+    return value if parts.scheme.lower() in {"http", "https"} and parts.netloc else ""
