@@ -22,6 +22,9 @@ admin.site.site_header = f"{settings.SITE_NAME} editorial"
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Editorial desk"
 
+# Renders without the database: an outage gets a 503 page, not a bare 500.
+handler500 = "articles.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Same paths markdownx's widget calls, served by the staff-only views.
