@@ -1,8 +1,11 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
+from .publishing import analysis
+from .publishing.analysis import Page, analyse
 from .publishing.markdown import MarkdownValidator, render_markdown
 from .publishing.models import Publishable, Revision, Status, Transition
 from .publishing.text import html_to_text, outline, reading_minutes, truncate, web_url, word_count
@@ -149,15 +152,39 @@ class Article(Publishable):
         if self.reviewed_by_id and not self.last_reviewed:
             raise ValidationError({"last_reviewed": "Give the date of the review."})
 
-    def publication_problems(self):
+    def analysis(self):
+        """The search and readability checks on this version of the article."""
+        keyphrase = " ".join(self.focus_keyword.split())
+        used_by = (
+            Article.objects.exclude(pk=self.pk)
+            .filter(focus_keyword__iexact=keyphrase)
+            .values_list("title", flat=True)[:3]
+            if keyphrase
+            else []
+        )
+        return analyse(
+            Page(
+                title=self.title,
+                html=self.body_html,
+                meta_title=self.meta_title,
+                meta_description=self.meta_description,
+                slug=self.slug,
+                keyphrase=keyphrase,
+                site_url=settings.SITE_URL,
+                placeholder_title=self.has_placeholder_title,
+                hero_image=bool(self.hero_image),
+                hero_image_alt=self.hero_image_alt,
+                keyphrase_used_by=list(used_by),
+            )
+        )
+
+    def publication_problems(self, checks=None):
         problems = []
-        if self.has_placeholder_title:
-            problems.append("It still has a placeholder title; write a real one first.")
         if not self.author_id:
             problems.append("It has no author; choose one first.")
         if not self.body_html.strip():
             problems.append("Its body is empty.")
-        return problems
+        return problems + analysis.problems(self.analysis() if checks is None else checks)
 
     def workflow_children(self):
         # Its FAQ entries, through the reverse relation: this app never imports faq.

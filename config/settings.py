@@ -198,6 +198,8 @@ if not DEBUG:
 
 # Editor: the preview renders through the same sanitizer as the public page.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.publishing.markdown.render_markdown"
+# The editor keeps a fixed height beside its preview instead of growing with the text.
+MARKDOWNX_EDITOR_RESIZABLE = False
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 85}

@@ -22,3 +22,11 @@ STORAGES = {
 # Serve static files from the app folders, as in development: no collectstatic needed.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file rather than shared memory: the live server's thread then opens its own
+    # connection. Sharing the test thread's one made browser tests fail at random with
+    # sqlite3.InterfaceError when both threads used it at once.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.mkdtemp(prefix="editorial-test-db-"), "test.sqlite3")
+    }

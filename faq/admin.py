@@ -64,6 +64,8 @@ class FAQInline(WorkingCopyInlineMixin, admin.StackedInline):
     readonly_fields = ["status"]
     extra = 0
     show_change_link = True
+    # Folded by default: the article's own text is what is being edited.
+    classes = ["collapse"]
     ordering = ["order", "pk"]
 
     def get_formset(self, request, obj=None, **kwargs):

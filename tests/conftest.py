@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from articles.models import Article, Author, Topic
+from articles.models import Article, Author, Status, Topic
 from articles.publishing.roles import EDITOR, WRITER
+from articles.publishing.workflow import restore_state
 from faq.models import FAQEntry
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
@@ -110,6 +112,8 @@ def make_article(db, author, topic):
     def make(title="A calm mind", **fields):
         fields.setdefault("body", "Intro paragraph.\n\n## A section\n\nMore text.")
         fields.setdefault("summary", "A short summary.")
+        # Publishing needs one; the text is neutral so search checks stay as they were.
+        fields.setdefault("meta_description", "What this article covers, for search results.")
         fields.setdefault("author", author)
         fields.setdefault("topic", topic)
         return Article.objects.create(title=title, **fields)
@@ -130,6 +134,19 @@ def publish(writer, editor):
         item.submit_for_review(writer)
         item.publish(editor, at=at)
         item.refresh_from_db()
+        return item
+
+    return run
+
+
+@pytest.fixture
+def put_live(editor):
+    """Make an item live past the publish checks, as a backup from before them restores."""
+
+    def run(item):
+        now = timezone.now()
+        state = {"status": Status.PUBLISHED, "live": True, "published_at": now}
+        restore_state(item, editor, {**state, "first_published_at": now}, log=[])
         return item
 
     return run

@@ -426,3 +426,86 @@ def test_an_overnested_body_is_a_form_error_that_keeps_the_text(client, writer, 
     assert "- item" in response.content.decode()
     item.refresh_from_db()
     assert "- item" not in item.body
+
+
+def test_publishing_from_the_form_is_refused_with_the_problems(client, editor, in_state):
+    """The Publish button on an article with no meta description says why and moves nothing."""
+    item = in_state(Status.IN_REVIEW)
+    Article.objects.filter(pk=item.pk).update(meta_description="")
+    client.force_login(editor)
+    data = form_data(client, item, _transition="publish", _publish_despite_advice="1")
+    response = client.post(change_url(item), data, follow=True)
+    assert any("There is no meta description" in m for m in messages(response))
+    item.refresh_from_db()
+    assert item.status == Status.IN_REVIEW
+
+
+def test_improvements_warn_until_the_editor_confirms(client, editor, in_state):
+    """Suggestions stop the first press of Publish with a list; ticking the box publishes."""
+    item = in_state(Status.IN_REVIEW)
+    client.force_login(editor)
+    page = client.get(change_url(item)).content.decode()
+    assert 'name="_publish_despite_advice"' in page
+    response = client.post(
+        change_url(item), form_data(client, item, _transition="publish"), follow=True
+    )
+    warning = next(m for m in messages(response) if "Not published yet" in m)
+    assert "write 300 or more" in warning
+    item.refresh_from_db()
+    assert item.status == Status.IN_REVIEW
+    data = form_data(client, item, _transition="publish", _publish_despite_advice="1")
+    client.post(change_url(item), data)
+    item.refresh_from_db()
+    assert item.status == Status.PUBLISHED
+
+
+def test_bulk_publish_refuses_items_with_problems_and_names_them(client, editor, in_state):
+    """Bulk publish publishes the ready item and lists the reason for the one it refuses."""
+    ready, missing = in_state(Status.IN_REVIEW, "Ready"), in_state(Status.IN_REVIEW, "Bare")
+    Article.objects.filter(pk=missing.pk).update(meta_description="")
+    client.force_login(editor)
+    response = client.post(
+        CHANGELIST,
+        {"action": "bulk_publish", "_selected_action": [ready.pk, missing.pk], "index": "0"},
+        follow=True,
+    )
+    shown = messages(response)
+    assert "Publish: 1 item(s) done." in shown
+    assert any("“Bare”" in m and "no meta description" in m for m in shown)
+    assert dict(Article.objects.values_list("title", "status")) == {
+        "Ready": Status.PUBLISHED,
+        "Bare": Status.IN_REVIEW,
+    }
+
+
+def test_a_writer_reading_a_submitted_article_sees_it_rendered(client, writer, in_state):
+    """Read-only, the body shows as the page will, not as Markdown source."""
+    item = in_state(Status.IN_REVIEW)
+    client.force_login(writer)
+    page = client.get(change_url(item)).content.decode()
+    assert '<h2 id="a-section">A section</h2>' in page
+    assert "## A section" not in page
+
+
+def test_the_action_bar_comes_first_with_save_and_the_moves(client, writer, in_state):
+    """Status, Save and the workflow buttons open the form, before any field."""
+    item = in_state(Status.DRAFT)
+    client.force_login(writer)
+    page = client.get(change_url(item)).content.decode()
+    bar = page.index('class="action-bar"')
+    assert bar < page.index('name="_continue"') < page.index('name="title"')
+    assert bar < page.index('value="submit"') < page.index('name="title"')
+    assert "Preview</a>" in page[bar : page.index('name="title"')]
+
+
+def test_the_request_changes_note_waits_in_the_action_bar(client, writer, editor, in_state):
+    """Sent back, the writer sees the editor's note at the top of the form until resubmitting."""
+    item = in_state(Status.IN_REVIEW)
+    item.request_changes(editor, note="Add a source for the cortisol claim.")
+    client.force_login(writer)
+    page = client.get(change_url(item)).content.decode()
+    note = page.index('class="review-note"')
+    assert "Add a source for the cortisol claim." in page[note : note + 300]
+    assert page.index('class="action-bar"') < note < page.index('name="title"')
+    item.submit_for_review(writer)
+    assert 'class="review-note"' not in client.get(change_url(item)).content.decode()

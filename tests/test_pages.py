@@ -179,7 +179,7 @@ def test_draft_faqs_are_hidden_and_published_ones_shown(client, with_faqs):
 @pytest.mark.parametrize(
     ("fields", "title", "description"),
     [
-        ({}, "Published article", "A short summary."),
+        ({"meta_description": ""}, "Published article", "A short summary."),
         (
             {"meta_title": "SEO title here", "meta_description": "SEO description here."},
             "SEO title here",
@@ -188,10 +188,10 @@ def test_draft_faqs_are_hidden_and_published_ones_shown(client, with_faqs):
     ],
 )
 def test_title_and_description_use_seo_fields_with_fallbacks(
-    client, make_article, publish, fields, title, description
+    client, make_article, put_live, fields, title, description
 ):
     """<title> is meta_title or else the title; description is meta_description or else summary."""
-    article = publish(make_article("Published article", **fields))
+    article = put_live(make_article("Published article", **fields))
     html, _ = get_page(client, article.get_absolute_url())
     assert tags(html).title == title
     assert meta_content(html, "description") == description
@@ -226,10 +226,10 @@ def test_robots_noindex_only_when_flagged(client, make_article, publish, noindex
     assert ("noindex" in meta_content(html, "robots")) is noindex
 
 
-def test_description_falls_back_to_body_excerpt(client, make_article, publish):
+def test_description_falls_back_to_body_excerpt(client, make_article, put_live):
     """With neither meta_description nor summary, the description is an excerpt of the body."""
     body = "Sleep hygiene **matters** for everyone. " + "Keep a steady routine. " * 20
-    article = publish(make_article(summary="", body=body))
+    article = put_live(make_article(summary="", meta_description="", body=body))
     html, page = get_page(client, article.get_absolute_url())
     description = meta_content(html, "description")
     assert description.startswith("Sleep hygiene matters for everyone.")

@@ -35,9 +35,10 @@ def head(html):
         '<a href="JaVaScRiPt:alert(1)" onclick="alert(1)">x</a>',
     ],
 )
-def test_article_body_payloads_are_inert(client, make_article, publish, payload):
+def test_article_body_payloads_are_inert(client, make_article, put_live, payload):
     """Script, event-handler, javascript: and iframe payloads in a body do not reach the page."""
-    article = publish(make_article(body=f"Before the payload.\n\n{payload}\n\nAfter it."))
+    # Live past the checks: an image without alt text could not be published today.
+    article = put_live(make_article(body=f"Before the payload.\n\n{payload}\n\nAfter it."))
     html, page = get_page(client, article.get_absolute_url())
     for fragment in ("<script>alert", "onerror", "onclick", 'href="javascript:', "<iframe"):
         assert fragment not in html.lower()

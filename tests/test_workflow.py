@@ -212,7 +212,7 @@ def test_future_published_at_schedules(draft, writer, editor):
     ("fields", "reason"),
     [
         ({"author": None}, "no author"),
-        ({"title": f"{PLACEHOLDER_TITLE_PREFIX} notes.md"}, "placeholder title"),
+        ({"title": f"{PLACEHOLDER_TITLE_PREFIX} notes.md"}, "untitled import"),
     ],
 )
 def test_publishing_an_unready_article_is_refused(fields, reason, make_article, writer, editor):
@@ -369,3 +369,34 @@ def test_entry_permissions_are_checked_too(article_with_faqs, writer):
         article.publish(writer)
     article.refresh_from_db()
     assert article.status == Status.IN_REVIEW
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"meta_description": ""}, "There is no meta description"),
+        ({"body": "Intro.\n\n![](https://img.example/a.png)"}, "1 image without alt text"),
+    ],
+)
+def test_the_service_refuses_to_publish_past_a_problem(
+    fields, reason, make_article, writer, editor
+):
+    """A missing description or an image without alt text is refused, with the reason."""
+    item = make_article(**fields)
+    item.submit_for_review(writer)
+    with pytest.raises(InvalidTransition, match=reason):
+        transition(item, "publish", editor)
+    item.refresh_from_db()
+    assert (item.status, item.live) == (Status.IN_REVIEW, False)
+
+
+def test_the_gate_reads_the_draft_changes_not_the_live_row(make_article, publish, writer, editor):
+    """A live article whose pending version drops its description cannot publish that version."""
+    item = publish(make_article())
+    item.meta_description = ""
+    item.save(user=writer)
+    item.submit_for_review(writer)
+    with pytest.raises(InvalidTransition, match="no meta description"):
+        item.publish(editor)
+    item.refresh_from_db()
+    assert item.meta_description  # the live row keeps the published description

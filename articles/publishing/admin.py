@@ -15,22 +15,26 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
-from . import diff, presence, revisions, seo
+from . import analysis, diff, presence, revisions, seo
 from .models import Revision, Status, Transition
 from .workflow import (
     PUBLIC_MOVES,
     TRANSITIONS,
     InvalidTransition,
     available_transitions,
+    can_transition,
     permission_name,
     transition,
 )
 
 TRANSITION_FIELD = "_transition"
+# Publishing past "improve" checks is a choice the editor makes on the form.
+CONFIRM_FIELD = "_publish_despite_advice"
 NOTE_FIELD = "_transition_note"
 PUBLISH_AT_FIELD = "_publish_at"
 BASE_FIELD = "_base_revision"
@@ -88,6 +92,20 @@ class StaleCheckForm(forms.ModelForm):
         raise ValidationError(str(revisions.StaleRevision(revision)), code="stale")
 
 
+def _improvements(obj):
+    """What the search and readability checks suggest for the version about to go live."""
+    copy = revisions.working_copy(obj)
+    return analysis.improvements(copy.analysis()) if hasattr(copy, "analysis") else []
+
+
+def _standing_review_note(obj):
+    """The editor's "request changes" note, while the item is still back with its writer."""
+    latest = obj.transitions().exclude(action="edit").first()
+    if latest is not None and latest.action == "request_changes" and obj.status == Status.DRAFT:
+        return latest
+    return None
+
+
 def _bulk_action(action):
     move = TRANSITIONS[action]
 
@@ -134,7 +152,7 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
     form = StaleCheckForm
 
     class Media:
-        css = {"all": ["admin/publishing/publishing.css"]}
+        css = {"all": ["admin/publishing/publishing.css", "css/prose.css"]}
         js = ["admin/publishing/presence.js"]
 
     list_display = ["title", "status_badge", "updated_at", "published_at"]
@@ -186,7 +204,30 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
         return allowed
 
     def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), *self.workflow_readonly]
+        return [
+            *super().get_readonly_fields(request, obj),
+            *self.workflow_readonly,
+            "rendered_text",
+        ]
+
+    def get_fieldsets(self, request, obj=None):
+        # Someone who may only read sees the text as the page will show it, not Markdown.
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.html_field or self.has_change_permission(request, obj):
+            return fieldsets
+        source = self.html_field.removesuffix("_html")
+        return [
+            (name, {**options, "fields": [
+                "rendered_text" if field == source else field for field in options["fields"]
+            ]})
+            for name, options in fieldsets
+        ]  # fmt: skip
+
+    @admin.display(description="text")
+    def rendered_text(self, obj):
+        # Stored HTML, sanitized by bleach when it was saved.
+        html = getattr(obj, self.html_field, "") if obj and self.html_field else ""
+        return mark_safe(f'<div class="prose rendered-text">{html}</div>')  # noqa: S308
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_liveness()
@@ -335,10 +376,14 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
             context["base_revision"] = (
                 posted_base if posted_base is not None else obj.latest_revision_id or ""
             )
-            context["may_schedule"] = not obj.live and any(
-                m.action == "publish" for m in context["workflow_moves"]
-            )
+            may_publish = any(m.action == "publish" for m in context["workflow_moves"])
+            context["may_publish"] = may_publish
+            context["may_schedule"] = may_publish and not obj.live
+            context["advice"] = _improvements(obj) if may_publish else []
+            context["preview_url"] = self.get_view_on_site_url(obj)
+            context["review_note"] = _standing_review_note(obj)
         context["transition_field"] = TRANSITION_FIELD
+        context["confirm_field"] = CONFIRM_FIELD
         context["note_field"] = NOTE_FIELD
         context["publish_at_field"] = PUBLISH_AT_FIELD
         context["base_field"] = BASE_FIELD
@@ -386,6 +431,22 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
             at = None
             if action == "publish":
                 at = _parse_moment(request.POST.get(PUBLISH_AT_FIELD, ""))
+                ready = can_transition(request.user, obj, action) and TRANSITIONS[
+                    action
+                ].applies_to(obj)
+                confirmed = request.POST.get(CONFIRM_FIELD)
+                if ready and not confirmed and (advice := _improvements(obj)):
+                    self.message_user(
+                        request,
+                        format_html(
+                            "Not published yet: the checks suggest {} improvement(s). Tick "
+                            "“Publish despite the suggestions” to publish anyway.<ul>{}</ul>",
+                            len(advice),
+                            format_html_join("", "<li>{}</li>", ((a,) for a in advice)),
+                        ),
+                        messages.WARNING,
+                    )
+                    return False
             transition(obj, action, request.user, note=request.POST.get(NOTE_FIELD, ""), at=at)
         except (PermissionDenied, InvalidTransition, ValidationError) as error:
             text = error.messages[0] if isinstance(error, ValidationError) else str(error)

@@ -49,13 +49,18 @@ def seed_texts(seed_a, seed_b):
 
 @pytest.fixture
 def live(seeds, seed_texts, author, publish):
-    """Both seeds imported, given an author (and 001 a real title), then published.
+    """Both seeds imported, given an author (and 001 a real title and a meta description,
+    which publishing requires), then published.
 
     Publishing an article takes its FAQ entries with it through the workflow."""
     call_command("import_content", str(seeds), stdout=io.StringIO(), stderr=io.StringIO())
     a = Article.objects.get(title__startswith="Strategies to Get Your Sex Back")
     b = Article.objects.get(slug="untitled-001_def938b7b7e15004")
     b.title = "Rekindling intimacy when depression gets in the way"
+    b.meta_description = (
+        "How depression and its treatment can dampen desire, and the small, practical "
+        "steps that help couples find their way back to intimacy."
+    )
     for article in (a, b):
         article.author = author
         article.save()

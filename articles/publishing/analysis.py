@@ -1,0 +1,296 @@
+"""Search and readability checks on an article, as Yoast gives them, and the publish gate.
+
+``analyse(page)`` is pure: it reads a ``Page`` (text fields and stored HTML) and returns
+checks rated good, improve or problem. Problems block publishing; improvements only warn.
+The admin runs the same function on unsaved text as the writer types.
+"""
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from .models import META_DESCRIPTION_LIMIT, META_TITLE_LIMIT
+
+GOOD, IMPROVE, PROBLEM = "good", "improve", "problem"
+MIN_WORDS = 300
+MAX_PARAGRAPH_WORDS = 150
+LONG_SENTENCE_WORDS = 20
+MAX_LONG_SENTENCE_SHARE = 0.25
+MAX_SECTION_WORDS = 300
+DENSITY_RANGE = (0.5, 3.0)
+MIN_DESCRIPTION = 120
+# The database allows 200; past that a search title is a mistake, not a style choice.
+MAX_META_TITLE = 200
+
+
+@dataclass(frozen=True)
+class Check:
+    key: str
+    status: str
+    message: str
+
+
+@dataclass
+class Page:
+    """What the checks read; every field is plain text or sanitized HTML."""
+
+    title: str
+    html: str = ""
+    meta_title: str = ""
+    meta_description: str = ""
+    slug: str = ""
+    keyphrase: str = ""
+    site_url: str = ""
+    placeholder_title: bool = False
+    hero_image: bool = False
+    hero_image_alt: str = ""
+    # Titles of other articles that already target the same keyphrase.
+    keyphrase_used_by: list = field(default_factory=list)
+
+
+class _Structure(HTMLParser):
+    """Paragraphs, headings, sections, links and images of stored HTML."""
+
+    BLOCKS = {"p", "li", "dd", "dt", "td", "th", "blockquote", "pre"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.paragraphs, self.blocks, self.headings, self.sections = [], [], [], [""]
+        self.links, self.images = [], []
+        self._tag, self._text = None, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        elif tag == "img":
+            self.images.append((attrs.get("alt") or "").strip())
+        elif tag in self.BLOCKS or re.fullmatch(r"h[2-6]", tag):
+            self._flush()
+            self._tag = tag
+            if tag.startswith("h"):
+                self.sections.append("")
+
+    def handle_endtag(self, tag):
+        if tag == self._tag:
+            self._flush()
+
+    def handle_data(self, data):
+        self._text.append(data)
+        self.sections[-1] += " " + data
+
+    def _flush(self):
+        text = " ".join("".join(self._text).split())
+        if self._tag and re.fullmatch(r"h[2-6]", self._tag):
+            self.headings.append(text)
+        elif self._tag == "p" and text:
+            self.paragraphs.append(text)
+        if text and self._tag in self.BLOCKS:
+            self.blocks.append(text)
+        self._tag, self._text = None, []
+
+
+def _words(text):
+    return re.findall(r"[\w’'-]+", text)
+
+
+def _contains(haystack, phrase):
+    return bool(phrase) and re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", haystack) is not None
+
+
+def _plural(count, noun):
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def analyse(page):
+    """Every check on ``page``, in the order the panel lists them."""
+    structure = _Structure()
+    structure.feed(page.html or "")
+    structure.close()
+    text = " ".join(" ".join(structure.sections).split())
+    words = _words(text)
+    checks = [*_gate(page, structure), *_search(page, structure, text, words)]
+    checks += _readability(structure, words)
+    checks += _links(page, structure)
+    return checks
+
+
+def _gate(page, structure):
+    if page.placeholder_title:
+        yield Check("title", PROBLEM, "This is an untitled import: write a real title.")
+    seo_title = page.meta_title or page.title
+    if len(page.meta_title) > MAX_META_TITLE:
+        yield Check(
+            "meta_title",
+            PROBLEM,
+            f"The search title is {len(page.meta_title)} characters; shorten it to "
+            f"{MAX_META_TITLE} or fewer (about {META_TITLE_LIMIT} show in results).",
+        )
+    elif len(seo_title) > META_TITLE_LIMIT:
+        yield Check(
+            "meta_title",
+            IMPROVE,
+            f"The search title is {len(seo_title)} characters; results show about "
+            f"{META_TITLE_LIMIT}, so the end will be cut.",
+        )
+    else:
+        yield Check("meta_title", GOOD, f"The search title is {len(seo_title)} characters.")
+    length = len(page.meta_description.strip())
+    if not length:
+        yield Check(
+            "meta_description",
+            PROBLEM,
+            "There is no meta description: write one of 120 to 160 characters.",
+        )
+    elif length < MIN_DESCRIPTION:
+        yield Check(
+            "meta_description",
+            IMPROVE,
+            f"The meta description is {length} characters; use up to "
+            f"{META_DESCRIPTION_LIMIT} to say more.",
+        )
+    elif length > META_DESCRIPTION_LIMIT:
+        yield Check(
+            "meta_description",
+            IMPROVE,
+            f"The meta description is {length} characters; results cut it after about "
+            f"{META_DESCRIPTION_LIMIT}.",
+        )
+    else:
+        yield Check("meta_description", GOOD, f"The meta description is {length} characters.")
+    missing = sum(1 for alt in structure.images if not alt)
+    if page.hero_image and not page.hero_image_alt.strip():
+        missing += 1
+    if missing:
+        yield Check(
+            "alt_text",
+            PROBLEM,
+            f"{_plural(missing, 'image')} without alt text: describe each image for "
+            "people who cannot see it.",
+        )
+    elif structure.images or page.hero_image:
+        yield Check("alt_text", GOOD, "Every image has alt text.")
+
+
+def _search(page, structure, text, words):
+    phrase = " ".join(page.keyphrase.lower().split())
+    if not phrase:
+        yield Check("keyphrase", IMPROVE, "Set a focus keyphrase: the search this page answers.")
+        return
+    introduction = structure.paragraphs[0].lower() if structure.paragraphs else ""
+    places = [
+        ("keyphrase_title", "the search title", (page.meta_title or page.title).lower()),
+        ("keyphrase_introduction", "the introduction", introduction),
+        ("keyphrase_subheadings", "a subheading", " | ".join(structure.headings).lower()),
+        ("keyphrase_slug", "the slug", page.slug.replace("-", " ").lower()),
+        ("keyphrase_description", "the meta description", page.meta_description.lower()),
+    ]
+    for key, place, haystack in places:
+        if _contains(haystack, phrase):
+            yield Check(key, GOOD, f"The keyphrase is in {place}.")
+        else:
+            yield Check(key, IMPROVE, f"Put the keyphrase “{phrase}” in {place}.")
+    if words:
+        found = len(re.findall(rf"(?<!\w){re.escape(phrase)}(?!\w)", text.lower()))
+        density = 100 * found / len(words)
+        low, high = DENSITY_RANGE
+        detail = f"The keyphrase appears {_plural(found, 'time')} ({density:.1f}%)"
+        if density < low:
+            yield Check("density", IMPROVE, f"{detail}; use it a little more, {low}–{high}%.")
+        elif density > high:
+            yield Check("density", IMPROVE, f"{detail}; use it less, {low}–{high}% reads well.")
+        else:
+            yield Check("density", GOOD, f"{detail}.")
+    if page.keyphrase_used_by:
+        others = ", ".join(f"“{title}”" for title in page.keyphrase_used_by[:3])
+        yield Check(
+            "keyphrase_unique",
+            IMPROVE,
+            f"{others} already target{'s' if len(page.keyphrase_used_by) == 1 else ''} "
+            "this keyphrase: choose another, so the pages do not compete.",
+        )
+    else:
+        yield Check("keyphrase_unique", GOOD, "No other article targets this keyphrase.")
+
+
+def _readability(structure, words):
+    count = len(words)
+    if count < MIN_WORDS:
+        yield Check(
+            "length", IMPROVE, f"The text has {_plural(count, 'word')}; write {MIN_WORDS} or more."
+        )
+    else:
+        yield Check("length", GOOD, f"The text has {count} words.")
+    long_paragraphs = [p for p in structure.paragraphs if len(_words(p)) > MAX_PARAGRAPH_WORDS]
+    if long_paragraphs:
+        yield Check(
+            "paragraphs",
+            IMPROVE,
+            f"{_plural(len(long_paragraphs), 'paragraph')} over {MAX_PARAGRAPH_WORDS} words: "
+            "split them.",
+        )
+    elif structure.paragraphs:
+        yield Check("paragraphs", GOOD, f"Every paragraph is {MAX_PARAGRAPH_WORDS} words or fewer.")
+    sentences = [
+        sentence
+        for block in structure.blocks
+        for sentence in re.split(r"(?<=[.!?])\s+", block)
+        if _words(sentence)
+    ]
+    if sentences:
+        long = sum(1 for sentence in sentences if len(_words(sentence)) > LONG_SENTENCE_WORDS)
+        share = long / len(sentences)
+        detail = f"{share:.0%} of sentences are over {LONG_SENTENCE_WORDS} words"
+        if share > MAX_LONG_SENTENCE_SHARE:
+            yield Check(
+                "sentences",
+                IMPROVE,
+                f"{detail}; keep it to {MAX_LONG_SENTENCE_SHARE:.0%} by shortening some.",
+            )
+        else:
+            yield Check("sentences", GOOD, f"{detail}.")
+    if count > MAX_SECTION_WORDS:
+        longest = max(len(_words(section)) for section in structure.sections)
+        if longest > MAX_SECTION_WORDS:
+            yield Check(
+                "subheadings",
+                IMPROVE,
+                f"One stretch runs {longest} words without a subheading; add one at least "
+                f"every {MAX_SECTION_WORDS} words.",
+            )
+        else:
+            yield Check(
+                "subheadings", GOOD, f"Subheadings come at least every {MAX_SECTION_WORDS} words."
+            )
+
+
+def _links(page, structure):
+    site_host = urlsplit(page.site_url).netloc
+    internal = outbound = 0
+    for href in structure.links:
+        parts = urlsplit(href)
+        if href.startswith("#") or parts.scheme == "mailto":
+            continue
+        if not parts.netloc or parts.netloc == site_host:
+            internal += 1
+        else:
+            outbound += 1
+    if internal:
+        yield Check("internal_links", GOOD, f"{_plural(internal, 'link')} to our own pages.")
+    else:
+        yield Check("internal_links", IMPROVE, "Link to at least one related page on this site.")
+    if outbound:
+        yield Check("outbound_links", GOOD, f"{_plural(outbound, 'link')} to other sites.")
+    else:
+        yield Check(
+            "outbound_links", IMPROVE, "Link to at least one source elsewhere, such as a study."
+        )
+
+
+def problems(checks):
+    return [check.message for check in checks if check.status == PROBLEM]
+
+
+def improvements(checks):
+    return [check.message for check in checks if check.status == IMPROVE]

@@ -1,0 +1,181 @@
+"""The search and readability checks, each on both sides of its threshold, and the gate."""
+
+import pytest
+
+from articles.publishing.analysis import GOOD, IMPROVE, PROBLEM, Page, analyse
+from articles.publishing.markdown import render_markdown
+
+SITE = "https://example.test"
+DESCRIPTION = "x" * 140
+
+
+def words(count, word="calm"):
+    return " ".join([word] * count)
+
+
+def sentence(count):
+    return " ".join(["word"] * (count - 1)) + " end."
+
+
+def check(key, **fields):
+    """The one check called ``key`` on a page made of ``fields`` (body as Markdown)."""
+    body = fields.pop("body", "")
+    page = Page(
+        **{
+            "title": "A title",
+            "meta_description": DESCRIPTION,
+            "site_url": SITE,
+            "html": render_markdown(body),
+            **fields,
+        }
+    )
+    found = [c for c in analyse(page) if c.key == key]
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize(
+    ("fields", "status"),
+    [
+        ({"meta_title": "t" * 60}, GOOD),
+        ({"meta_title": "t" * 61}, IMPROVE),
+        ({"meta_title": "t" * 200}, IMPROVE),
+        ({"meta_title": "t" * 201}, PROBLEM),
+        ({"title": "t" * 61}, IMPROVE),
+    ],
+)
+def test_search_title_length(fields, status):
+    """Up to 60 characters is good, up to 200 is cut in results, past 200 blocks publishing."""
+    assert check("meta_title", **fields).status == status
+
+
+@pytest.mark.parametrize(
+    ("length", "status"), [(0, PROBLEM), (119, IMPROVE), (120, GOOD), (160, GOOD), (161, IMPROVE)]
+)
+def test_meta_description_length(length, status):
+    """No description blocks publishing; 120–160 characters is good; otherwise improve."""
+    assert check("meta_description", meta_description="d" * length).status == status
+
+
+@pytest.mark.parametrize(
+    ("body", "hero", "status"),
+    [
+        ("![A sleeping cat](https://img.example/cat.png)", {}, GOOD),
+        ("![](https://img.example/cat.png)", {}, PROBLEM),
+        ('<img src="https://img.example/cat.png" alt="  ">', {}, PROBLEM),
+        ("Text.", {"hero_image": True, "hero_image_alt": ""}, PROBLEM),
+        ("Text.", {"hero_image": True, "hero_image_alt": "A cat"}, GOOD),
+    ],
+)
+def test_every_image_needs_alt_text(body, hero, status):
+    """An image in the body or a hero image without alt text blocks publishing."""
+    assert check("alt_text", body=body, **hero).status == status
+
+
+def test_no_images_means_no_alt_text_check():
+    """With no image at all there is nothing to say about alt text."""
+    assert check("alt_text", body="Just text.") is None
+
+
+def test_an_untitled_import_is_a_problem():
+    """A placeholder title blocks publishing; a real one raises nothing."""
+    assert check("title", placeholder_title=True).status == PROBLEM
+    assert check("title", placeholder_title=False) is None
+
+
+@pytest.mark.parametrize(
+    ("key", "fields"),
+    [
+        ("keyphrase_title", {"meta_title": "Better sleep tonight"}),
+        ("keyphrase_introduction", {"body": "Better sleep starts here.\n\nMore."}),
+        ("keyphrase_subheadings", {"body": "Intro.\n\n## Why better sleep matters"}),
+        ("keyphrase_slug", {"slug": "how-to-get-better-sleep"}),
+        ("keyphrase_description", {"meta_description": "Tips for better sleep." + "x" * 110}),
+    ],
+)
+def test_keyphrase_placement(key, fields):
+    """The keyphrase found in each place is good; missing from it is improve."""
+    assert check(key, keyphrase="Better Sleep", **fields).status == GOOD
+    assert check(key, keyphrase="deep rest", **fields).status == IMPROVE
+
+
+def test_keyphrase_must_match_whole_words():
+    """ "sleep" inside "sleepless" is not the keyphrase."""
+    assert check("keyphrase_slug", keyphrase="sleep", slug="sleepless-nights").status == IMPROVE
+
+
+def test_no_keyphrase_asks_for_one():
+    """Without a keyphrase there is one check asking for it, and no placement checks."""
+    assert check("keyphrase").status == IMPROVE
+    assert check("keyphrase_title") is None
+
+
+@pytest.mark.parametrize(
+    ("mentions", "total", "status"),
+    [(0, 200, IMPROVE), (1, 200, GOOD), (6, 200, GOOD), (7, 200, IMPROVE)],
+)
+def test_keyphrase_density(mentions, total, status):
+    """0.5–3% of words is good: 1 in 200 is 0.5%, 6 is 3%, 7 is 3.5%."""
+    body = " ".join(["rest"] * mentions + ["word"] * (total - mentions))
+    assert check("density", keyphrase="rest", body=body).status == status
+
+
+def test_a_keyphrase_another_article_targets_is_flagged():
+    """Another article with the same keyphrase is named; none is good."""
+    result = check("keyphrase_unique", keyphrase="rest", keyphrase_used_by=["Rest well"])
+    assert result.status == IMPROVE and "“Rest well”" in result.message
+    assert check("keyphrase_unique", keyphrase="rest").status == GOOD
+
+
+@pytest.mark.parametrize(("count", "status"), [(299, IMPROVE), (300, GOOD)])
+def test_text_length(count, status):
+    """At least 300 words is good."""
+    assert check("length", body=words(count)).status == status
+
+
+@pytest.mark.parametrize(("count", "status"), [(150, GOOD), (151, IMPROVE)])
+def test_paragraph_length(count, status):
+    """A paragraph over 150 words is flagged."""
+    assert check("paragraphs", body=f"Short one.\n\n{words(count)}").status == status
+
+
+@pytest.mark.parametrize(("long", "short", "status"), [(1, 3, GOOD), (2, 3, IMPROVE)])
+def test_long_sentences(long, short, status):
+    """At most 25% of sentences over 20 words: 1 in 4 is fine, 2 in 5 is not."""
+    body = " ".join([sentence(21)] * long + [sentence(5)] * short)
+    assert check("sentences", body=body).status == status
+
+
+def test_a_sentence_of_exactly_twenty_words_is_not_long():
+    """The threshold is over 20 words."""
+    assert check("sentences", body=sentence(20)).status == GOOD
+
+
+@pytest.mark.parametrize(("stretch", "status"), [(300, GOOD), (301, IMPROVE)])
+def test_subheading_distribution(stretch, status):
+    """A stretch of more than 300 words with no subheading is flagged."""
+    body = f"{words(stretch)}\n\n## Next part\n\n{words(100)}"
+    assert check("subheadings", body=body).status == status
+
+
+@pytest.mark.parametrize(
+    ("body", "internal", "outbound"),
+    [
+        ("No links here.", IMPROVE, IMPROVE),
+        ("[ours](/articles/sleep/) and [theirs](https://nhs.example/sleep)", GOOD, GOOD),
+        (f"[absolute ours]({SITE}/topics/sleep/)", GOOD, IMPROVE),
+        ("A note[^1].\n\n[^1]: See [mail](mailto:a@b.example).", IMPROVE, IMPROVE),
+    ],
+)
+def test_internal_and_outbound_links(body, internal, outbound):
+    """Links to our own host or paths are internal; other hosts are outbound; anchors neither."""
+    assert check("internal_links", body=body).status == internal
+    assert check("outbound_links", body=body).status == outbound
+
+
+def test_every_check_says_what_to_do():
+    """Each check that is not good carries a sentence for the writer."""
+    page = Page(title="T", html=render_markdown("Short."), keyphrase="rest", site_url=SITE)
+    for result in analyse(page):
+        assert result.status in (GOOD, IMPROVE, PROBLEM)
+        assert result.message.endswith("."), result
