@@ -1,10 +1,14 @@
+import copy
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from . import meta
+from . import meta, search_panel
 from .forms import ImportForm
 from .models import Article, Author, Topic, Transition
 from .publishing import revisions
@@ -34,6 +38,10 @@ class ArticleAdmin(PublishableAdmin):
     search_fields = [*PublishableAdmin.search_fields, "summary", "body"]
     autocomplete_fields = ["author", "reviewed_by", "topic"]
     html_field = "body_html"
+
+    class Media:
+        js = ["admin/publishing/search-panel.js"]
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         ("Byline and review", {"fields": ["author", "topic", "reviewed_by", "last_reviewed"]}),
@@ -58,6 +66,11 @@ class ArticleAdmin(PublishableAdmin):
         upload = self.admin_site.admin_view(self.import_view)
         return [
             path("<int:pk>/preview/", preview, name="articles_article_preview"),
+            path(
+                "search-panel/",
+                self.admin_site.admin_view(self.search_panel_view),
+                name="articles_article_search_panel",
+            ),
             path("import/", upload, name="articles_article_import"),
             *super().get_urls(),
         ]
@@ -90,6 +103,30 @@ class ArticleAdmin(PublishableAdmin):
             "failed": sum(not report.ok for report in reports),
         }
         return TemplateResponse(request, "admin/articles/article/import.html", context)
+
+    @admin.display(description="search and social")
+    def search_checks(self, obj):
+        # The same panel the editor's script refreshes as the writer types.
+        article = obj if obj is not None else Article()
+        article.render()
+        return render_to_string(
+            "admin/articles/article/search_panel.html", search_panel.context(article)
+        )
+
+    def search_panel_view(self, request):
+        """The search panel for the form as it stands, unsaved: checks, previews, JSON-LD."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        pk = request.GET.get("pk")
+        obj = get_object_or_404(self.get_queryset(request), pk=pk) if pk else None
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        article = copy.copy(revisions.working_copy(obj)) if obj else Article()
+        form = self.get_form(request, obj, change=obj is not None)(request.POST, instance=article)
+        form.is_valid()  # fills the instance with every field that is valid, saves nothing
+        article.render()
+        context = search_panel.context(article)
+        return TemplateResponse(request, "admin/articles/article/search_panel.html", context)
 
     def preview_view(self, request, pk):
         """The public page as it will look, for staff, whatever the article's state."""

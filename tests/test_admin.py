@@ -509,3 +509,42 @@ def test_the_request_changes_note_waits_in_the_action_bar(client, writer, editor
     assert page.index('class="action-bar"') < note < page.index('name="title"')
     item.submit_for_review(writer)
     assert 'class="review-note"' not in client.get(change_url(item)).content.decode()
+
+
+PANEL = "/admin/articles/article/search-panel/"
+
+
+def test_the_search_panel_follows_unsaved_text_and_saves_nothing(client, writer, in_state):
+    """Posting the form as typed returns previews, counters, checks and JSON-LD for that text."""
+    item = in_state(Status.DRAFT)
+    revisions_before = item.revisions().count()
+    client.force_login(writer)
+    data = form_data(
+        client,
+        item,
+        title="Sleep <b>tight</b>",
+        meta_description="d" * 130,
+        focus_keyword="sleep",
+        body="## Why sleep matters\n\n![](https://img.example/x.png)",
+    )
+    response = client.post(f"{PANEL}?pk={item.pk}", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<div class="serp-title">Sleep &lt;b&gt;tight&lt;/b&gt;</div>' in html
+    assert "Meta description: 130 of 160 characters — <strong>good</strong>" in html
+    assert "The keyphrase is in a subheading." in html
+    assert "Problem</span> 1 image without alt text" in html
+    assert "&quot;headline&quot;: &quot;Sleep &lt;b&gt;tight&lt;/b&gt;&quot;" in html.replace(
+        "\\u003C", "&lt;"
+    ).replace("\\u003E", "&gt;")
+    item.refresh_from_db()
+    assert item.title == "A calm mind"
+    assert item.revisions().count() == revisions_before
+
+
+def test_the_search_panel_needs_staff_and_post(client, writer, in_state):
+    """Anonymous users are sent to log in; a GET is refused."""
+    item = in_state(Status.DRAFT)
+    assert client.post(f"{PANEL}?pk={item.pk}", {}).status_code == 302
+    client.force_login(writer)
+    assert client.get(f"{PANEL}?pk={item.pk}").status_code == 405

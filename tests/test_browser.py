@@ -51,7 +51,7 @@ def browser():
 
 
 def log_in(browser, live_server, username):
-    page = browser.new_context().new_page()
+    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
@@ -71,6 +71,10 @@ def test_writer_and_editor_publish_through_the_admin(
     page.fill("#id_title", "Sleep and the anxious mind")
     page.fill("#id_summary", "Why worry keeps you up.")
     page.fill("#id_meta_description", "Why worry keeps you awake at night, and what helps.")
+    # The search panel follows the typing, without a save.
+    panel = page.locator(".search-panel")
+    panel.locator("text=Meta description: 51 of 160 characters").wait_for()
+    assert "Why worry keeps you awake" in panel.locator(".serp-description").inner_text()
     page.fill("textarea#id_body", "## Why it happens\n\n**Stress** <script>alert(1)</script>")
     preview = page.locator(".field-body .markdownx-preview")
     preview.locator("h2").wait_for()
@@ -81,6 +85,12 @@ def test_writer_and_editor_publish_through_the_admin(
         page.fill(".select2-search__field", name[:3])
         page.click(f".select2-results__option:has-text('{name}')")
     page.click("input[name=_continue]")
+    if os.environ.get("DESK_SCREENSHOT"):
+        page.screenshot(path=os.environ["DESK_SCREENSHOT"])
+    # At 1366×900 the moves sit in the action bar, in view without scrolling, 24 px or taller.
+    submit = page.locator("button[name=_transition][value=submit]")
+    box = submit.bounding_box()
+    assert box["y"] + box["height"] <= 900 and box["height"] >= 24
     page.click("button[name=_transition][value=submit]")
     assert "is now in review" in page.inner_text(".messagelist")
     assert page.locator("button[name=_transition][value=publish]").count() == 0
