@@ -1,7 +1,9 @@
 import copy
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -14,6 +16,12 @@ from .models import Article, Author, Topic, Transition
 from .publishing import revisions
 from .publishing.admin import NormalizedTextMixin, PublishableAdmin, StateFilter
 from .publishing.importing.load import Options, import_file
+
+
+class LabelledFileWidget(AdminFileWidget):
+    # Django wraps a file input in a fieldset whose legend labels nothing when there is
+    # no file yet; a plain <label for> names the input for screen readers either way.
+    use_fieldset = False
 
 
 @admin.register(Author)
@@ -38,6 +46,10 @@ class ArticleAdmin(PublishableAdmin):
     search_fields = [*PublishableAdmin.search_fields, "summary", "body"]
     autocomplete_fields = ["author", "reviewed_by", "topic"]
     html_field = "body_html"
+    formfield_overrides = {
+        **PublishableAdmin.formfield_overrides,
+        models.ImageField: {"widget": LabelledFileWidget},
+    }
 
     class Media:
         js = ["admin/publishing/search-panel.js"]

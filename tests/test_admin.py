@@ -548,3 +548,11 @@ def test_the_search_panel_needs_staff_and_post(client, writer, in_state):
     assert client.post(f"{PANEL}?pk={item.pk}", {}).status_code == 302
     client.force_login(writer)
     assert client.get(f"{PANEL}?pk={item.pk}").status_code == 405
+
+
+def test_the_hero_image_input_has_a_label(client, editor, in_state):
+    """The file input is named by a <label for>, not by a legend that labels nothing."""
+    item = in_state(Status.DRAFT)
+    client.force_login(editor)
+    page = client.get(change_url(item)).content.decode()
+    assert re.search(r'<label[^>]*for="id_hero_image"', page)
