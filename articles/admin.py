@@ -4,15 +4,17 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
 from . import meta, search_panel
 from .forms import ImportForm
-from .models import Article, Author, Topic, Transition
+from .models import Article, Author, Notification, Topic, Transition
 from .publishing import revisions
 from .publishing.admin import NormalizedTextMixin, PublishableAdmin, StateFilter
 from .publishing.importing.load import Options, import_file
@@ -189,3 +191,64 @@ class TransitionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Notification)
+class InboxAdmin(admin.ModelAdmin):
+    """Each person's notifications: theirs only, newest first, marked read when opened."""
+
+    list_display = ["message_link", "actor", "created_at", "read"]
+    list_filter = [("read_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["actor"]
+    actions = ["mark_read"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(recipient=request.user)
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request) and (
+            obj is None or obj.recipient_id == request.user.pk
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="notification")
+    def message_link(self, obj):
+        url = reverse("admin:articles_notification_open", args=[obj.pk])
+        weight = "" if obj.read_at else "unread"
+        return format_html('<a class="{}" href="{}">{}</a>', weight, url, obj.message)
+
+    @admin.display(description="read", boolean=True)
+    def read(self, obj):
+        return obj.read_at is not None
+
+    @admin.action(description="Mark as read")
+    def mark_read(self, request, queryset):
+        queryset.filter(read_at=None).update(read_at=timezone.now())
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/open/",
+                self.admin_site.admin_view(self.open_view),
+                name="articles_notification_open",
+            ),
+            *super().get_urls(),
+        ]
+
+    def open_view(self, request, pk):
+        """Mark it read and go to the item it is about."""
+        notification = get_object_or_404(self.get_queryset(request), pk=pk)
+        if notification.read_at is None:
+            Notification.objects.filter(pk=pk).update(read_at=timezone.now())
+        return HttpResponseRedirect(notification.url)

@@ -7,13 +7,15 @@ from markdownx.models import MarkdownxField
 from .publishing import analysis
 from .publishing.analysis import Page, analyse
 from .publishing.markdown import MarkdownValidator, render_markdown
-from .publishing.models import Publishable, Revision, Status, Transition
+from .publishing.models import Comment, Notification, Publishable, Revision, Status, Transition
 from .publishing.text import html_to_text, outline, reading_minutes, truncate, web_url, word_count
 
 __all__ = [
     "PLACEHOLDER_TITLE_PREFIX",
     "Article",
     "Author",
+    "Comment",
+    "Notification",
     "Revision",
     "Status",
     "Topic",

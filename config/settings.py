@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "markdownx",
     "axes",
+    "django_tasks_db",
     "articles",
     "faq",
 ]
@@ -195,6 +196,28 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+
+# Slow work (e-mail) runs in the worker, `manage.py db_worker`, never in a request.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <editorial@localhost>")
+# Development prints mail to the console; production sends it through EMAIL_HOST.
+MAILERS = {
+    "default": (
+        {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        if DEBUG and not os.environ.get("EMAIL_HOST")
+        else {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
+                "username": os.environ.get("EMAIL_HOST_USER") or None,
+                "password": os.environ.get("EMAIL_HOST_PASSWORD") or None,
+                "use_tls": env_bool("EMAIL_USE_TLS", default=False),
+                "timeout": 20,
+            },
+        }
+    )
+}
 
 # Editor: the preview renders through the same sanitizer as the public page.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.publishing.markdown.render_markdown"

@@ -5,10 +5,11 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import router, transaction
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,12 +17,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
-from . import analysis, diff, presence, revisions, seo
-from .models import Revision, Status, Transition
+from . import analysis, diff, notify, presence, revisions, seo
+from .models import Comment, Revision, Status, Transition
 from .workflow import (
     PUBLIC_MOVES,
     TRANSITIONS,
@@ -33,6 +35,7 @@ from .workflow import (
 )
 
 TRANSITION_FIELD = "_transition"
+COMMENT_MAX_LENGTH = 5000
 # Publishing past "improve" checks is a choice the editor makes on the form.
 CONFIRM_FIELD = "_publish_despite_advice"
 NOTE_FIELD = "_transition_note"
@@ -382,6 +385,7 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
             context["advice"] = _improvements(obj) if may_publish else []
             context["preview_url"] = self.get_view_on_site_url(obj)
             context["review_note"] = _standing_review_note(obj)
+            context.update(self._comment_context(request, obj))
         context["transition_field"] = TRANSITION_FIELD
         context["confirm_field"] = CONFIRM_FIELD
         context["note_field"] = NOTE_FIELD
@@ -474,6 +478,71 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
         for failure in failures:
             self.message_user(request, failure, messages.ERROR)
 
+    # --- Comments -----------------------------------------------------------------------
+
+    def _comment_context(self, request, obj):
+        threads = list(
+            Comment.objects.for_object(obj).filter(parent=None).prefetch_related("replies__user")
+        )
+        opts = self.opts
+        return {
+            "comment_threads": threads,
+            "open_comments": sum(1 for thread in threads if thread.resolved_at is None),
+            "comment_fields": [
+                (field.name, capfirst(field.verbose_name)) for field in self.model.content_fields()
+            ],
+            "comment_url": reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_comment", args=[obj.pk]
+            ),
+            "resolve_url_name": f"admin:{opts.app_label}_{opts.model_name}_resolve_comment",
+            "may_resolve": self.has_change_permission(request, obj)
+            or self.has_publish_permission(request),
+        }
+
+    def comment_view(self, request, object_id):
+        """Add a comment, or a reply to one, and tell the people in the conversation."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._object_or_404(request, object_id)
+        text = revisions.normalize_text(request.POST.get("text", ""))[:COMMENT_MAX_LENGTH]
+        back = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+        if not text:
+            self.message_user(request, "Write something to comment.", messages.ERROR)
+            return HttpResponseRedirect(back + "#comments")
+        fields = {field.name for field in self.model.content_fields()}
+        field = request.POST.get("field", "")
+        parent = None
+        if parent_id := _int(request.POST.get("parent")):
+            parent = Comment.objects.for_object(obj).filter(pk=parent_id).first()
+            # Replies form one level under the comment they answer.
+            parent = parent.parent or parent if parent else None
+        with transaction.atomic():
+            comment = Comment.objects.create(
+                content_type=ContentType.objects.get_for_model(obj),
+                object_id=obj.pk,
+                parent=parent,
+                user=request.user,
+                field=field if field in fields else "",
+                text=text,
+            )
+            notify.comment_added(obj, comment)
+        self.message_user(request, "Comment added.", messages.SUCCESS)
+        return HttpResponseRedirect(f"{back}#comment-{comment.pk}")
+
+    def resolve_comment_view(self, request, object_id, comment_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._object_or_404(request, object_id)
+        comment = get_object_or_404(Comment.objects.for_object(obj), pk=comment_id, parent=None)
+        if not (self._comment_context(request, obj)["may_resolve"] or comment.user == request.user):
+            raise PermissionDenied
+        Comment.objects.filter(pk=comment.pk, resolved_at=None).update(
+            resolved_at=timezone.now(), resolved_by=request.user
+        )
+        self.message_user(request, "Comment resolved.", messages.SUCCESS)
+        back = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+        return HttpResponseRedirect(f"{back}#comment-{comment.pk}")
+
     # --- Revisions: history, compare, restore, presence --------------------------------
 
     def get_urls(self):
@@ -487,6 +556,10 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
                  wrap(self.restore_view), name=f"{name}_restore"),
             path("<path:object_id>/presence/", wrap(self.presence_view),
                  name=f"{name}_presence"),
+            path("<path:object_id>/comments/", wrap(self.comment_view),
+                 name=f"{name}_comment"),
+            path("<path:object_id>/comments/<int:comment_id>/resolve/",
+                 wrap(self.resolve_comment_view), name=f"{name}_resolve_comment"),
             *super().get_urls(),
         ]  # fmt: skip
 
@@ -503,15 +576,19 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
         page = Paginator(queryset, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
         revisions_shown = list(page.object_list)
         moves = Transition.objects.for_object(obj)
-        # Each page shows the moves from its oldest revision up to the previous page's
-        # oldest, so every move lands on exactly one page.
+        remarks = Comment.objects.for_object(obj)
+        # Each page shows the moves and comments from its oldest revision up to the
+        # previous page's oldest, so every one lands on exactly one page.
         if page.has_next() and revisions_shown:
             moves = moves.filter(created_at__gte=revisions_shown[-1].created_at)
+            remarks = remarks.filter(created_at__gte=revisions_shown[-1].created_at)
         if page.has_previous():
             newer = queryset[page.start_index() - 2]  # the previous page's oldest
             moves = moves.filter(created_at__lt=newer.created_at)
+            remarks = remarks.filter(created_at__lt=newer.created_at)
         timeline = [("revision", r.created_at, r) for r in revisions_shown]
         timeline += [("transition", t.created_at, t) for t in moves.select_related("revision")]
+        timeline += [("comment", c.created_at, c) for c in remarks]
         timeline.sort(key=lambda entry: (entry[1], entry[0] == "transition"), reverse=True)
         opts = self.opts
         context = {

@@ -93,6 +93,11 @@ class Publishable(SeoFields):
         "articles.Revision", null=True, blank=True, editable=False,
         on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
+    # Who created it: the writer told about reviews and shown it under "My drafts".
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
 
     objects = PublishableQuerySet.as_manager()
 
@@ -304,9 +309,7 @@ class Revision(models.Model):
 
     @property
     def author_name(self):
-        if self.user is None:
-            return "the system"
-        return self.user.get_full_name() or self.user.get_username()
+        return _display_name(self.user)
 
 
 class Transition(models.Model):
@@ -340,6 +343,78 @@ class Transition(models.Model):
 
     @property
     def author_name(self):
-        if self.user is None:
-            return "the system"
-        return self.user.get_full_name() or self.user.get_username()
+        return _display_name(self.user)
+
+
+def _display_name(user):
+    if user is None:
+        return "the system"
+    return user.get_full_name() or user.get_username()
+
+
+class CommentQuerySet(TransitionQuerySet):
+    def unresolved(self):
+        return self.filter(resolved_at__isnull=True)
+
+
+class Comment(models.Model):
+    """A remark on an item, threaded, optionally about one field, resolved when dealt with."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The form field it is about ("body", "meta_description"), or blank for the whole item.
+    field = models.CharField(max_length=100, blank=True)
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        app_label = "articles"
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+
+    def __str__(self):
+        return self.text[:60]
+
+    @property
+    def author_name(self):
+        return _display_name(self.user)
+
+
+class Notification(models.Model):
+    """Something a person should know about an item; shown in the admin and e-mailed."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verb = models.CharField(max_length=40)
+    message = models.TextField()
+    # Where the recipient acts on it: the item's change page.
+    url = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = "articles"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+        verbose_name_plural = "inbox"
+
+    def __str__(self):
+        return self.message[:80]

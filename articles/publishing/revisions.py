@@ -213,9 +213,10 @@ def save(
     with transaction.atomic(savepoint=False):
         parent = obj.revision_parent()
         if obj._state.adding:
+            obj.owner = obj.owner or user
             _insert(obj)
             if parent is None:
-                _insert_parts(obj, children)
+                _insert_parts(obj, children, user)
                 return _record(obj, user, snapshot(obj, children), None, kind, message)
         if parent is not None:
             return _save_as_part(obj, parent, user, message, kind)
@@ -240,12 +241,13 @@ def _insert(obj):
     obj.save_row(force_insert=True)
 
 
-def _insert_parts(obj, children):
+def _insert_parts(obj, children, user=None):
     """New parts get their rows first, so the revision names them by id."""
     for name, parts in (children or {}).items():
         for part in parts:
             setattr(part, _parent_field(obj, name), obj)
             if part._state.adding:
+                part.owner = part.owner or user
                 _insert(part)
                 part._inserted_now = True
 
@@ -309,7 +311,7 @@ def _save_existing(obj, user, message, children, removed, base, overwrite, kind,
             name: [part for part in parts if part.pk not in gone.get(name, ())]
             for name, parts in working_children(current, previous).items()
         }
-    _insert_parts(obj, children)
+    _insert_parts(obj, children, user)
     removed_now, removed_pending = _split_removals(removed, previous, children)
     content = snapshot(obj, children, removed_pending)
     if content == previous:

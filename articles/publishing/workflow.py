@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from . import notify
 from .models import Revision, Status, Transition
 
 
@@ -176,6 +177,9 @@ def transition(obj, action, user, note="", *, at=None, revision=None, locked=Fal
             revision_id=revision_id,
             created_at=now,
         )
+        # The people concerned hear of it once, about the page, not about each part.
+        if not move.internal and current.revision_parent() is None:
+            notify.transition_made(current, log)
         # Parts shown on the item's page (an article's FAQ entries) travel with it, each
         # checked and logged in its own right; one refusal undoes the whole move.
         children = current.workflow_children()
