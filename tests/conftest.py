@@ -109,14 +109,16 @@ def topic(db):
 
 @pytest.fixture
 def make_article(db, author, topic):
-    def make(title="A calm mind", **fields):
+    def make(title="A calm mind", user=None, **fields):
         fields.setdefault("body", "Intro paragraph.\n\n## A section\n\nMore text.")
         fields.setdefault("summary", "A short summary.")
         # Publishing needs one; the text is neutral so search checks stay as they were.
         fields.setdefault("meta_description", "What this article covers, for search results.")
         fields.setdefault("author", author)
         fields.setdefault("topic", topic)
-        return Article.objects.create(title=title, **fields)
+        article = Article(title=title, **fields)
+        article.save(user=user)  # the user, when given, becomes the owner
+        return article
 
     return make
 
