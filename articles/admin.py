@@ -16,7 +16,7 @@ from . import meta, search_panel
 from .forms import ImportForm
 from .models import Article, Author, Notification, Topic, Transition
 from .publishing import revisions
-from .publishing.admin import NormalizedTextMixin, PublishableAdmin, StateFilter
+from .publishing.admin import NormalizedTextMixin, OwnerFilter, PublishableAdmin, StateFilter
 from .publishing.importing.load import Options, import_file
 
 
@@ -43,7 +43,7 @@ class TopicAdmin(NormalizedTextMixin, admin.ModelAdmin):
 @admin.register(Article)
 class ArticleAdmin(PublishableAdmin):
     list_display = ["title", "status_badge", "author", "topic", "updated_at", "published_at"]
-    list_filter = [StateFilter, "status", "topic", "author"]
+    list_filter = [StateFilter, OwnerFilter, "status", "topic", "author"]
     list_select_related = ["author", "topic"]
     search_fields = [*PublishableAdmin.search_fields, "summary", "body"]
     autocomplete_fields = ["author", "reviewed_by", "topic"]

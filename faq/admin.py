@@ -3,7 +3,12 @@ from django.urls import reverse
 
 from articles.admin import ArticleAdmin
 from articles.models import Article, Status
-from articles.publishing.admin import PublishableAdmin, StateFilter, WorkingCopyInlineMixin
+from articles.publishing.admin import (
+    OwnerFilter,
+    PublishableAdmin,
+    StateFilter,
+    WorkingCopyInlineMixin,
+)
 
 from .models import FAQEntry
 
@@ -11,7 +16,7 @@ from .models import FAQEntry
 @admin.register(FAQEntry)
 class FAQEntryAdmin(PublishableAdmin):
     list_display = ["title", "status_badge", "topic", "article", "order", "updated_at"]
-    list_filter = [StateFilter, "status", "topic"]
+    list_filter = [StateFilter, OwnerFilter, "status", "topic"]
     list_select_related = ["topic", "article"]
     search_fields = [*PublishableAdmin.search_fields, "answer"]
     autocomplete_fields = ["topic", "article"]
