@@ -42,8 +42,8 @@ class TopicAdmin(NormalizedTextMixin, admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(PublishableAdmin):
-    list_display = ["title", "status_badge", "author", "topic", "updated_at", "published_at"]
-    list_filter = [StateFilter, OwnerFilter, "status", "topic", "author"]
+    list_display = ["title", "status_badge", "author", "topic", "updated", "published"]
+    list_filter = [StateFilter, OwnerFilter, "topic", "author"]
     list_select_related = ["author", "topic"]
     search_fields = [*PublishableAdmin.search_fields, "summary", "body"]
     autocomplete_fields = ["author", "reviewed_by", "topic"]

@@ -21,6 +21,8 @@ SITEMAPS = {
 admin.site.site_header = f"{settings.SITE_NAME} editorial"
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Editorial desk"
+# The home page is the desk; the side menu repeats it and takes a third of a laptop screen.
+admin.site.enable_nav_sidebar = False
 
 # Renders without the database: an outage gets a 503 page, not a bare 500.
 handler500 = "articles.errors.server_error"

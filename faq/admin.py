@@ -15,8 +15,8 @@ from .models import FAQEntry
 
 @admin.register(FAQEntry)
 class FAQEntryAdmin(PublishableAdmin):
-    list_display = ["title", "status_badge", "topic", "article", "order", "updated_at"]
-    list_filter = [StateFilter, OwnerFilter, "status", "topic"]
+    list_display = ["title", "status_badge", "topic", "article", "order", "updated"]
+    list_filter = [StateFilter, OwnerFilter, "topic"]
     list_select_related = ["topic", "article"]
     search_fields = [*PublishableAdmin.search_fields, "answer"]
     autocomplete_fields = ["topic", "article"]

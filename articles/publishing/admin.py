@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -175,8 +176,8 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
         css = {"all": ["admin/publishing/publishing.css", "css/prose.css"]}
         js = ["admin/publishing/presence.js"]
 
-    list_display = ["title", "status_badge", "updated_at", "published_at"]
-    list_filter = [StateFilter, OwnerFilter, "status"]
+    list_display = ["title", "status_badge", "updated", "published"]
+    list_filter = [StateFilter, OwnerFilter]
     search_fields = ["title", "slug", "meta_title", "focus_keyword"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "updated_at"
@@ -315,6 +316,14 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
             self.message_user(
                 request, "Nothing had changed, so no new revision was saved.", messages.INFO
             )
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, obj):
+        return _short_date(obj.updated_at)
+
+    @admin.display(description="published", ordering="published_at")
+    def published(self, obj):
+        return _short_date(obj.published_at)
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj):
@@ -734,6 +743,19 @@ def _recent_save_by_another(obj, user):
     latest = Revision.objects.select_related("user").defer("content").get(pk=obj.latest_revision_id)
     recent = timezone.now() - latest.created_at < RECENT_SAVE
     return latest if recent and latest.user_id not in (None, user.pk) else None
+
+
+def _short_date(moment):
+    # A day is enough in a list, and keeps the column narrow; the full time is a hover away.
+    if moment is None:
+        return "—"
+    moment = localtime(moment)
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        moment.isoformat(),
+        date_format(moment, "j M Y, H:i"),
+        date_format(moment, "j M Y"),
+    )
 
 
 def _int(value):
