@@ -90,7 +90,11 @@ class ArticleAdmin(PublishableAdmin):
         ]
 
     def import_view(self, request):
-        """Upload files and import them with the same code and report as import_content."""
+        """Upload files and import them with the same code as import_content, file by file.
+
+        The page's script sends one file per request and adds each row as it comes, with
+        a progress bar; without the script the whole batch goes in one post.
+        """
         if not self.has_add_permission(request):
             raise PermissionDenied
         reports = []
@@ -103,20 +107,34 @@ class ArticleAdmin(PublishableAdmin):
                 title=form.cleaned_data["title"].strip(),
                 force=form.cleaned_data["force"],
                 dry_run=form.cleaned_data["dry_run"],
+                via="admin",
             )
             reports = [
                 import_file(upload.name, upload.read(), options)
                 for upload in form.cleaned_data["files"]
             ]
+        rows = [(report, self._import_links(report)) for report in reports]
         context = {
             **self.admin_site.each_context(request),
             "title": "Import articles",
             "opts": self.opts,
             "form": form,
-            "reports": reports,
+            "rows": rows,
+            "dry_run": form.is_bound and form.is_valid() and form.cleaned_data["dry_run"],
             "failed": sum(not report.ok for report in reports),
         }
-        return TemplateResponse(request, "admin/articles/article/import.html", context)
+        template = "admin/articles/article/import.html"
+        if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+            template = "admin/articles/article/import_rows.html"
+        return TemplateResponse(request, template, context)
+
+    def _import_links(self, report):
+        """Links to the articles a file created or updated, to open them straight away."""
+        slugs = [item.slug for item in report.items if item.kind == "article"]
+        found = Article.objects.filter(slug__in=slugs).values_list("slug", "pk", "title")
+        return [
+            (title, reverse("admin:articles_article_change", args=[pk])) for _, pk, title in found
+        ]
 
     @admin.display(description="search and social")
     def search_checks(self, obj):
@@ -198,6 +216,8 @@ class InboxAdmin(admin.ModelAdmin):
     """Each person's notifications: theirs only, newest first, marked read when opened."""
 
     list_display = ["message_link", "actor", "created_at", "read"]
+    # The message is itself the link that opens the item and marks it read.
+    list_display_links = None
     list_filter = [("read_at", admin.EmptyFieldListFilter)]
     list_select_related = ["actor"]
     actions = ["mark_read"]

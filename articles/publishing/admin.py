@@ -174,7 +174,7 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["admin/publishing/publishing.css", "css/prose.css"]}
-        js = ["admin/publishing/presence.js"]
+        js = ["admin/publishing/presence.js", "admin/publishing/autocomplete-names.js"]
 
     list_display = ["title", "status_badge", "updated", "published"]
     list_filter = [StateFilter, OwnerFilter]

@@ -244,3 +244,49 @@ def test_oversized_file_is_reported_and_the_others_still_import(client, editor, 
     text = text_of(client.post(url, {"files": [big, good]}))
     assert "huge.txt" in text and "file is larger than 2 MB" in text
     assert Article.objects.count() == 1
+
+
+def test_the_report_speaks_to_editors_and_links_to_the_drafts(client, writer, url, seed_files):
+    """No command-line options in the report, and each created article has an Open link."""
+    client.force_login(writer)
+    files = [upload(name, data) for name, data in seed_files.items()]
+    text = text_of(client.post(url, {"files": files}))
+    for option in ("--force", "--author", "--user", "--title"):
+        assert option not in text
+    for slug in (SLUG_A, SLUG_B):
+        article = Article.objects.get(slug=slug)
+        assert f'href="/admin/articles/article/{article.pk}/change/">Open “' in text
+
+
+def test_a_dry_run_says_so_in_a_banner(client, editor, url, seed_files):
+    """A dry run's report opens with a banner saying nothing was written."""
+    client.force_login(editor)
+    files = [upload(SEED_A, seed_files[SEED_A])]
+    text = text_of(client.post(url, {"files": files, "dry_run": "on"}))
+    assert "Dry run: nothing was written." in text
+    assert "Open “" not in text
+    assert "Dry run: nothing was written." not in text_of(
+        client.post(url, {"files": [upload(SEED_A, seed_files[SEED_A])]})
+    )
+
+
+def test_a_live_article_is_not_overwritten_and_the_report_says_how_to(
+    client, editor, url, seed_files, published_seed
+):
+    """Without the overwrite box, the report names the box to tick, not a command option."""
+    client.force_login(editor)
+    text = text_of(client.post(url, {"files": [upload(SEED_A, seed_files[SEED_A])]}))
+    assert "tick “Overwrite items in review or published” to import it as a draft" in text
+
+
+def test_one_file_per_request_returns_just_its_row(client, editor, url, seed_files):
+    """The page's script posts one file at a time and gets that file's report row."""
+    client.force_login(editor)
+    response = client.post(
+        url,
+        {"files": [upload(SEED_B, seed_files[SEED_B])]},
+        headers={"X-Requested-With": "XMLHttpRequest"},
+    )
+    text = text_of(response)
+    assert text.strip().startswith('<tr class="success">')
+    assert SEED_B in text and "<html" not in text

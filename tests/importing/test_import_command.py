@@ -316,7 +316,7 @@ def test_force_imports_over_a_live_article_as_draft_changes(published_a, seed_a,
     assert (revision.kind, revision.user) == ("import", editor)
     assert not article.transitions().filter(action="unpublish").exists()
     assert f"updated article {SLUG_A} (5 FAQ)" in out
-    assert "imported as draft changes (--force)" in out
+    assert "imported as draft changes; the live page is unchanged" in out
     assert FAQEntry.objects.count() == 5
 
 

@@ -23,6 +23,26 @@ class Options:
     title: str = ""
     force: bool = False
     dry_run: bool = False
+    # Where the import runs decides how a message names an option.
+    via: str = "command"
+
+    HINTS = {
+        "command": {
+            "force": "use --force",
+            "editor": "run it with --user set to an editor",
+            "title": "pass --title",
+            "title_option": "--title",
+        },
+        "admin": {
+            "force": "tick “Overwrite items in review or published”",
+            "editor": "ask an editor to import it",
+            "title": "fill in Title",
+            "title_option": "The Title you gave",
+        },
+    }
+
+    def hint(self, key):
+        return self.HINTS[self.via][key]
 
 
 @dataclass
@@ -93,18 +113,20 @@ def check(obj, options):
 
 
 def may_overwrite(obj, options, report):
-    """Drafts are overwritten. With --force, a live item gets the file as draft changes
+    """Drafts are overwritten. With ``force``, a live item gets the file as draft changes
     (its page stays as it is until an editor publishes them), and an item in review is
     sent back to draft first, which needs an editor."""
     if obj.status == Status.DRAFT:
         return True
     label = f"{obj._meta.verbose_name} “{obj.slug}” is {obj.state_label().lower()}"
     if not options.force:
-        report.warnings.append(f"{label}: not overwritten (use --force to import it as a draft)")
+        report.warnings.append(
+            f"{label}: not overwritten ({options.hint('force')} to import it as a draft)"
+        )
         return False
     if obj.status == Status.PUBLISHED:
         report.warnings.append(
-            f"{label}: imported as draft changes (--force); the live page is unchanged "
+            f"{label}: imported as draft changes; the live page is unchanged "
             "until an editor publishes them"
         )
         return True
@@ -113,10 +135,10 @@ def may_overwrite(obj, options, report):
         obj.request_changes(options.user, note=note)
     except (PermissionDenied, InvalidTransition) as error:
         raise ImportFailed(
-            f"{label}; sending it back to draft needs an editor (--user): {error}"
+            f"{label}; sending it back to draft needs an editor ({options.hint('editor')}): {error}"
         ) from None
     obj.refresh_from_db()
-    report.warnings.append(f"{label}: moved back to draft (--force)")
+    report.warnings.append(f"{label}: moved back to draft to be overwritten")
     return True
 
 

@@ -254,7 +254,7 @@ def restore(data, options, report):
             obj = obj or model()
             _assign(obj, row, fields, where, options, report)
             save(obj, options)
-            _reach(obj, row["status"], options.user, where)
+            _reach(obj, row["status"], options, where)
             report.items.append(ItemReport(action, kind, obj.slug))
     _restore_history(created, options, report)
 
@@ -356,7 +356,7 @@ def _restore_history(created, options, report):
         except PermissionDenied as error:
             raise ImportFailed(
                 f"{where} is {row['status']} in the export; restoring its state and history "
-                f"needs --user with an editor's permissions: {error}"
+                f"needs an editor ({options.hint('editor')}): {error}"
             ) from None
 
 
@@ -497,9 +497,9 @@ def _parse_moment(value, name, where):
     return parsed
 
 
-def _reach(obj, status, user, where):
+def _reach(obj, status, options, where):
     """Replay the workflow up to the exported state, so the log says how it got there."""
-    note = "Restored from an export."
+    note, user = "Restored from an export.", options.user
     try:
         if status in (Status.IN_REVIEW, Status.PUBLISHED):
             obj.submit_for_review(user, note=note)
@@ -507,6 +507,6 @@ def _reach(obj, status, user, where):
             obj.publish(user, note=note)
     except (PermissionDenied, InvalidTransition) as error:
         raise ImportFailed(
-            f"{where} is {status} in the export; restoring that needs --user with an "
-            f"editor's permissions: {error}"
+            f"{where} is {status} in the export; restoring that needs an editor "
+            f"({options.hint('editor')}): {error}"
         ) from None

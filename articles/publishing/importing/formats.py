@@ -34,7 +34,7 @@ GENERIC_AUTHORS = (
     "author",
     "guest",
 )
-AUTHOR_HINT = "set the author with --author or in the admin"
+AUTHOR_HINT = "choose the article's author instead"
 DATE_HINT = "publication dates come from the workflow"
 
 _WS = re.compile(r"\s*")

@@ -117,7 +117,9 @@ def import_document(name, doc: ParsedDocument, options, report):
     report.warnings.extend(doc.warnings)
     title = doc.title or options.title
     if doc.title and options.title:
-        report.warnings.append(f"--title ignored: the file has its own title “{doc.title}”")
+        report.warnings.append(
+            f"{options.hint('title_option')} ignored: the file has its own title “{doc.title}”"
+        )
     untitled = not title
     if title:
         slug = slugify(title)[:200]
@@ -130,7 +132,7 @@ def import_document(name, doc: ParsedDocument, options, report):
             f"“{title}” and cannot be published until an editor writes a real one"
         )
     if not slug:
-        raise ImportFailed(f"the title “{title}” gives an empty URL slug; pass --title")
+        raise ImportFailed(f"the title “{title}” gives an empty URL slug; {options.hint('title')}")
     _length_warnings(doc, report)
 
     article = Article.objects.filter(slug=slug).first()

@@ -1,0 +1,136 @@
+"""In Chromium: the review conversation end to end, the import page, and axe on our pages."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from articles.models import Article, Comment, Status
+from tests.test_browser import PASSWORD, browser, unavailable  # noqa: F401 - shared fixture
+
+ROOT = Path(__file__).resolve().parents[1]
+AXE = ROOT / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+VIEWPORT = {"width": 1366, "height": 900}
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("restore_roles")]
+
+
+def log_in(browser, live_server, user, **context):  # noqa: F811
+    page = browser.new_context(viewport=VIEWPORT, **context).new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    return page
+
+
+def axe_violations(page):
+    if not AXE.exists():
+        unavailable(f"axe-core not found at {AXE} (make axe, which needs npm)")
+    page.add_script_tag(content=AXE.read_text())
+    return page.evaluate(
+        """async () => (await axe.run()).violations.map(
+            v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(" ")).join(", ")}`)"""
+    )
+
+
+def test_comment_request_changes_and_the_writer_finds_it(
+    browser,  # noqa: F811
+    live_server,
+    writer,
+    editor,
+    make_article,
+):
+    """Editor comments and sends back; the writer sees note, comment and inbox; mail goes out."""
+    for user in (writer, editor):
+        user.email = f"{user.username}@example.test"
+        user.save()
+    article = make_article("Sleep and stress", user=writer)
+    article.submit_for_review(writer)
+
+    page = log_in(browser, live_server, editor)
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    page.fill("#id_comment_text", "Which study is the 40% from?")
+    page.select_option("#id_comment_field", "body")
+    page.click(".comment-new button[type=submit]")
+    assert "Comment added." in page.inner_text(".messagelist")
+    page.fill("#id_transition_note", "Please cite the study.")
+    request_changes = page.locator("button[name=_transition][value=request_changes]")
+    box = request_changes.bounding_box()
+    assert box["y"] + box["height"] <= VIEWPORT["height"] and box["height"] >= 24
+    request_changes.click()
+    assert "is now draft" in page.inner_text(".messagelist").lower()
+
+    page = log_in(browser, live_server, writer)
+    desk = page.locator("#sent-back")
+    assert "Sleep and stress" in desk.inner_text()
+    assert "Please cite the study." in desk.inner_text()
+    assert "(2 unread)" in page.inner_text("#user-tools").lower()
+    page.click("#sent-back a:has-text('Sleep and stress')")
+    bar = page.locator(".action-bar")
+    assert "Please cite the study." in bar.inner_text()
+    assert "1 open comment" in bar.inner_text()
+    assert "Which study is the 40% from?" in page.inner_text("#comments")
+    assert Comment.objects.get().field == "body"
+    assert Article.objects.get(pk=article.pk).status == Status.DRAFT
+
+    assert mail.outbox == []
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO())
+    sent = {(message.to[0], message.body.split("\n")[0]) for message in mail.outbox}
+    assert ("eddie@example.test", "wendy sent “Sleep and stress” for review.") in sent
+    assert (
+        "wendy@example.test",
+        "eddie asked for changes to “Sleep and stress”: Please cite the study.",
+    ) in sent
+    assert any(to == "wendy@example.test" and "commented" in body for to, body in sent)
+
+
+def test_importing_many_files_shows_progress_and_links(
+    browser,  # noqa: F811
+    live_server,
+    editor,
+    seed_a,
+    seed_b,
+):
+    """Two files go in one at a time; the report ends at 2 of 2 with a link per draft."""
+    page = log_in(browser, live_server, editor)
+    page.goto(f"{live_server.url}/admin/articles/article/import/")
+    page.set_input_files("input[type=file]", [str(seed_a), str(seed_b)])
+    page.click("#import-form [type=submit]")
+    page.locator("#import-summary:has-text('2 of 2')").wait_for()
+    assert page.locator("#import-progress").get_attribute("value") == "2"
+    assert page.locator("#import-rows a:has-text('Open “')").count() == 2
+    assert Article.objects.count() == 2
+
+
+def test_axe_finds_nothing_on_the_pages_we_own(
+    browser,  # noqa: F811
+    live_server,
+    writer,
+    editor,
+    make_article,
+):
+    """Change form, desk, history, compare, import and inbox pages: no axe violations."""
+    article = make_article("A page to check", user=writer)
+    article.submit_for_review(writer)
+    admin = "/admin/articles/article"
+    pages = [
+        "/admin/",
+        f"{admin}/{article.pk}/change/",
+        f"{admin}/{article.pk}/history/",
+        f"{admin}/{article.pk}/history/compare/",
+        f"{admin}/import/",
+        f"{admin}/",
+        "/admin/articles/notification/",
+    ]
+    found = {}
+    for user in (writer, editor):
+        # axe is injected as an inline script, which the admin's CSP rightly refuses.
+        page = log_in(browser, live_server, user, bypass_csp=True)
+        for path in pages:
+            page.goto(f"{live_server.url}{path}")
+            if violations := axe_violations(page):
+                found[f"{user.username} {path}"] = violations
+    assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
