@@ -103,3 +103,21 @@ def test_the_desk_costs_the_same_queries_for_5_or_40_items(client, editor, write
         make_article(f"B {n}", user=writer).submit_for_review(writer)
     assert count() == few
     assert Article.objects.filter(status=Status.IN_REVIEW).count() == 40
+
+
+def test_open_comments_show_with_the_sent_back_note(client, writer, editor, make_article):
+    """The writer's desk lists the editor's open comments under the note; resolved ones go."""
+    from articles.models import Comment
+
+    item = make_article("Needs work", user=writer)
+    item.submit_for_review(writer)
+    client.force_login(editor)
+    url = f"/admin/articles/article/{item.pk}/comments/"
+    client.post(url, {"text": "Check the dose.", "field": "body"})
+    client.post(url, {"text": "Old point."})
+    old = Comment.objects.get(text="Old point.")
+    client.post(f"{url}{old.pk}/resolve/")
+    item.request_changes(editor, note="See comments.")
+    back = section(home(client, writer), "sent-back")
+    assert "eddie on body: Check the dose." in back
+    assert "Old point." not in back

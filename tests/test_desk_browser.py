@@ -67,6 +67,7 @@ def test_comment_request_changes_and_the_writer_finds_it(
     desk = page.locator("#sent-back")
     assert "Sleep and stress" in desk.inner_text()
     assert "Please cite the study." in desk.inner_text()
+    assert "Which study is the 40% from?" in desk.inner_text()
     assert "(2 unread)" in page.inner_text("#user-tools").lower()
     page.click("#sent-back a:has-text('Sleep and stress')")
     bar = page.locator(".action-bar")

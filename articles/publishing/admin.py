@@ -69,8 +69,18 @@ def normalize_newlines(formfield):
     return formfield
 
 
+# Search fields sized so the whole text shows: a 160-character description in one box.
+SEO_WIDGETS = {
+    "meta_description": forms.Textarea(attrs={"rows": 3, "cols": 80}),
+    "meta_title": forms.TextInput(attrs={"size": 80}),
+    "focus_keyword": forms.TextInput(attrs={"size": 40}),
+}
+
+
 class NormalizedTextMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in SEO_WIDGETS:
+            kwargs["widget"] = SEO_WIDGETS[db_field.name]
         return normalize_newlines(super().formfield_for_dbfield(db_field, request, **kwargs))
 
 

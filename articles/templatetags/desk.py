@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Status, Transition, part_model
+from articles.models import Article, Comment, Status, Transition, part_model
 from articles.publishing.workflow import permission_name
 
 FAQEntry = part_model("faqs")  # through the reverse relation: no import of faq
@@ -77,13 +77,31 @@ def _sent_back(drafts):
     return {pk: move for pk, move in latest.items() if move.action == "request_changes"}
 
 
+def _open_comments(items):
+    """{pk: [open comment]} for these items, oldest first, in one query."""
+    if not items:
+        return {}
+    comments = Comment.objects.filter(
+        content_type=ContentType.objects.get_for_model(items[0]),
+        object_id__in=[item.pk for item in items],
+        resolved_at=None,
+        parent=None,
+    ).select_related("user")
+    found = {}
+    for comment in comments:
+        found.setdefault(comment.object_id, []).append(comment)
+    return found
+
+
 def _mine(user):
     """The writer's own work: sent back with a note, drafts, and what waits for review."""
     mine = Article.objects.filter(owner=user)
     drafts = list(mine.filter(status=Status.DRAFT).order_by("-updated_at")[:SHOWN])
     notes = _sent_back(drafts)
+    back = [a for a in drafts if a.pk in notes]
+    comments = _open_comments(back)
     return {
-        "sent_back": [_row(a, note=notes[a.pk]) for a in drafts if a.pk in notes],
+        "sent_back": [_row(a, note=notes[a.pk], comments=comments.get(a.pk, [])) for a in back],
         "drafts": [_row(a) for a in drafts if a.pk not in notes],
         "drafts_total": mine.filter(status=Status.DRAFT).count(),
         "drafts_link": _listing(Article, "?owner=my_drafts"),
