@@ -161,8 +161,10 @@ def published(make_article, publish):
 
 @pytest.fixture
 def make_faq(db):
-    def make(question="Is sleep important?", answer="Yes, very.", **fields):
-        return FAQEntry.objects.create(title=question, answer=answer, **fields)
+    def make(question="Is sleep important?", answer="Yes, very.", user=None, **fields):
+        entry = FAQEntry(title=question, answer=answer, **fields)
+        entry.save(user=user)  # the user, when given, becomes the owner
+        return entry
 
     return make
 

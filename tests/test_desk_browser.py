@@ -112,14 +112,19 @@ def test_axe_finds_nothing_on_the_pages_we_own(
     writer,
     editor,
     make_article,
+    make_faq,
 ):
     """Change form, desk, history, compare, import and inbox pages: no axe violations."""
     article = make_article("A page to check", user=writer)
+    question = make_faq("Does it check?", user=writer)
     article.submit_for_review(writer)
     admin = "/admin/articles/article"
     pages = [
         "/admin/",
+        f"{admin}/add/",
         f"{admin}/{article.pk}/change/",
+        "/admin/faq/faqentry/add/",
+        f"/admin/faq/faqentry/{question.pk}/change/",
         f"{admin}/{article.pk}/history/",
         f"{admin}/{article.pk}/history/compare/",
         f"{admin}/import/",

@@ -17,6 +17,15 @@
       if (shown) shown.setAttribute("aria-labelledby", label.id);
     });
   }
-  window.addEventListener("load", function () { name(document); });
-  document.addEventListener("formset:added", function (event) { name(event.target); });
+  // select2 builds its boxes after jQuery's ready handlers, which may run after "load";
+  // so name the boxes whenever new ones appear.
+  document.addEventListener("DOMContentLoaded", function () {
+    var pending = false;
+    new MutationObserver(function () {
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(function () { pending = false; name(document); });
+    }).observe(document.body, { childList: true, subtree: true });
+    name(document);
+  });
 })();
