@@ -27,8 +27,10 @@ def home(page_obj=None):
         jsonld=jsonld.graph(
             jsonld.website(s),
             jsonld.organization(s),
-            jsonld.webpage(s, url, s.name, s.description, page_type="CollectionPage"),
-            jsonld.breadcrumb_list(url, _crumbs(s)[:1]),
+            # The home page is the top of every trail: it has no breadcrumb of its own.
+            jsonld.webpage(
+                s, url, s.name, s.description, page_type="CollectionPage", breadcrumb=None
+            ),
         ),
     )
 

@@ -11,6 +11,7 @@ from .publishing.models import Comment, Notification, Publishable, Revision, Sta
 from .publishing.text import html_to_text, outline, reading_minutes, truncate, web_url, word_count
 
 __all__ = [
+    "PLACEHOLDER_SLUG_PREFIX",
     "PLACEHOLDER_TITLE_PREFIX",
     "Article",
     "Author",
@@ -24,6 +25,8 @@ __all__ = [
 
 # Imported files without a title get this; publishing refuses it until an editor writes one.
 PLACEHOLDER_TITLE_PREFIX = "[Untitled import]"
+# ...and an address from the file name, replaced by one from the title once it has one.
+PLACEHOLDER_SLUG_PREFIX = "untitled-"
 # An "on this page" list helps from this many sections on.
 MIN_SECTIONS_FOR_CONTENTS = 3
 
@@ -153,6 +156,17 @@ class Article(Publishable):
             raise ValidationError({"hero_image_alt": "Describe the image: alt text is required."})
         if self.reviewed_by_id and not self.last_reviewed:
             raise ValidationError({"last_reviewed": "Give the date of the review."})
+
+    def save(self, *args, **kwargs):
+        # An untitled import's address is a placeholder too: the first real title, before
+        # anything was published, gives it its own, so the placeholder never goes live.
+        if (
+            self.slug.startswith(PLACEHOLDER_SLUG_PREFIX)
+            and not self.has_placeholder_title
+            and self.first_published_at is None
+        ):
+            self.slug = self._unique_slug()
+        return super().save(*args, **kwargs)
 
     def analysis(self):
         """The search and readability checks on this version of the article."""

@@ -1,4 +1,5 @@
 from django.db.models import Exists, F, OuterRef
+from django.db.models.functions import Coalesce
 from django.views.generic import ListView
 
 from articles.models import Article
@@ -18,9 +19,12 @@ class FAQIndexView(PageMetaMixin, ListView):
             .select_related("topic", "article")
             # Link to the article only where the public can follow the link.
             .annotate(
-                article_is_live=Exists(Article.objects.published().filter(pk=OuterRef("article")))
+                article_is_live=Exists(Article.objects.published().filter(pk=OuterRef("article"))),
+                # An entry without a topic of its own is filed under its article's.
+                shown_topic=Coalesce("topic__name", "article__topic__name"),
+                shown_topic_slug=Coalesce("topic__slug", "article__topic__slug"),
             )
-            .order_by(F("topic__name").asc(nulls_last=True), "order", "pk")
+            .order_by(F("shown_topic").asc(nulls_last=True), "order", "pk")
         )
 
     def get_page_meta(self, context):

@@ -104,6 +104,8 @@ def test_site_nodes_reference_each_other_by_id():
     page = jsonld.webpage(site, url, "P")
     assert jsonld.website(site)["publisher"] == {"@id": jsonld.organization(site)["@id"]}
     assert page["isPartOf"] == {"@id": jsonld.website(site)["@id"]}
-    assert page["breadcrumb"] == {"@id": jsonld.breadcrumb_list(url, [])["@id"]}
+    trail = [("Home", "https://example.test/"), ("P", url)]
+    assert page["breadcrumb"] == {"@id": jsonld.breadcrumb_list(url, trail)["@id"]}
+    assert jsonld.breadcrumb_list(url, trail[:1]) is None, "a trail of one is omitted"
     assert site.absolute("/x/") == "https://example.test/x/"
     assert site.absolute("https://other.example/y") == "https://other.example/y"

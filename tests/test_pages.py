@@ -159,18 +159,21 @@ def test_scheduled_article_goes_live_once_its_time_passes(make_in_state, client)
 
 
 def test_draft_faqs_are_hidden_and_published_ones_shown(client, with_faqs):
-    """Draft FAQ entries appear neither on /faq/, nor on the article page, nor in its JSON-LD."""
+    """Draft FAQ entries appear nowhere; published ones show on both pages and are marked up
+    once, on their article."""
+    marked = {}
     for url in ("/faq/", with_faqs.get_absolute_url()):
         html, page = get_page(client, url)
-        questions = {
+        marked[url] = {
             q["name"]
             for node in page["jsonld"][0]["@graph"]
             for q in node.get("mainEntity", [])
             if isinstance(q, dict)
         }
-        assert questions == {"How long should I sleep?", "Do naps help?"}
-        assert "How long should I sleep?" in page["text"]
+        assert "How long should I sleep?" in page["text"] and "Do naps help?" in page["text"]
         assert "Secret draft question?" not in html
+    assert marked[with_faqs.get_absolute_url()] == {"How long should I sleep?", "Do naps help?"}
+    assert marked["/faq/"] == set()
 
 
 # Head tags --------------------------------------------------------------------------------
@@ -462,3 +465,16 @@ def test_related_articles_are_published_ones_on_the_same_topic(
     assert "Draft sibling" not in related
     assert "Other topic read" not in related
     assert article.get_absolute_url() not in related
+
+
+def test_pages_are_gzipped_for_clients_that_accept_it(client, published):
+    """HTML goes out gzip-encoded, decompresses to the page, and varies on Accept-Encoding."""
+    import gzip
+
+    plain = client.get(published.get_absolute_url())
+    packed = client.get(published.get_absolute_url(), headers={"Accept-Encoding": "gzip"})
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    text = gzip.decompress(packed.content).decode()
+    assert published.title in text and "<h1" in text
+    assert len(packed.content) < len(plain.content) / 2

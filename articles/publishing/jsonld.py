@@ -101,7 +101,10 @@ def webpage(site, url, name, description="", page_type="WebPage", **extra):
 
 
 def breadcrumb_list(url, crumbs):
-    """``crumbs`` is [(name, absolute_url), ...] from the home page to this page."""
+    """``crumbs`` is [(name, absolute_url), ...] from the home page to this page; a trail
+    of one is no trail, so it gives None."""
+    if len(crumbs) < 2:
+        return None
     return {
         "@type": "BreadcrumbList",
         "@id": f"{url}#breadcrumb",
@@ -136,7 +139,8 @@ def article(site, obj, url, image_url=""):
         "@id": f"{url}#article",
         "isPartOf": ref(url),
         "mainEntityOfPage": ref(url),
-        "headline": obj.seo_title()[:110],
+        # The visible h1: the search title belongs in <title>, not in the schema.
+        "headline": obj.title[:110],
         "name": obj.title,
         "description": obj.seo_description(),
         "image": image_object(image_url, obj.hero_image_alt) if image_url else None,

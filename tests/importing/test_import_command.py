@@ -472,3 +472,15 @@ def test_an_unclosed_script_in_an_imported_body_fails_the_file_with_its_line(db,
     assert f"{path}: FAILED: " in out
     assert "A <script> tag opened on line" in out and "is never closed" in out
     assert not Article.objects.exists()
+
+
+def test_an_untitled_import_takes_its_address_from_its_first_title(db, seed_b, author, editor):
+    """Once an editor titles it, the draft's placeholder address gives way to the title's."""
+    run(seed_b)
+    article = Article.objects.get()
+    assert article.slug == SLUG_B
+    article.title = "Rekindling intimacy when depression gets in the way"
+    article.save(user=editor)
+    article.refresh_from_db()
+    assert article.slug == "rekindling-intimacy-when-depression-gets-in-the-way"
+    assert working_copy(article).slug == article.slug

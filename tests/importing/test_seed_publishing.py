@@ -100,7 +100,8 @@ def test_jsonld_has_article_faqpage_and_breadcrumbs(page_a, live):
     (faq_page,) = graph_nodes(page, "FAQPage")
     (crumbs,) = graph_nodes(page, "BreadcrumbList")
     assert article["name"] == live[SEED_A].title
-    assert article["headline"] == live[SEED_A].meta_title
+    # The visible h1, not the meta title (which stays in <title>).
+    assert article["headline"] == live[SEED_A].title
     assert faq_page["url"] == article["mainEntityOfPage"]["@id"]
     assert crumbs["itemListElement"][-1]["name"] == live[SEED_A].title
     assert "datePublished" in article

@@ -8,10 +8,16 @@ and B) become one draft article with its FAQ entries; an export document
 import logging
 from pathlib import Path
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.text import slugify
 
-from articles.models import PLACEHOLDER_TITLE_PREFIX, Article, part_model
+from articles.models import (
+    PLACEHOLDER_SLUG_PREFIX,
+    PLACEHOLDER_TITLE_PREFIX,
+    Article,
+    part_model,
+)
 from articles.publishing.models import META_DESCRIPTION_LIMIT, META_TITLE_LIMIT, Revision
 from articles.publishing.revisions import working_children, working_copy
 from articles.publishing.text import CONTROL_CHARACTERS
@@ -126,7 +132,7 @@ def import_document(name, doc: ParsedDocument, options, report):
     else:
         stem = Path(name).stem
         title = f"{PLACEHOLDER_TITLE_PREFIX} {stem}"
-        slug = slugify(f"untitled-{stem}")[:200]
+        slug = slugify(f"{PLACEHOLDER_SLUG_PREFIX}{stem}")[:200]
         report.warnings.append(
             "the file has no title: the draft gets the placeholder title "
             f"“{title}” and cannot be published until an editor writes a real one"
@@ -136,6 +142,10 @@ def import_document(name, doc: ParsedDocument, options, report):
     _length_warnings(doc, report)
 
     article = Article.objects.filter(slug=slug).first()
+    if article is None and untitled:
+        # Titled since, it has a new address; its import revisions still name the file.
+        article = _imported_from(name)
+        slug = article.slug if article is not None else slug
     if article is not None and not may_overwrite(article, options, report):
         report.items.append(ItemReport("skipped", "article", slug))
         return
@@ -181,10 +191,28 @@ def import_document(name, doc: ParsedDocument, options, report):
     save(
         article, options,
         children={"faqs": [*imported, *existing.values()]},
-        message=f"Imported from {Path(name).name}.",
+        message=_import_message(name),
         kind=Revision.IMPORT,
     )  # fmt: skip
     report.items.append(ItemReport(action, "article", slug, len(imported)))
+
+
+def _imported_from(name):
+    """The article an earlier import of this file made, found by its import revision."""
+    found = (
+        Revision.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article),
+            kind=Revision.IMPORT,
+            message=_import_message(name),
+        )
+        .values_list("object_id", flat=True)
+        .first()
+    )
+    return Article.objects.filter(pk=found).first() if found else None
+
+
+def _import_message(name):
+    return f"Imported from {Path(name).name}."
 
 
 def _length_warnings(doc, report):
