@@ -38,3 +38,8 @@ def server_error(request):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return _page("500.html", "Something went wrong", 500)
+
+
+def page_not_found(request, exception=None):
+    """handler404: the site's layout and navigation, noindex, no database needed."""
+    return _page("404.html", "Page not found", 404)

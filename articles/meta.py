@@ -113,5 +113,59 @@ def author(obj, page_obj=None):
     return meta
 
 
+def topic_index(topics):
+    s = site()
+    url = s.absolute(reverse("articles:topics"))
+    description = f"Every topic {s.name} writes about, with its latest articles."
+    return PageMeta(
+        title="Topics",
+        description=description,
+        canonical=url,
+        jsonld=jsonld.graph(
+            jsonld.website(s),
+            jsonld.organization(s),
+            jsonld.webpage(s, url, "Topics", description, page_type="CollectionPage"),
+            jsonld.breadcrumb_list(url, _crumbs(s, ("Topics", reverse("articles:topics")))),
+        ),
+    )
+
+
+def author_index(people):
+    s = site()
+    path = reverse("articles:authors")
+    url = s.absolute(path)
+    description = f"The writers and clinical reviewers behind {s.name}, with their credentials."
+    listing = {
+        "@type": "ItemList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "item": jsonld.person(s, person)}
+            for n, person in enumerate(people, start=1)
+        ],
+    }
+    return PageMeta(
+        title="Authors and reviewers",
+        description=description,
+        canonical=url,
+        jsonld=jsonld.graph(
+            jsonld.website(s),
+            jsonld.organization(s),
+            jsonld.webpage(
+                s, url, "Authors and reviewers", description, page_type="CollectionPage",
+                mainEntity=listing if people else None,
+            ),
+            jsonld.breadcrumb_list(url, _crumbs(s, ("Authors and reviewers", path))),
+        ),
+    )  # fmt: skip
+
+
+def not_found():
+    return PageMeta(
+        title="Page not found",
+        description="",
+        canonical="",
+        noindex=True,
+    )
+
+
 def feed_url():
     return site().absolute(reverse("articles:feed"))

@@ -51,7 +51,7 @@ class AuthorSitemap(TopicSitemap):
 
 class PagesSitemap(SiteSitemap):
     def items(self):
-        return ["articles:home"]
+        return ["articles:home", "articles:topics", "articles:authors"]
 
     def location(self, item):
         return reverse(item)

@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from . import meta
 from .models import Article, Author, Topic
@@ -11,6 +13,8 @@ from .publishing.seo import PageMetaMixin
 
 PAGE_SIZE = 10
 RELATED = 3
+LATEST_PER_TOPIC = 3
+REVIEWED_SHOWN = 20
 
 
 def published_articles():
@@ -80,8 +84,65 @@ class AuthorView(ArticleFilterView):
     model, field = Author, "author"
     template_name = "articles/author.html"
 
+    def get_context_data(self, **kwargs):
+        # A clinician's page shows what they checked, as well as what they wrote.
+        kwargs["reviewed"] = list(
+            published_articles().filter(reviewed_by=self.subject)[:REVIEWED_SHOWN]
+        )
+        return super().get_context_data(**kwargs)
+
     def get_page_meta(self, context):
         return meta.author(self.subject, context["page_obj"])
+
+
+class TopicIndexView(PageMetaMixin, TemplateView):
+    """Every topic with published articles: how many, and the latest few."""
+
+    template_name = "articles/topics.html"
+
+    def get_context_data(self, **kwargs):
+        live = Article.objects.published()
+        topics = list(
+            Topic.objects.annotate(count=Count("articles", filter=Q(articles__in=live)))
+            .filter(count__gt=0)
+            .order_by("name")
+        )
+        # The latest few per topic in one query, however many articles there are.
+        latest = live.annotate(
+            rank=Window(RowNumber(), partition_by=F("topic"), order_by=F("published_at").desc())
+        ).filter(rank__lte=LATEST_PER_TOPIC, topic__isnull=False)
+        by_topic = {}
+        for article in latest.only("title", "slug", "topic_id", "published_at"):
+            by_topic.setdefault(article.topic_id, []).append(article)
+        for topic in topics:
+            topic.latest = by_topic.get(topic.pk, [])
+        kwargs["topics"] = topics
+        return super().get_context_data(**kwargs)
+
+    def get_page_meta(self, context):
+        return meta.topic_index(context["topics"])
+
+
+class AuthorIndexView(PageMetaMixin, TemplateView):
+    """The people behind the articles: writers and the clinicians who review them."""
+
+    template_name = "articles/authors.html"
+
+    def get_context_data(self, **kwargs):
+        live = Article.objects.published()
+        kwargs["people"] = list(
+            Author.objects.annotate(
+                written=Count("articles", filter=Q(articles__in=live), distinct=True),
+                reviewed=Count("reviewed_articles", filter=Q(reviewed_articles__in=live),
+                               distinct=True),
+            )
+            .filter(Q(written__gt=0) | Q(reviewed__gt=0))
+            .order_by("name")
+        )  # fmt: skip
+        return super().get_context_data(**kwargs)
+
+    def get_page_meta(self, context):
+        return meta.author_index(context["people"])
 
 
 @require_GET

@@ -26,6 +26,7 @@ admin.site.enable_nav_sidebar = False
 
 # Renders without the database: an outage gets a 503 page, not a bare 500.
 handler500 = "articles.errors.server_error"
+handler404 = "articles.errors.page_not_found"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

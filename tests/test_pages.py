@@ -478,3 +478,62 @@ def test_pages_are_gzipped_for_clients_that_accept_it(client, published):
     text = gzip.decompress(packed.content).decode()
     assert published.title in text and "<h1" in text
     assert len(packed.content) < len(plain.content) / 2
+
+
+# Indexes, navigation and the 404 page ------------------------------------------------------
+
+
+def test_topics_index_counts_live_articles_and_lists_the_latest(
+    client, make_article, publish, topic
+):
+    """/topics/ lists topics with live articles, a count and the newest; drafts do not count."""
+    for n in range(4):
+        publish(make_article(f"Sleep piece {n}"))
+    make_article("Draft on sleep")
+    quiet = Topic.objects.create(name="Quiet", slug="quiet")
+    make_article("Only a draft", topic=quiet)
+    html, page = get_page(client, "/topics/")
+    assert "4 articles" in html and "Sleep piece 3" in html and "Sleep piece 0" not in html
+    assert "Draft on sleep" not in html and "Quiet" not in page["text"]
+    assert only_node(page, "CollectionPage")["name"] == "Topics"
+
+
+def test_authors_index_lists_writers_and_reviewers_with_credentials(
+    client, make_article, publish, reviewer
+):
+    """/authors/ names writers and reviewers, with credentials, and marks each up as a Person."""
+    publish(make_article(reviewed_by=reviewer, last_reviewed=datetime.date(2026, 1, 5)))
+    Author.objects.create(name="Unpublished Writer", slug="unpublished")
+    html, page = get_page(client, "/authors/")
+    assert "Ada Byline" in html and "Dr Rita Review" in html and "GP" in html
+    assert "1 reviewed" in html and "Unpublished Writer" not in html
+    people = only_node(page, "CollectionPage")["mainEntity"]["itemListElement"]
+    assert [item["item"]["name"] for item in people] == ["Ada Byline", "Dr Rita Review"]
+
+
+def test_a_reviewers_page_lists_what_she_reviewed(client, make_article, publish, reviewer):
+    """A reviewer with no articles of her own still shows the live articles she reviewed."""
+    publish(
+        make_article("Checked piece", reviewed_by=reviewer, last_reviewed=datetime.date(2026, 1, 5))
+    )
+    html, page = get_page(client, reviewer.get_absolute_url())
+    assert "Medically reviewed by Dr Rita Review" in html and "Checked piece" in html
+    assert "No articles yet" not in html
+
+
+def test_the_header_links_topics_authors_and_faq(client, published):
+    """Every public page's navigation reaches the indexes."""
+    html, _ = get_page(client, published.get_absolute_url())
+    nav = html[html.index('<nav aria-label="Main">') :]
+    for href in ('href="/topics/"', 'href="/authors/"', 'href="/faq/"'):
+        assert href in nav[: nav.index("</nav>")]
+
+
+def test_the_404_page_uses_the_site_layout(client, db):
+    """An unknown address answers 404 with the header, navigation and styles, and noindex."""
+    response = client.get("/articles/no-such-article/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert 'class="site-header"' in html and 'href="/topics/"' in html and "site.css" in html
+    assert '<meta name="robots" content="noindex, follow">' in html
+    assert "<h1>Page not found</h1>" in html
