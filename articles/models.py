@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from .publishing import analysis
+from .publishing import analysis, redirects
 from .publishing.analysis import Page, analyse
 from .publishing.markdown import MarkdownValidator, render_markdown
 from .publishing.models import Comment, Notification, Publishable, Revision, Status, Transition
@@ -31,7 +31,20 @@ PLACEHOLDER_SLUG_PREFIX = "untitled-"
 MIN_SECTIONS_FOR_CONTENTS = 3
 
 
-class Author(models.Model):
+class MovesWithSlug(models.Model):
+    """A page whose address comes from its slug: renaming it leaves a redirect behind."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        old = type(self).objects.filter(pk=self.pk).first() if self.pk else None
+        super().save(*args, **kwargs)
+        if old is not None and old.slug != self.slug:
+            redirects.moved(old.get_absolute_url(), self.get_absolute_url())
+
+
+class Author(MovesWithSlug):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     job_title = models.CharField(
@@ -73,7 +86,7 @@ class Author(models.Model):
                 raise ValidationError({"same_as": f"“{line}” is not a valid URL."}) from None
 
 
-class Topic(models.Model):
+class Topic(MovesWithSlug):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(blank=True)

@@ -47,6 +47,7 @@ ORGANIZATION_LOGO = os.environ.get("ORGANIZATION_LOGO", "/static/img/logo.png")
 ORGANIZATION_SAME_AS = env_list("ORGANIZATION_SAME_AS")
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+SITE_ID = 1
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -57,6 +58,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Moved pages answer 301 from their old address; see articles/publishing/redirects.py.
+    "django.contrib.sites",
+    "django.contrib.redirects",
     "markdownx",
     "axes",
     "django_tasks_db",
@@ -81,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Only a 404 pays for the lookup of a moved page's new address.
+    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
     # Last, as django-axes asks: it turns a lockout into the 429 page.
     "axes.middleware.AxesMiddleware",
 ]

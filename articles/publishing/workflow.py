@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from . import notify
+from . import notify, redirects
 from .models import Revision, Status, Transition
 
 
@@ -138,8 +138,12 @@ def transition(obj, action, user, note="", *, at=None, revision=None, locked=Fal
             )  # fmt: skip
             if problems:
                 raise InvalidTransition(f"Cannot publish “{current}”: " + " ".join(problems))
+            # A live page that moves leaves its old address redirecting to the new one.
+            live_path = current.get_absolute_url() if current.live and not problems else None
             # The row now holds the working copy: live on publish, offline on unpublish.
             revision_id = materialize(current)
+            if live_path and move.target == Status.PUBLISHED:
+                redirects.moved(live_path, current.get_absolute_url())
         revision_id = revision_id or getattr(revision, "pk", None) or current.latest_revision_id
         if move.target == Status.PUBLISHED:
             fields["live"] = True
