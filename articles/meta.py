@@ -158,6 +158,27 @@ def author_index(people):
     )  # fmt: skip
 
 
+def search(query):
+    s = site()
+    path = reverse("articles:search")
+    url = s.absolute(path)
+    title = f"Search: {query}" if query else "Search"
+    description = f"Search the articles and answers of {s.name}."
+    # Results pages are for readers, not for search engines.
+    return PageMeta(
+        title=title,
+        description=description,
+        canonical=url,
+        noindex=True,
+        jsonld=jsonld.graph(
+            jsonld.website(s),
+            jsonld.organization(s),
+            jsonld.webpage(s, url, title, description, page_type="SearchResultsPage"),
+            jsonld.breadcrumb_list(url, _crumbs(s, ("Search", path))),
+        ),
+    )
+
+
 def not_found():
     return PageMeta(
         title="Page not found",

@@ -108,6 +108,8 @@ BODY_MAX_LENGTH = 60_000
 class Article(Publishable):
     # The FAQ entries shown on the page are versioned with it (reverse relation only).
     revision_relations = ("faqs",)
+    # What search reads, strongest first (see publishing/search.py).
+    search_fields = ("title", "summary", "body")
 
     summary = models.TextField(
         blank=True, help_text="One or two sentences for lists, feeds and the meta description."

@@ -12,5 +12,6 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.TopicView.as_view(), name="topic"),
     path("authors/", views.AuthorIndexView.as_view(), name="authors"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("feed/", LatestArticlesFeed(), name="feed"),
 ]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpResponse
@@ -9,6 +10,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import meta
 from .models import Article, Author, Topic
+from .publishing import search
 from .publishing.seo import PageMetaMixin
 
 PAGE_SIZE = 10
@@ -156,3 +158,27 @@ def robots_txt(request):
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+class SearchView(PageMetaMixin, TemplateView):
+    """Published articles and FAQ entries matching ?q=, best first, a page at a time."""
+
+    template_name = "articles/search.html"
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.get("q", "")[: search.MAX_QUERY_LENGTH].strip()
+        page = Paginator(search.search(query), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        kwargs.update(
+            query=query,
+            page_obj=page,
+            hits=search.hits(page.object_list, query),
+            count=page.paginator.count,
+        )
+        if query and not page.paginator.count:
+            kwargs["suggestions"] = Topic.objects.filter(
+                articles__in=Article.objects.published()
+            ).distinct()
+        return super().get_context_data(**kwargs)
+
+    def get_page_meta(self, context):
+        return meta.search(context["query"])

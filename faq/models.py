@@ -11,6 +11,8 @@ ANSWER_MAX_LENGTH = 10_000
 
 
 class FAQEntry(Publishable):
+    # What search reads, strongest first (see articles/publishing/search.py).
+    search_fields = ("title", "answer")
     # The question is the entry's title; the base model's slug, dates and SEO fields apply.
     title = models.CharField("question", max_length=300)
     answer = MarkdownxField(

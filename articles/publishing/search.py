@@ -1,0 +1,209 @@
+"""Full-text search over published content: PostgreSQL's text search, or SQLite's FTS5.
+
+Each searchable model names its fields, strongest first, in ``search_fields``. The
+database keeps the index itself (a stored, generated tsvector with a GIN index, or an
+FTS5 table kept by triggers), so no save path can forget it. Both use English stemming
+("antidepressant" finds "antidepressants") and rank the title above the rest.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import connection
+from django.db.models import BooleanField, FloatField
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .models import Publishable
+
+# Longer queries are cut: no search needs them, and they only cost time.
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 12
+WEIGHTS = ("A", "B", "C", "D")
+# Markers no stored text contains (control characters are stripped on save).
+START, STOP = "\x02", "\x03"
+
+
+@dataclass
+class Hit:
+    obj: object
+    kind: str
+    rank: float
+    snippet: str = ""
+
+
+def searchable_models():
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, Publishable) and getattr(model, "search_fields", None)
+    ]
+
+
+# --- The index, installed by each app's migration --------------------------------------
+
+
+def install(apps_registry, schema_editor, app_label, model_name, fields):
+    """Create the index for one table; ``fields`` as the model's ``search_fields``."""
+    model = apps_registry.get_model(app_label, model_name)
+    table = model._meta.db_table
+    columns = [model._meta.get_field(name).column for name in fields]
+    run = schema_editor.execute
+    if schema_editor.connection.vendor == "postgresql":
+        parts = " || ".join(
+            f"setweight(to_tsvector('english'::regconfig, coalesce({column}, '')), '{weight}')"
+            for column, weight in zip(columns, WEIGHTS, strict=False)
+        )
+        run(
+            f"ALTER TABLE {table} ADD COLUMN search_vector tsvector "
+            f"GENERATED ALWAYS AS ({parts}) STORED"
+        )
+        run(f"CREATE INDEX {table}_search ON {table} USING GIN (search_vector)")
+    elif schema_editor.connection.vendor == "sqlite":
+        names = ", ".join(columns)
+        new = ", ".join(f"new.{c}" for c in columns)
+        old = ", ".join(f"old.{c}" for c in columns)
+        fts = f"{table}_fts"
+        run(
+            f"CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='{table}', "
+            "content_rowid='id', tokenize='porter unicode61')"
+        )
+        run(
+            f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
+            f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new}); END"
+        )
+        run(
+            f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old}); END"
+        )
+        run(
+            f"CREATE TRIGGER {fts}_au AFTER UPDATE ON {table} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old}); "
+            f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new}); END"
+        )
+        run(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+
+
+def uninstall(apps_registry, schema_editor, app_label, model_name, fields):
+    table = apps_registry.get_model(app_label, model_name)._meta.db_table
+    run = schema_editor.execute
+    if schema_editor.connection.vendor == "postgresql":
+        run(f"ALTER TABLE {table} DROP COLUMN search_vector")
+    elif schema_editor.connection.vendor == "sqlite":
+        for suffix in ("ai", "ad", "au"):
+            run(f"DROP TRIGGER IF EXISTS {table}_fts_{suffix}")
+        run(f"DROP TABLE IF EXISTS {table}_fts")
+
+
+# --- Queries -------------------------------------------------------------------------------
+
+
+def clean(query):
+    """The query as searched: words only, bounded, so no input can break the syntax."""
+    words = re.findall(r"\w+", (query or "")[:MAX_QUERY_LENGTH])
+    return " ".join(words[:MAX_TERMS])
+
+
+def _findable(model):
+    # Published, and not hidden from search engines: noindex pages stay out of search too.
+    return model._default_manager.published().filter(noindex=False)
+
+
+def _matches(model, terms):
+    """[(pk, rank)] for every findable match, best first."""
+    table = model._meta.db_table
+    if connection.vendor == "postgresql":
+        query = "websearch_to_tsquery('english'::regconfig, %s)"
+        return list(
+            _findable(model)
+            .annotate(
+                hit=RawSQL(f"{table}.search_vector @@ {query}", [terms], BooleanField()),
+                rank=RawSQL(f"ts_rank({table}.search_vector, {query})", [terms], FloatField()),
+            )
+            .filter(hit=True)
+            .order_by("-rank", "-published_at")
+            .values_list("pk", "rank")
+        )
+    match = " ".join(f'"{word}"' for word in terms.split())
+    weights = ", ".join(
+        str(10.0 / (index + 1)) for index in range(len(model.search_fields))
+    )  # the title counts most
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, -bm25({table}_fts, {weights}) FROM {table}_fts "
+            f"WHERE {table}_fts MATCH %s ORDER BY bm25({table}_fts, {weights})",
+            [match],
+        )
+        found = cursor.fetchall()
+    live = set(_findable(model).filter(pk__in=[pk for pk, _ in found]).values_list("pk", flat=True))
+    return [(pk, rank) for pk, rank in found if pk in live]
+
+
+def search(query):
+    """[(model, pk, rank)] across every searchable model, best first."""
+    terms = clean(query)
+    if not terms:
+        return []
+    ranked = [
+        (model, pk, rank) for model in searchable_models() for pk, rank in _matches(model, terms)
+    ]
+    return sorted(ranked, key=lambda hit: -hit[2])
+
+
+def hits(page, query):
+    """The page's results as Hits, with their objects and highlighted snippets."""
+    terms = clean(query)
+    by_model = {}
+    for model, pk, _ in page:
+        by_model.setdefault(model, []).append(pk)
+    loaded, snippets = {}, {}
+    for model, pks in by_model.items():
+        queryset = model._default_manager.filter(pk__in=pks)
+        if model.__name__ == "Article":
+            queryset = queryset.select_related("author", "topic")
+        loaded.update({(model, obj.pk): obj for obj in queryset})
+        snippets.update({(model, pk): text for pk, text in _snippets(model, pks, terms)})
+    return [
+        Hit(
+            loaded[model, pk], model._meta.verbose_name, rank, _highlight(snippets.get((model, pk)))
+        )
+        for model, pk, rank in page
+        if (model, pk) in loaded
+    ]
+
+
+def _snippets(model, pks, terms):
+    table = model._meta.db_table
+    source = model._meta.get_field(model.search_fields[-1]).column
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, ts_headline('english'::regconfig, {source}, "
+                "websearch_to_tsquery('english'::regconfig, %s), %s) "
+                f"FROM {table} WHERE id = ANY(%s)",
+                [terms, f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15", pks],
+            )
+            return cursor.fetchall()
+    match = " ".join(f'"{word}"' for word in terms.split())
+    column = len(model.search_fields) - 1
+    marks = ", ".join("?" for _ in pks)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, snippet({table}_fts, {column}, %s, %s, '…', 30) "
+            f"FROM {table}_fts WHERE {table}_fts MATCH %s AND rowid IN ({marks})".replace(
+                "?", "%s"
+            ),
+            [START, STOP, match, *pks],
+        )
+        return cursor.fetchall()
+
+
+def _highlight(text):
+    """Escape everything, then turn the markers into <mark>: no content becomes markup."""
+    if not text:
+        return ""
+    text = re.sub(r"[#*_`>\[\]]+", "", text)  # Markdown punctuation reads as noise here
+    html = escape(" ".join(text.split()))
+    return mark_safe(html.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
