@@ -140,3 +140,26 @@ def test_axe_finds_nothing_on_the_pages_we_own(
             if violations := axe_violations(page):
                 found[f"{user.username} {path}"] = violations
     assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_on_the_reader_pages(
+    browser,  # noqa: F811
+    live_server,
+    published,
+    scheme,
+):
+    """Home, article, search (with and without results), topics, authors, FAQ and the 404."""
+    context = browser.new_context(viewport=VIEWPORT, bypass_csp=True, color_scheme=scheme)
+    page = context.new_page()
+    found = {}
+    paths = [
+        "/", published.get_absolute_url(), "/search/?q=published", "/search/?q=zebra",
+        "/topics/", "/authors/", "/faq/", "/no-such-page/",
+    ]  # fmt: skip
+    for path in paths:
+        page.goto(f"{live_server.url}{path}")
+        if violations := axe_violations(page):
+            found[path] = violations
+    context.close()
+    assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())

@@ -102,4 +102,5 @@ def test_the_results_page_is_noindex_and_every_page_has_the_search_box(client, p
     _, html = results(client, "calm")
     assert '<meta name="robots" content="noindex, follow">' in html
     page = client.get(published.get_absolute_url()).content.decode()
-    assert 'role="search" action="/search/"' in page and 'name="q"' in page
+    assert 'role="search" aria-label="Site search" action="/search/"' in page
+    assert 'name="q"' in page
