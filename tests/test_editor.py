@@ -91,7 +91,7 @@ def test_non_staff_user_is_forbidden(db, client, url, media_root):
 def test_preview_renders_and_sanitizes(staff_client):
     """The preview renders Markdown and strips scripts, event handlers and javascript: links."""
     content = (
-        "**b**\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n"
+        "**b**\n\n<script>alert(1)</script>\n\n<img src=x alt=x onerror=alert(1)>\n\n"
         "[x](javascript:alert(1))"
     )
     response = staff_client.post(PREVIEW, {"content": content})

@@ -244,3 +244,24 @@ def test_seed_documents_pass_the_checks(seed_a, seed_b):
     """Both sample documents (read from ../shared/seeds/) are within every limit."""
     for seed in (seed_a, seed_b):
         assert markdown_problems(seed.read_text(encoding="utf-8"), BODY_MAX_LENGTH) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        ("Intro.\n\n![](https://img.example/a.png)", 3),
+        ("Intro.\n\n![   ](https://img.example/a.png)", 3),
+        ('One\n\nTwo\n\n<img src="https://img.example/a.png">', 5),
+        ("<p>x <img src=a.png alt=''></p>", 1),
+    ],
+)
+def test_an_image_without_alt_text_is_refused_with_its_line(source, line):
+    """Body images need alt text, in Markdown or HTML; the message names the line."""
+    problems = markdown_problems(source, BODY_MAX_LENGTH)
+    assert any(f"The image on line {line} has no alt text" in p for p in problems), problems
+
+
+def test_images_with_alt_text_pass():
+    """Alt text in either form is enough."""
+    source = '![A cat](https://img.example/a.png)\n\n<img src="b.png" alt="A dog">'
+    assert markdown_problems(source, BODY_MAX_LENGTH) == []

@@ -231,6 +231,27 @@ def _too_deep(tokens):
     return None
 
 
+def _missing_alt(tokens):
+    """The line of the first image, Markdown or raw HTML, with no alt text."""
+    line = 1
+    for token in tokens:
+        if token.map:
+            line = token.map[0] + 1
+        pieces = [token] if token.type == "html_block" else token.children or ()
+        for piece in pieces:
+            if (
+                piece.type == "image"
+                and not "".join(c.content for c in piece.children or ()).strip()
+            ):
+                return line
+            if piece.type in ("html_block", "html_inline"):
+                for tag in re.findall(r"<img\b[^>]*>", piece.content, re.IGNORECASE):
+                    alt = re.search(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", tag, re.I)
+                    if not alt or not "".join(alt.groups("")).strip():
+                        return line
+    return None
+
+
 def _parse(text):
     md, env = _parser(), {}
     return md, md.parse(text, env), env
@@ -253,7 +274,7 @@ def preview(text, max_length):
     md, tokens, env = _parse(text)
     if too_deep := _too_deep(tokens):
         return [too_deep], ""
-    problems = [unclosed] if (unclosed := _unclosed(tokens)) else []
+    problems = _soft_problems(tokens)
     return problems, sanitize_html(md.renderer.render(tokens, md.options, env))
 
 
@@ -263,7 +284,19 @@ def markdown_problems(text, max_length):
     if len(text) > max_length:
         return [f"This is {len(text):,} characters long; the limit is {max_length:,}."]
     tokens = _parse(text)[1]
-    return [message for message in (_too_deep(tokens), _unclosed(tokens)) if message]
+    if too_deep := _too_deep(tokens):
+        return [too_deep]
+    return _soft_problems(tokens)
+
+
+def _soft_problems(tokens):
+    problems = [unclosed] if (unclosed := _unclosed(tokens)) else []
+    if line := _missing_alt(tokens):
+        problems.append(
+            f"The image on line {line} has no alt text. Say what it shows, for people who "
+            "cannot see it: ![A sleeping cat](…)."
+        )
+    return problems
 
 
 @deconstructible
