@@ -1,5 +1,6 @@
 """Head tags and JSON-LD for each public page, built from what the page shows."""
 
+from django.conf import settings
 from django.urls import reverse
 
 from .publishing import jsonld
@@ -38,7 +39,11 @@ def home(page_obj=None):
 def article(obj, faqs=()):
     s = site()
     url = obj.canonical_url or s.absolute(obj.get_absolute_url())
-    image = s.absolute(obj.hero_image.url) if obj.hero_image else ""
+    # Share crops of the hero image, or the site's default share image.
+    shares = [s.absolute(path) for path in obj.share_images()]
+    if not shares and obj.hero_image:
+        shares = [s.absolute(obj.hero_image.url)]
+    image = shares[0] if shares else s.absolute(settings.DEFAULT_SHARE_IMAGE)
     trail = [(obj.topic.name, obj.topic.get_absolute_url())] if obj.topic else []
     trail.append((obj.title, obj.get_absolute_url()))
     page = jsonld.webpage(
@@ -48,7 +53,7 @@ def article(obj, faqs=()):
         obj.seo_description(),
         datePublished=jsonld.iso(obj.published_at),
         dateModified=jsonld.iso(obj.updated_at),
-        primaryImageOfPage=jsonld.image_object(image, obj.hero_image_alt) if image else None,
+        primaryImageOfPage=jsonld.image_object(image, obj.hero_image_alt),
         # schema.org defines review on the page, not on the Article itself.
         reviewedBy=jsonld.person(s, obj.reviewed_by) if obj.reviewed_by else None,
         lastReviewed=jsonld.iso(obj.last_reviewed),
@@ -67,7 +72,7 @@ def article(obj, faqs=()):
             jsonld.website(s),
             jsonld.organization(s),
             page,
-            jsonld.article(s, obj, url, image),
+            jsonld.article(s, obj, url, shares or [image]),
             jsonld.breadcrumb_list(url, _crumbs(s, *trail)),
             jsonld.faq_page(faqs, url),
         ),

@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from .publishing import analysis, redirects
+from .publishing import analysis, images, redirects
 from .publishing.analysis import Page, analyse
 from .publishing.markdown import MarkdownValidator, render_markdown
 from .publishing.models import Comment, Notification, Publishable, Revision, Status, Transition
@@ -141,6 +141,8 @@ class Article(Publishable):
     # Read from the file on save, so pages never open the image (or fail if it is gone).
     hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Widths, WebP copies and share crops of the hero image, made when it is saved.
+    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
     hero_image_alt = models.CharField(
         "hero image alt text",
         max_length=250,
@@ -164,6 +166,24 @@ class Article(Publishable):
         self.sections = outline(self.body_html)
         self.word_count = word_count(self.body_html)
         self.hero_image_width, self.hero_image_height = image_size(self.hero_image)
+        source = self.hero_image.name if self.hero_image else ""
+        if (self.hero_renditions or {}).get("source") != source:
+            made = images.make(self.hero_image)
+            self.hero_renditions = {"source": source, **made} if made else {}
+
+    @property
+    def hero_srcset(self):
+        widths = (self.hero_renditions or {}).get("widths", [])
+        return {
+            "src": ", ".join(f"{w['src']} {w['width']}w" for w in widths),
+            "webp": ", ".join(f"{w['webp']} {w['width']}w" for w in widths),
+            "thumb": widths[0] if widths else None,
+        }
+
+    def share_images(self):
+        """Absolute-path share crops (16:9 first), or none when there is no hero image."""
+        share = (self.hero_renditions or {}).get("share", {})
+        return [share[ratio] for ratio in ("16x9", "4x3", "1x1") if ratio in share]
 
     def clean(self):
         super().clean()

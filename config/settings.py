@@ -45,6 +45,8 @@ ORGANIZATION_NAME = os.environ.get("ORGANIZATION_NAME", SITE_NAME)
 # Google wants a raster publisher logo of at least 112px; a path here is made absolute.
 ORGANIZATION_LOGO = os.environ.get("ORGANIZATION_LOGO", "/static/img/logo.png")
 ORGANIZATION_SAME_AS = env_list("ORGANIZATION_SAME_AS")
+# Shown on social cards and in the schema for an article without a hero image.
+DEFAULT_SHARE_IMAGE = os.environ.get("DEFAULT_SHARE_IMAGE", "/static/img/share.png")
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_ID = 1

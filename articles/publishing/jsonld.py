@@ -132,7 +132,7 @@ def image_object(url, caption=""):
     return {"@type": "ImageObject", "url": url, "contentUrl": url, "caption": caption}
 
 
-def article(site, obj, url, image_url=""):
+def article(site, obj, url, image_urls=()):
     """The Article node; ``obj`` is an articles.Article with author and topic loaded."""
     return {
         "@type": "Article",
@@ -143,7 +143,8 @@ def article(site, obj, url, image_url=""):
         "headline": obj.title[:110],
         "name": obj.title,
         "description": obj.seo_description(),
-        "image": image_object(image_url, obj.hero_image_alt) if image_url else None,
+        # Google asks for wide images in 16:9, 4:3 and 1:1.
+        "image": list(image_urls) or None,
         "datePublished": iso(obj.published_at),
         "dateModified": iso(obj.updated_at),
         "author": person(site, obj.author) if obj.author else None,

@@ -62,28 +62,48 @@ def install(apps_registry, schema_editor, app_label, model_name, fields):
         )
         run(f"CREATE INDEX {table}_search ON {table} USING GIN (search_vector)")
     elif schema_editor.connection.vendor == "sqlite":
-        names = ", ".join(columns)
-        new = ", ".join(f"new.{c}" for c in columns)
-        old = ", ".join(f"old.{c}" for c in columns)
-        fts = f"{table}_fts"
-        run(
-            f"CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='{table}', "
-            "content_rowid='id', tokenize='porter unicode61')"
-        )
-        run(
-            f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
-            f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new}); END"
-        )
-        run(
-            f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
-            f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old}); END"
-        )
-        run(
-            f"CREATE TRIGGER {fts}_au AFTER UPDATE ON {table} BEGIN "
-            f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old}); "
-            f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new}); END"
-        )
-        run(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+        for statement in _sqlite_index(table, columns):
+            run(statement)
+
+
+def _sqlite_index(table, columns):
+    """The FTS5 table and the triggers that keep it; safe to run again."""
+    names = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    fts = f"{table}_fts"
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({names}, content='{table}', "
+        "content_rowid='id', tokenize='porter unicode61')",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
+        f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old}); "
+        f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new}); END",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+    ]
+
+
+def repair(using="default", **kwargs):
+    """After migrations: SQLite rebuilds a table to alter it, which drops its triggers, so
+    put back any that are missing and re-index. (PostgreSQL's column survives alters.)"""
+    from django.db import connections
+
+    db = connections[using]
+    if db.vendor != "sqlite":
+        return
+    with db.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {name for (name,) in cursor.fetchall()}
+        for model in searchable_models():
+            table = model._meta.db_table
+            if f"{table}_fts_ai" in present and f"{table}_fts_au" in present:
+                continue
+            columns = [model._meta.get_field(name).column for name in model.search_fields]
+            for statement in _sqlite_index(table, columns):
+                cursor.execute(statement)
 
 
 def uninstall(apps_registry, schema_editor, app_label, model_name, fields):
