@@ -55,6 +55,7 @@ clean:
 
 bench: install
 	$(BIN)/python tests/benchmarks/run.py 1000 300
+	$(BIN)/python tests/benchmarks/search.py 10000 200
 
 # The import property test with fresh random damage and many more examples than the suite.
 fuzz: install
