@@ -80,7 +80,7 @@ def article(obj, faqs=()):
 
 
 def listing(title, description, path, page_obj=None, page_type="CollectionPage", **extra):
-    """Topic and author pages: a collection of articles."""
+    """Topic, author and index pages: a collection, with a trail from the home page."""
     s = site()
     url = _page_url(s, path, page_obj)
     return PageMeta(
@@ -118,49 +118,27 @@ def author(obj, page_obj=None):
     return meta
 
 
-def topic_index(topics):
-    s = site()
-    url = s.absolute(reverse("articles:topics"))
-    description = f"Every topic {s.name} writes about, with its latest articles."
-    return PageMeta(
-        title="Topics",
-        description=description,
-        canonical=url,
-        jsonld=jsonld.graph(
-            jsonld.website(s),
-            jsonld.organization(s),
-            jsonld.webpage(s, url, "Topics", description, page_type="CollectionPage"),
-            jsonld.breadcrumb_list(url, _crumbs(s, ("Topics", reverse("articles:topics")))),
-        ),
-    )
+def topic_index():
+    description = f"Every topic {site().name} writes about, with its latest articles."
+    return listing("Topics", description, reverse("articles:topics"))
 
 
 def author_index(people):
     s = site()
-    path = reverse("articles:authors")
-    url = s.absolute(path)
     description = f"The writers and clinical reviewers behind {s.name}, with their credentials."
-    listing = {
+    people_list = {
         "@type": "ItemList",
         "itemListElement": [
             {"@type": "ListItem", "position": n, "item": jsonld.person(s, person)}
             for n, person in enumerate(people, start=1)
         ],
     }
-    return PageMeta(
-        title="Authors and reviewers",
-        description=description,
-        canonical=url,
-        jsonld=jsonld.graph(
-            jsonld.website(s),
-            jsonld.organization(s),
-            jsonld.webpage(
-                s, url, "Authors and reviewers", description, page_type="CollectionPage",
-                mainEntity=listing if people else None,
-            ),
-            jsonld.breadcrumb_list(url, _crumbs(s, ("Authors and reviewers", path))),
-        ),
-    )  # fmt: skip
+    return listing(
+        "Authors and reviewers",
+        description,
+        reverse("articles:authors"),
+        mainEntity=people_list if people else None,
+    )
 
 
 def search(query):
@@ -181,15 +159,6 @@ def search(query):
             jsonld.webpage(s, url, title, description, page_type="SearchResultsPage"),
             jsonld.breadcrumb_list(url, _crumbs(s, ("Search", path))),
         ),
-    )
-
-
-def not_found():
-    return PageMeta(
-        title="Page not found",
-        description="",
-        canonical="",
-        noindex=True,
     )
 
 

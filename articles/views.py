@@ -122,7 +122,7 @@ class TopicIndexView(PageMetaMixin, TemplateView):
         return super().get_context_data(**kwargs)
 
     def get_page_meta(self, context):
-        return meta.topic_index(context["topics"])
+        return meta.topic_index()
 
 
 class AuthorIndexView(PageMetaMixin, TemplateView):
