@@ -126,17 +126,21 @@ def _parser():
     return md
 
 
-def _raw_html(tokens):
-    """(line, html) for every piece of raw HTML the writer typed, in order."""
+def _lines(tokens):
+    """(line, block token, its inline pieces) in order; an HTML block is its own piece."""
     line = 1
     for token in tokens:
         if token.map:
             line = token.map[0] + 1
-        if token.type == "html_block":
-            yield line, token.content
-        for child in token.children or ():
-            if child.type == "html_inline":
-                yield line, child.content
+        yield line, token, [token] if token.type == "html_block" else token.children or ()
+
+
+def _raw_html(tokens):
+    """(line, html) for every piece of raw HTML the writer typed, in order."""
+    for line, _, pieces in _lines(tokens):
+        for piece in pieces:
+            if piece.type in ("html_block", "html_inline"):
+                yield line, piece.content
 
 
 def _unclosed(tokens):
@@ -200,10 +204,7 @@ def _raw_depth(html):
 def _too_deep(tokens):
     """A message for the first line where the text nests beyond what renders safely."""
     containers = raw = 0
-    line = 1
-    for token in tokens:
-        if token.map:
-            line = token.map[0] + 1
+    for line, token, pieces in _lines(tokens):
         if token.type in _CONTAINERS:
             containers += 1
             if containers > MAX_DEPTH:
@@ -217,7 +218,7 @@ def _too_deep(tokens):
         # html5lib slows down sharply on very deep trees, and reopens unclosed
         # formatting tags in every later paragraph, so raw depth runs on.
         formatting = 0
-        for piece in [token] if token.type == "html_block" else token.children or ():
+        for piece in pieces:
             if piece.type in ("html_block", "html_inline"):
                 left_open, deepest = _raw_depth(piece.content)
                 deepest, raw = raw + deepest, raw + left_open
@@ -233,11 +234,7 @@ def _too_deep(tokens):
 
 def _missing_alt(tokens):
     """The line of the first image, Markdown or raw HTML, with no alt text."""
-    line = 1
-    for token in tokens:
-        if token.map:
-            line = token.map[0] + 1
-        pieces = [token] if token.type == "html_block" else token.children or ()
+    for line, _, pieces in _lines(tokens):
         for piece in pieces:
             if (
                 piece.type == "image"
