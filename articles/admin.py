@@ -183,8 +183,21 @@ class ArticleAdmin(PublishableAdmin):
         return response
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that only the application writes: shown, never added, edited or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Transition)
-class TransitionAdmin(admin.ModelAdmin):
+class TransitionAdmin(ReadOnlyAdmin):
     """The audit log: readable by editors, written only by the workflow."""
 
     list_display = [
@@ -201,18 +214,9 @@ class TransitionAdmin(admin.ModelAdmin):
     list_select_related = ["user", "content_type"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Notification)
-class InboxAdmin(admin.ModelAdmin):
+class InboxAdmin(ReadOnlyAdmin):
     """Each person's notifications: theirs only, newest first, marked read when opened."""
 
     list_display = ["message_link", "actor", "created_at", "read"]
@@ -232,15 +236,6 @@ class InboxAdmin(admin.ModelAdmin):
         return self.has_module_permission(request) and (
             obj is None or obj.recipient_id == request.user.pk
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="notification")
     def message_link(self, obj):

@@ -531,9 +531,11 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
                 f"admin:{opts.app_label}_{opts.model_name}_comment", args=[obj.pk]
             ),
             "resolve_url_name": f"admin:{opts.app_label}_{opts.model_name}_resolve_comment",
-            "may_resolve": self.has_change_permission(request, obj)
-            or self.has_publish_permission(request),
+            "may_resolve": self._may_resolve(request, obj),
         }
+
+    def _may_resolve(self, request, obj):
+        return self.has_change_permission(request, obj) or self.has_publish_permission(request)
 
     def comment_view(self, request, object_id):
         """Add a comment, or a reply to one, and tell the people in the conversation."""
@@ -570,7 +572,7 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
             return HttpResponseNotAllowed(["POST"])
         obj = self._object_or_404(request, object_id)
         comment = get_object_or_404(Comment.objects.for_object(obj), pk=comment_id, parent=None)
-        if not (self._comment_context(request, obj)["may_resolve"] or comment.user == request.user):
+        if not (self._may_resolve(request, obj) or comment.user == request.user):
             raise PermissionDenied
         Comment.objects.filter(pk=comment.pk, resolved_at=None).update(
             resolved_at=timezone.now(), resolved_by=request.user
