@@ -163,3 +163,25 @@ def test_axe_finds_nothing_on_the_reader_pages(
             found[path] = violations
     context.close()
     assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
+
+
+def test_the_change_form_fits_a_phone(
+    browser,  # noqa: F811
+    live_server,
+    editor,
+    make_article,
+):
+    """At 390 px nothing pushes the article form sideways, preview and comment boxes included."""
+    article = make_article("A long enough title to wrap on a narrow screen", user=editor)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", editor.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    page.fill("textarea#id_body", "## A heading that is long enough to need wrapping\n\nText.")
+    page.locator(".field-body .markdownx-preview h2").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator("button[name=_continue]").is_visible()
+    context.close()
