@@ -104,3 +104,27 @@ def test_the_results_page_is_noindex_and_every_page_has_the_search_box(client, p
     page = client.get(published.get_absolute_url()).content.decode()
     assert 'role="search" aria-label="Site search" action="/search/"' in page
     assert 'name="q"' in page
+
+
+def test_postgresql_matches_through_the_index_and_restores_the_planner(library):
+    """On PostgreSQL the match reads the GIN index, not every row, and leaves no setting behind."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.publishing import search
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner only; CI runs this in its PostgreSQL pass")
+    with CaptureQueriesContext(connection) as queries:
+        assert search.search("antidepressant")
+    ranking = next(q["sql"] for q in queries if "ts_rank" in q["sql"] and "articles" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone() == ("on",)
+        cursor.execute("SHOW enable_indexscan")
+        assert cursor.fetchone() == ("on",)
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + ranking)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on articles_article_search" in plan
