@@ -75,3 +75,17 @@ def test_share_images_use_the_crops_or_the_site_default(client, with_hero, publi
     plain = client.get(published.get_absolute_url()).content.decode()
     assert f'<meta property="og:image" content="{SITE}/static/img/share.png">' in plain
     assert graph_nodes(parse_page(plain), "Article")[0]["image"] == [f"{SITE}/static/img/share.png"]
+
+
+def test_images_uploaded_before_renditions_get_them_from_the_migration(with_hero):
+    """The data migration makes renditions for a hero image that has none, and only then."""
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("articles.migrations.0010_backfill_renditions").backfill
+    made = with_hero.hero_renditions
+    articles.models.Article.objects.filter(pk=with_hero.pk).update(hero_renditions={})
+    backfill(apps, None)
+    with_hero.refresh_from_db()
+    assert with_hero.hero_renditions == made
