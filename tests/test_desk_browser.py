@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from articles.models import Article, Comment, Status
 from tests.test_browser import PASSWORD, browser, unavailable  # noqa: F401 - shared fixture
+from tests.test_images import picture
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -147,14 +148,22 @@ def test_axe_finds_nothing_on_the_reader_pages(
     browser,  # noqa: F811
     live_server,
     published,
+    make_article,
+    publish,
+    editor,
     scheme,
 ):
-    """Home, article, search (with and without results), topics, authors, FAQ and the 404."""
+    """Home, articles with and without a hero image, search, topics, authors, FAQ, 404."""
+    pictured = make_article("Pictured piece", hero_image_alt="A quiet bedroom at dusk")
+    pictured.hero_image.save("bedroom.jpg", picture(), save=False)
+    pictured.save(user=editor)
+    publish(pictured)
     context = browser.new_context(viewport=VIEWPORT, bypass_csp=True, color_scheme=scheme)
     page = context.new_page()
     found = {}
     paths = [
-        "/", published.get_absolute_url(), "/search/?q=published", "/search/?q=zebra",
+        "/", published.get_absolute_url(), pictured.get_absolute_url(),
+        "/search/?q=published", "/search/?q=zebra",
         "/topics/", "/authors/", "/faq/", "/no-such-page/",
     ]  # fmt: skip
     for path in paths:
