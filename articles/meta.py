@@ -79,15 +79,21 @@ def article(obj, faqs=()):
     )
 
 
-def listing(title, description, path, page_obj=None, page_type="CollectionPage", **extra):
-    """Topic, author and index pages: a collection, with a trail from the home page."""
+def listing(
+    title, description, path, page_obj=None, page_type="CollectionPage", empty=None, **extra
+):
+    """Topic, author and index pages: a collection, with a trail from the home page.
+
+    An empty page is kept out of search engines; ``empty`` overrides the page's own list."""
     s = site()
     url = _page_url(s, path, page_obj)
+    if empty is None:
+        empty = page_obj is not None and not page_obj.object_list
     return PageMeta(
         title=title,
         description=description,
         canonical=url,
-        noindex=page_obj is not None and not page_obj.object_list,
+        noindex=empty,
         jsonld=jsonld.graph(
             jsonld.website(s),
             jsonld.organization(s),
@@ -102,7 +108,8 @@ def topic(obj, page_obj=None):
     return listing(obj.name, description, obj.get_absolute_url(), page_obj)
 
 
-def author(obj, page_obj=None):
+def author(obj, page_obj=None, reviewed=()):
+    """A byline's page; a clinician who only reviews is not an empty page."""
     s = site()
     description = obj.bio or f"Articles by {obj.name} for {s.name}."
     # Google asks bylines to lead to a page about the person: a ProfilePage.
@@ -112,6 +119,7 @@ def author(obj, page_obj=None):
         obj.get_absolute_url(),
         page_obj,
         page_type="ProfilePage",
+        empty=page_obj is not None and not page_obj.object_list and not reviewed,
         mainEntity=jsonld.person(s, obj),
     )
     meta.og_type = "profile"

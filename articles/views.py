@@ -94,7 +94,7 @@ class AuthorView(ArticleFilterView):
         return super().get_context_data(**kwargs)
 
     def get_page_meta(self, context):
-        return meta.author(self.subject, context["page_obj"])
+        return meta.author(self.subject, context["page_obj"], context["reviewed"])
 
 
 class TopicIndexView(PageMetaMixin, TemplateView):

@@ -512,13 +512,16 @@ def test_authors_index_lists_writers_and_reviewers_with_credentials(
 
 
 def test_a_reviewers_page_lists_what_she_reviewed(client, make_article, publish, reviewer):
-    """A reviewer with no articles of her own still shows the live articles she reviewed."""
+    """A reviewer with no articles of her own shows what she reviewed, and is indexable."""
+    html, _ = get_page(client, reviewer.get_absolute_url())
+    assert 'content="noindex' in html  # nothing yet: an empty page
     publish(
         make_article("Checked piece", reviewed_by=reviewer, last_reviewed=datetime.date(2026, 1, 5))
     )
     html, page = get_page(client, reviewer.get_absolute_url())
     assert "Medically reviewed by Dr Rita Review" in html and "Checked piece" in html
     assert "No articles yet" not in html
+    assert "noindex" not in html
 
 
 def test_the_header_links_topics_authors_and_faq(client, published):
