@@ -7,7 +7,13 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Editorial"
 
     def ready(self):
-        from .publishing import search
+        from django.contrib.redirects.models import Redirect
+        from django.contrib.sites.models import Site
+
+        from .models import Article, Author, Topic
+        from .publishing import pagecache, search
 
         # SQLite drops a table's triggers when a migration rebuilds it; put them back.
         post_migrate.connect(search.repair, sender=self, dispatch_uid="search-repair")
+        # Cached pages start afresh when what readers see changes.
+        pagecache.watch(Article, Author, Topic, Redirect, Site)

@@ -9,6 +9,11 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,example.test")
 # The test client speaks plain HTTP to an https SITE_URL.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
+# Each run keeps to its own keys, so two runs can share one Redis; the servers that some
+# tests start inherit the prefix and so share this run's cache.
+os.environ.setdefault("CACHE_KEY_PREFIX", f"test{os.getpid()}")
+os.environ.setdefault("CACHE_DIR", tempfile.mkdtemp(prefix="editorial-test-cache-"))
+
 from config.settings import *  # noqa: E402, F403
 from config.settings import STORAGES  # noqa: E402
 

@@ -30,6 +30,25 @@ def seeds_missing(what):
     pytest.skip(message)
 
 
+def forget_cached_pages():
+    """No cached page is current any more: a new generation, nothing in memory."""
+    import time
+
+    from django.core.cache import cache
+
+    from articles.publishing import pagecache
+
+    pagecache.local.clear()
+    now = time.time()
+    cache.set(pagecache.GENERATION_KEY, (f"{time.time_ns():x}", int(now), now + 3600), None)
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Each test starts with no cached pages."""
+    forget_cached_pages()
+
+
 @pytest.fixture(scope="session")
 def seeds():
     """The sample documents in ../shared/seeds, next to the project."""

@@ -14,6 +14,7 @@ from django.utils import timezone
 from articles.models import Article, Revision, Status
 from articles.publishing import revisions
 from faq.models import FAQEntry
+from tests.conftest import forget_cached_pages
 from tests.test_admin import CHANGELIST, change_url, form_data
 from tests.test_queries import ARTICLE_MAX
 
@@ -524,6 +525,7 @@ def test_presence_endpoint_is_refused_without_permission(client, make_article, w
 
 
 def count_queries(client, url, method="get", data=None):
+    forget_cached_pages()  # the render itself, not a cached copy
     with CaptureQueriesContext(connection) as ctx:
         response = getattr(client, method)(url, data or {})
     return response, len(ctx.captured_queries)

@@ -16,9 +16,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from articles.errors import server_error
+from tests.conftest import forget_cached_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -39,11 +41,15 @@ def fetch(url):
 
 
 @contextlib.contextmanager
-def site(database_url):
-    """gunicorn serving the project with DEBUG off against ``database_url``."""
+def site(database_url, cache_prefix=None):
+    """gunicorn serving the project with DEBUG off against ``database_url``.
+
+    Its cache is its own unless ``cache_prefix`` names one to share (this test run's).
+    """
     port = free_port()
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+        "CACHE_KEY_PREFIX": cache_prefix or f"server{port}",
         "DJANGO_SETTINGS_MODULE": "config.test_settings",
         "DEBUG": "0",
         "DATABASE_URL": database_url,
@@ -142,9 +148,37 @@ def test_the_site_recovers_by_itself_after_a_postgresql_outage():
             assert fetch(base + "/")[0] == 200
             relay.cut()
             for _ in range(3):
-                assert_unavailable_page(*fetch(base + "/"))
+                # A page read before the outage is still served; one never read cannot be.
+                assert fetch(base + "/")[0] == 200
+                assert_unavailable_page(*fetch(base + "/topics/"))
             relay.start()
-            assert fetch(base + "/")[0] == 200
+            assert fetch(base + "/topics/")[0] == 200
+    finally:
+        relay.cut()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("restore_roles")
+def test_readers_get_the_last_copy_of_a_page_while_postgresql_is_down(published):
+    """Content changed, then the database went: the page's last copy beats a 503."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no connection to lose.")
+    relay = Relay((connection.settings_dict["HOST"], int(connection.settings_dict["PORT"])))
+    relay.start()
+    database_url = (
+        f"postgres://{connection.settings_dict['USER']}@127.0.0.1:{relay.port}"
+        f"/{connection.settings_dict['NAME']}"
+    )
+    page = published.get_absolute_url()
+    try:
+        with site(database_url, cache_prefix=os.environ["CACHE_KEY_PREFIX"]) as base:
+            assert fetch(base + page)[0] == 200
+            forget_cached_pages()  # as a publication elsewhere would
+            cache.delete("pages:last:id:/topics/")  # a page with no copy anywhere
+            relay.cut()
+            status, _, html = fetch(base + page)
+            assert status == 200 and f"<h1>{published.title}</h1>" in html
+            assert_unavailable_page(*fetch(base + "/topics/"))
     finally:
         relay.cut()
 

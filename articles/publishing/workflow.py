@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from . import notify, redirects
+from . import notify, pagecache, redirects
 from .models import Revision, Status, Transition
 
 
@@ -159,6 +159,8 @@ def transition(obj, action, user, note="", *, at=None, revision=None, locked=Fal
             fields["updated_at"] = now
         fields.update(also or {})
         model._default_manager.filter(pk=obj.pk).update(**fields)
+        if move.target == Status.PUBLISHED or action == "unpublish":
+            pagecache.changed()
         for name, value in fields.items():
             setattr(current, name, value)
         if obj is not current:
@@ -232,6 +234,8 @@ def restore_state(obj, user, state, log):
             **{name: value for name, value in state.items() if value is not None
                or name in ("published_at", "first_published_at")}
         )  # fmt: skip
+        if state["live"]:
+            pagecache.changed()
         content_type_id = _content_type_id(obj)
         Transition.objects.bulk_create(
             Transition(

@@ -1,0 +1,61 @@
+"""Django's Redis cache, except that a Redis that is down reads as an empty cache.
+
+Pages are then served uncached and the failure is logged, rather than every request
+answering 500. After a failure the cache is left alone for a few seconds, so an outage
+costs readers nothing but the rendering, not a connection timeout on every request.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+# How long a failed Redis is left alone before the next attempt.
+RETRY_AFTER = 5.0
+
+
+class ResilientRedisCache(RedisCache):
+    _down_until = 0.0
+
+    def _guard(self, operation, default, *args, **kwargs):
+        if time.monotonic() < self._down_until:
+            return default
+        try:
+            return getattr(super(), operation)(*args, **kwargs)
+        except (RedisError, OSError) as error:
+            self._down_until = time.monotonic() + RETRY_AFTER
+            logger.warning(
+                "Cache unavailable (%s); serving uncached for %.0f s", error, RETRY_AFTER
+            )
+            return default
+
+    def get(self, key, default=None, version=None):
+        return self._guard("get", default, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._guard("get_many", {}, keys, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._guard("set", None, key, value, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("set_many", list(data), data, timeout, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("add", False, key, value, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._guard("delete", False, key, version)
+
+    def delete_many(self, keys, version=None):
+        self._guard("delete_many", None, keys, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("touch", False, key, timeout, version)
+
+    def has_key(self, key, version=None):
+        return self._guard("has_key", False, key, version)

@@ -1,0 +1,199 @@
+"""Readers' pages come from the cache, and every change readers would see renders afresh."""
+
+import datetime
+import logging
+import time
+
+import pytest
+from django.contrib.redirects.models import Redirect
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+
+from articles.models import Article
+from articles.publishing import pagecache
+from tests.conftest import forget_cached_pages
+
+
+def get(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers=headers)
+    return response, len(queries)
+
+
+def test_a_cached_page_makes_no_query(client, published):
+    """The second reader of a page costs no database query, and gets the same page."""
+    url = published.get_absolute_url()
+    first, rendered = get(client, url)
+    second, cached = get(client, url)
+    assert rendered > 0 and cached == 0
+    assert second.status_code == 200 and second.content == first.content
+    assert second["ETag"] == first["ETag"] and second["Last-Modified"]
+
+
+def test_a_matching_etag_or_date_answers_304_with_no_query(client, published):
+    """A conditional GET that matches the generation is answered before any work."""
+    url = published.get_absolute_url()
+    first, _ = get(client, url)
+    by_tag, tag_queries = get(client, url, if_none_match=first["ETag"])
+    by_date, date_queries = get(client, url, if_modified_since=first["Last-Modified"])
+    assert (by_tag.status_code, tag_queries) == (304, 0)
+    assert (by_date.status_code, date_queries) == (304, 0)
+    assert by_tag.content == b""
+    forget_cached_pages()  # something changed: the old tag no longer matches
+    assert client.get(url, headers={"if_none_match": first["ETag"]}).status_code == 200
+
+
+def test_compressed_and_plain_copies_are_kept_apart(client, published):
+    """A reader without gzip never gets the compressed copy, nor the other's ETag."""
+    url = published.get_absolute_url()
+    zipped = client.get(url, headers={"accept_encoding": "gzip"})
+    plain, queries = get(client, url)
+    assert zipped["Content-Encoding"] == "gzip"
+    assert "Content-Encoding" not in plain and b"<h1>" in plain.content
+    assert queries > 0 and plain["ETag"] != zipped["ETag"]
+    again = client.get(url, headers={"accept_encoding": "gzip"})
+    assert again.content == zipped.content
+
+
+def test_staff_sessions_odd_queries_search_and_cookies_are_never_cached(
+    client, editor, published, monkeypatch
+):
+    """Only anonymous GETs of public pages, with no cookie set in reply, are stored."""
+    assert get(client, "/?utm_source=x")[1] > 0 and get(client, "/?utm_source=x")[1] > 0
+    assert get(client, "/search/?q=sleep")[1] > 0 and get(client, "/search/?q=sleep")[1] > 0
+    client.force_login(editor)
+    url = published.get_absolute_url()
+    assert get(client, url)[1] > 0 and get(client, url)[1] > 0
+    client.logout()
+    client.cookies.clear()
+    assert not pagecache._storable(_with_cookie(client.get("/topics/")))
+
+
+def _with_cookie(response):
+    response.set_cookie("tracking", "1")
+    return response
+
+
+def test_the_page_cache_holds_a_bounded_number_of_pages(monkeypatch):
+    """A process never keeps more than its limit of pages in memory."""
+    store = pagecache._Store()
+    monkeypatch.setattr(pagecache, "LOCAL_ENTRIES", 3)
+    monkeypatch.setattr(pagecache, "LOCAL_BYTES", 25)
+    for n in range(5):
+        store.put(f"page{n}", ("t", 200, [], b"x" * 10))
+    assert list(store.entries) == ["page3", "page4"] and store.size == 20
+
+
+# --- Invalidation: each event that changes what readers see -------------------------------
+
+
+@pytest.fixture
+def cached(client):
+    """Fetch a page twice, so that the second answer came from the cache; then its text."""
+
+    def fetch(url):
+        client.get(url)
+        response, queries = get(client, url)
+        assert queries == 0, "the page should have come from the cache"
+        return response.content.decode()
+
+    return fetch
+
+
+def fresh(client, url):
+    return client.get(url).content.decode()
+
+
+def test_publishing_shows_on_the_next_request(client, cached, make_article, publish, published):
+    """A new publication appears at once on the home page."""
+    assert "Fresh news" not in cached("/")
+    publish(make_article("Fresh news"))
+    assert "Fresh news" in fresh(client, "/")
+
+
+def test_unpublishing_removes_the_page_at_once(client, cached, published, editor):
+    """An unpublished article is gone from its page and the lists on the next request."""
+    url = published.get_absolute_url()
+    assert "Published article" in cached(url) and "Published article" in cached("/")
+    published.unpublish(editor, note="Out of date")
+    assert client.get(url).status_code == 404
+    assert "Published article" not in fresh(client, "/")
+
+
+def test_changes_going_live_replace_the_cached_page(client, cached, published, writer, publish):
+    """An edit reaches readers when it is published, not when it is saved."""
+    url = published.get_absolute_url()
+    cached(url)
+    published.title = "Retitled article"
+    published.save(user=writer)
+    assert "Retitled article" not in fresh(client, url)  # a draft: still the old page
+    publish(published)
+    assert "Retitled article" in fresh(client, url)
+
+
+def test_author_and_topic_edits_show_at_once(client, cached, published, author, topic):
+    """Renaming an author or a topic changes every page that shows them."""
+    url = published.get_absolute_url()
+    cached(url)
+    author.name = "Ada Renamed"
+    author.save()
+    assert "Ada Renamed" in fresh(client, url)
+    cached(url)
+    topic.name = "Rest"
+    topic.save()
+    assert ">Rest<" in fresh(client, url)
+
+
+def test_a_new_redirect_is_followed_at_once(client, cached, published):
+    """A redirect added in the admin replaces a page that was cached at that address."""
+    cached("/topics/")
+    Redirect.objects.create(site_id=1, old_path="/old-place/", new_path="/topics/")
+    assert client.get("/old-place/").status_code == 301
+    cached("/authors/")
+    Redirect.objects.filter(old_path="/old-place/").delete()
+    assert client.get("/old-place/").status_code == 404
+
+
+def test_deleting_a_live_article_removes_it_at_once(client, cached, published):
+    """A deletion is a change readers see."""
+    cached("/")
+    Article.objects.filter(pk=published.pk).delete()
+    assert "Published article" not in fresh(client, "/")
+
+
+def test_a_draft_save_keeps_the_cache(client, cached, published, make_article):
+    """Writing drafts changes nothing readers see, so the cached pages stay."""
+    cached("/")
+    make_article("Unpublished draft")
+    assert get(client, "/")[1] == 0
+
+
+def test_a_scheduled_article_appears_on_time_with_no_cron(client, cached, make_article, publish):
+    """A cached page never outlives the next scheduled publication."""
+    publish(make_article("Coming soon"), at=timezone.now() + datetime.timedelta(seconds=1.5))
+    assert "Coming soon" not in cached("/")
+    time.sleep(1.6)
+    assert "Coming soon" in fresh(client, "/")
+
+
+# --- A cache that is down ----------------------------------------------------------------
+
+
+def test_a_cache_that_is_down_serves_pages_uncached_and_says_so(client, published, caplog):
+    """Redis at a dead port: pages still answer 200, and the failure is logged."""
+    dead = {
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    url = published.get_absolute_url()
+    with override_settings(CACHES=dead), caplog.at_level(logging.WARNING, "config.cache"):
+        pagecache.local.clear()
+        for _ in range(3):
+            response, queries = get(client, url)
+            assert response.status_code == 200 and queries > 0
+            assert b"Published article" in response.content
+    assert any("Cache unavailable" in record.message for record in caplog.records)
