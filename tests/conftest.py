@@ -89,9 +89,12 @@ def restore_roles(transactional_db):
         importlib.import_module(module).create_roles(apps, None)
 
 
+PASSWORD_FOR_TESTS = "pass-for-tests"
+
+
 def make_user(username, group=None, **extra):
     user = get_user_model().objects.create_user(
-        username=username, password="pass-for-tests", is_staff=True, **extra
+        username=username, password=PASSWORD_FOR_TESTS, is_staff=True, **extra
     )
     if group:
         user.groups.add(Group.objects.get(name=group))
