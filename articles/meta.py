@@ -80,11 +80,13 @@ def article(obj, faqs=()):
 
 
 def listing(
-    title, description, path, page_obj=None, page_type="CollectionPage", empty=None, **extra
-):
+    title, description, path, page_obj=None, page_type="CollectionPage", empty=None,
+    parents=(), **extra,
+):  # fmt: skip
     """Topic, author and index pages: a collection, with a trail from the home page.
 
-    An empty page is kept out of search engines; ``empty`` overrides the page's own list."""
+    An empty page is kept out of search engines; ``empty`` overrides the page's own list.
+    ``parents`` are (name, path) pairs between the home page and this one."""
     s = site()
     url = _page_url(s, path, page_obj)
     if empty is None:
@@ -98,7 +100,7 @@ def listing(
             jsonld.website(s),
             jsonld.organization(s),
             jsonld.webpage(s, url, title, description, page_type=page_type, **extra),
-            jsonld.breadcrumb_list(url, _crumbs(s, (title, path))),
+            jsonld.breadcrumb_list(url, _crumbs(s, *parents, (title, path))),
         ),
     )
 

@@ -156,7 +156,14 @@ class Article(Publishable):
             (f"{action}_article", f"{label} (article)")
             for action, label in Publishable.workflow_permissions
         ]
-        indexes = [models.Index(fields=["live", "published_at"])]
+        indexes = [
+            models.Index(fields=["live", "published_at"]),
+            # A topic's or an author's page, newest first, at any depth.
+            models.Index(fields=["topic", "published_at"], name="article_topic_date"),
+            models.Index(fields=["author", "published_at"], name="article_author_date"),
+            # The admin's list by state, newest first.
+            models.Index(fields=["status", "published_at"], name="article_status_date"),
+        ]
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})

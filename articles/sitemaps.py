@@ -8,8 +8,23 @@ from django.urls import reverse
 from .models import Article, Author, Topic
 
 
+def sync_site(using="default", **kwargs):
+    """After migrations: the Site record names SITE_URL's host, which the sitemap index
+    and the redirects read."""
+    from django.contrib.sites.models import Site
+
+    Site.objects.using(using).update_or_create(
+        pk=settings.SITE_ID,
+        defaults={"domain": urlsplit(settings.SITE_URL).netloc, "name": settings.SITE_NAME},
+    )
+
+
 class SiteSitemap(Sitemap):
     """Locations on SITE_URL, whatever host the request came in on."""
+
+    # A section's pages hold this many URLs each (the protocol allows 50,000; smaller
+    # pages render in a fraction of the time and memory).
+    limit = 2000
 
     @property
     def protocol(self):
@@ -22,7 +37,14 @@ class SiteSitemap(Sitemap):
 class ArticleSitemap(SiteSitemap):
     def items(self):
         # noindex pages stay out of the sitemap, as Yoast does.
-        return Article.objects.published().filter(noindex=False, canonical_url="")
+        # In id order, so a page of the section holds the same articles from one day to
+        # the next; only what the location and date need is loaded.
+        return (
+            Article.objects.published()
+            .filter(noindex=False, canonical_url="")
+            .order_by("pk")
+            .only("slug", "updated_at")
+        )
 
     def lastmod(self, item):
         return item.updated_at

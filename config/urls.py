@@ -33,8 +33,10 @@ urlpatterns = [
     # Same paths markdownx's widget calls, served by the staff-only views.
     path("markdownx/markdownify/", editor.markdownify, name="markdownx_markdownify"),
     path("markdownx/upload/", editor.upload, name="markdownx_upload"),
+    # An index of sections, each in pages of Sitemap.limit URLs: no file grows unbounded.
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(
-        "sitemap.xml",
+        "sitemap-<section>.xml",
         sitemap_views.sitemap,
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",

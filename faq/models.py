@@ -8,6 +8,8 @@ from articles.publishing.models import Publishable
 from articles.publishing.text import html_to_text
 
 ANSWER_MAX_LENGTH = 10_000
+# The FAQ page of entries with no topic.
+GENERAL = "general"
 
 
 class FAQEntry(Publishable):
@@ -37,6 +39,8 @@ class FAQEntry(Publishable):
         verbose_name = "FAQ entry"
         verbose_name_plural = "FAQ entries"
         ordering = ["order", "pk"]
+        # A topic's FAQ page, in order, read from the index however large the topic.
+        indexes = [models.Index(fields=["topic", "order", "id"], name="faq_topic_order")]
         permissions = [
             (f"{action}_faqentry", f"{label} (FAQ entry)")
             for action, label in Publishable.workflow_permissions
@@ -51,10 +55,18 @@ class FAQEntry(Publishable):
         return html_to_text(self.answer_html)
 
     def get_absolute_url(self):
-        return reverse("faq:index") + f"#{self.slug}"
+        slug = self.topic.slug if self.topic_id else GENERAL
+        return reverse("faq:topic", kwargs={"slug": slug}) + f"#{self.slug}"
 
     def render(self):
         self.answer_html = render_markdown(self.answer)
+        # Filed under its article's topic unless it names one: the FAQ pages list by topic.
+        if self.topic_id is None and self.article_id is not None:
+            self.topic_id = (
+                Article.objects.filter(pk=self.article_id)
+                .values_list("topic_id", flat=True)
+                .first()
+            )
 
     def revision_parent(self):
         # An entry shown on an article is versioned with the article.

@@ -1,31 +1,81 @@
-from django.db.models import Exists, F, OuterRef
-from django.db.models.functions import Coalesce
-from django.views.generic import ListView
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.views.generic import ListView, TemplateView
 
-from articles.models import Article
+from articles.models import Article, Topic
 from articles.publishing.seo import PageMetaMixin
 
 from . import meta
-from .models import FAQEntry
+from .models import GENERAL, FAQEntry
+
+TOPICS_PER_PAGE = 20
+SHOWN_PER_TOPIC = 5
+ENTRIES_PER_PAGE = 50
 
 
-class FAQIndexView(PageMetaMixin, ListView):
+def live_entries():
+    return FAQEntry.objects.published()
+
+
+class FAQIndexView(PageMetaMixin, TemplateView):
+    """The hub: topics with FAQs, a page of them at a time, each with its first questions."""
+
     template_name = "faq/index.html"
-    context_object_name = "entries"
 
-    def get_queryset(self):
-        return (
-            FAQEntry.objects.published()
-            .select_related("topic", "article")
-            # Link to the article only where the public can follow the link.
-            .annotate(
-                article_is_live=Exists(Article.objects.published().filter(pk=OuterRef("article"))),
-                # An entry without a topic of its own is filed under its article's.
-                shown_topic=Coalesce("topic__name", "article__topic__name"),
-                shown_topic_slug=Coalesce("topic__slug", "article__topic__slug"),
-            )
-            .order_by(F("shown_topic").asc(nulls_last=True), "order", "pk")
+    def get_context_data(self, **kwargs):
+        answered = Topic.objects.filter(Exists(live_entries().filter(topic=OuterRef("pk"))))
+        page = Paginator(answered.order_by("name"), TOPICS_PER_PAGE).get_page(
+            self.request.GET.get("page")
         )
+        groups = [(topic, topic.slug, topic.name) for topic in page.object_list]
+        if not page.has_next() and live_entries().filter(topic=None).exists():
+            groups.append((None, GENERAL, "General"))
+        # A few questions per topic, each an indexed LIMIT: bounded by the page size,
+        # however many questions a topic holds.
+        kwargs["groups"] = [
+            {
+                "slug": slug,
+                "name": name,
+                "questions": list(
+                    live_entries().filter(topic=topic).only("title", "slug")[:SHOWN_PER_TOPIC]
+                ),
+            }
+            for topic, slug, name in groups
+        ]
+        kwargs["page_obj"] = page
+        return super().get_context_data(**kwargs)
 
     def get_page_meta(self, context):
-        return meta.index(context["entries"])
+        return meta.index(context["page_obj"])
+
+
+class FAQTopicView(PageMetaMixin, ListView):
+    """One topic's questions and answers, a page at a time."""
+
+    template_name = "faq/topic.html"
+    context_object_name = "entries"
+    paginate_by = ENTRIES_PER_PAGE
+
+    def get_queryset(self):
+        slug = self.kwargs["slug"]
+        if slug == GENERAL:
+            self.topic, self.name = None, "General"
+            entries = live_entries().filter(Q(topic=None) | Q(topic__slug=GENERAL))
+        else:
+            self.topic = Topic.objects.filter(slug=slug).first()
+            if self.topic is None:
+                raise Http404("No such topic.")
+            self.name = self.topic.name
+            entries = live_entries().filter(topic=self.topic)
+        return entries.select_related("article", "topic").annotate(
+            # Link to the article only where the public can follow the link.
+            article_is_live=Exists(Article.objects.published().filter(pk=OuterRef("article")))
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(topic=self.topic, name=self.name, slug=self.kwargs["slug"])
+        return super().get_context_data(**kwargs)
+
+    def get_page_meta(self, context):
+        return meta.topic(self.name, self.kwargs["slug"], context["page_obj"])

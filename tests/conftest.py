@@ -49,6 +49,23 @@ def fresh_page_cache():
     forget_cached_pages()
 
 
+def sitemap_locations(client):
+    """Every URL the sitemap lists, through its index and each page of each section."""
+    from urllib.parse import urlsplit
+
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    assert b"<sitemapindex" in index.content
+    found = []
+    for section in re.findall(r"<loc>([^<]+)</loc>", index.content.decode()):
+        parts = urlsplit(section)
+        assert parts.netloc == "example.test", section  # on SITE_URL's host
+        page = client.get(parts.path, QUERY_STRING=parts.query)
+        assert page.status_code == 200
+        found += re.findall(r"<loc>([^<]+)</loc>", page.content.decode())
+    return found
+
+
 @pytest.fixture(scope="session")
 def seeds():
     """The sample documents in ../shared/seeds, next to the project."""

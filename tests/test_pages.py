@@ -162,7 +162,7 @@ def test_draft_faqs_are_hidden_and_published_ones_shown(client, with_faqs):
     """Draft FAQ entries appear nowhere; published ones show on both pages and are marked up
     once, on their article."""
     marked = {}
-    for url in ("/faq/", with_faqs.get_absolute_url()):
+    for url in ("/faq/sleep/", with_faqs.get_absolute_url()):
         html, page = get_page(client, url)
         marked[url] = {
             q["name"]
@@ -173,7 +173,7 @@ def test_draft_faqs_are_hidden_and_published_ones_shown(client, with_faqs):
         assert "How long should I sleep?" in page["text"] and "Do naps help?" in page["text"]
         assert "Secret draft question?" not in html
     assert marked[with_faqs.get_absolute_url()] == {"How long should I sleep?", "Do naps help?"}
-    assert marked["/faq/"] == set()
+    assert marked["/faq/sleep/"] == set()
 
 
 # Head tags --------------------------------------------------------------------------------
@@ -357,34 +357,63 @@ def test_unreviewed_article_has_no_review_claims(client, published):
 # FAQ index --------------------------------------------------------------------------------
 
 
-def test_faq_index_groups_by_topic_and_lists_all_in_jsonld(client, make_faq, publish, topic):
-    """/faq/ shows each topic as an h2 over its questions; its FAQPage lists every question."""
+def test_faq_hub_lists_topics_with_their_questions_and_marks_up_none(
+    client, make_faq, publish, topic
+):
+    """/faq/ lists each topic, in order, over links to its first questions; no answers, so no
+    FAQPage: each question is marked up on its topic's page."""
     stress = Topic.objects.create(name="Stress", slug="stress")
     publish(make_faq("Sleep question one?", "A.", topic=topic))
     publish(make_faq("Stress question one?", "B.", topic=stress))
     publish(make_faq("Sleep question two?", "C.", topic=topic))
+    publish(make_faq("Loose question?", "E."))
     make_faq("Unpublished stress question?", "D.", topic=stress)
 
     html, page = get_page(client, "/faq/")
     body = html[html.index("<body") :]
-    positions = [
-        body.index(s)
-        for s in (
-            ">Sleep</h2>",
-            "Sleep question one?",
-            "Sleep question two?",
-            ">Stress</h2>",
-            "Stress question one?",
-        )
-    ]
+    order = (">Sleep</a></h2>", "Sleep question one?", "Sleep question two?", ">Stress</a></h2>",
+             "Stress question one?", ">General</a></h2>", "Loose question?")  # fmt: skip
+    positions = [body.index(s) for s in order]
     assert positions == sorted(positions)
+    assert "Unpublished" not in body and "A.</p>" not in body
+    assert 'href="/faq/sleep/#sleep-question-one"' in body
+    assert not graph_nodes(page, "FAQPage")
+
+
+def test_a_topic_faq_page_answers_and_marks_up_its_questions(client, make_faq, publish, topic):
+    """/faq/<topic>/ shows the topic's questions with answers, marked up as one FAQPage, and
+    entries without a topic have a page of their own."""
+    first = publish(make_faq("Sleep question one?", "Answer one.", topic=topic))
+    publish(make_faq("Loose question?", "Loose answer."))
+    assert first.get_absolute_url() == "/faq/sleep/#sleep-question-one"
+    html, page = get_page(client, "/faq/sleep/")
+    assert "Answer one." in page["text"] and "Loose question?" not in html
     node = only_node(page, "FAQPage")
-    assert "FAQPage" in node["@type"]
-    assert {q["name"] for q in node["mainEntity"]} == {
-        "Sleep question one?",
-        "Sleep question two?",
-        "Stress question one?",
-    }
+    assert {q["name"] for q in node["mainEntity"]} == {"Sleep question one?"}
+    crumbs = only_node(page, "BreadcrumbList")["itemListElement"]
+    assert [c["name"] for c in crumbs] == [
+        "Home",
+        "Frequently asked questions",
+        "Sleep: frequently asked questions",
+    ]
+    html, page = get_page(client, "/faq/general/")
+    assert "Loose answer." in page["text"]
+    assert client.get("/faq/no-such-topic/").status_code == 404
+
+
+def test_faq_pages_are_bounded(client, make_faq, publish, topic, monkeypatch):
+    """The hub and a topic's page each hold at most their page size, with pages beyond."""
+    import faq.views
+
+    monkeypatch.setattr(faq.views, "SHOWN_PER_TOPIC", 2)
+    monkeypatch.setattr(faq.views.FAQTopicView, "paginate_by", 3)
+    for n in range(7):
+        publish(make_faq(f"Question {n}?", "Yes.", topic=topic, order=n))
+    hub = client.get("/faq/").content.decode()
+    assert hub.count('href="/faq/sleep/#question-') == 2
+    pages = [client.get("/faq/sleep/", {"page": n}).content.decode() for n in (1, 2, 3)]
+    assert [p.count('class="faq"') for p in pages] == [3, 3, 1]
+    assert "Question 6?" in pages[2] and 'rel="prev" href="?page=2"' in pages[2]
 
 
 # Structure and pagination ----------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article, Author
-from tests.conftest import parse_page
+from tests.conftest import parse_page, sitemap_locations
 from tests.importing.test_seed_publishing import empty_values
 
 SKIP = ("/admin/", "/static/", "/media/", "/markdownx/", "/feed/", "/sitemap.xml", "/robots.txt")
@@ -38,8 +38,7 @@ def site_content(db, seeds, editor, writer):
 
 def walk(client):
     """{path: html} for every page reachable from the home page and the sitemap."""
-    sitemap = client.get("/sitemap.xml").content.decode()
-    queue = ["/", *(urlsplit(loc).path for loc in re.findall(r"<loc>([^<]+)</loc>", sitemap))]
+    queue = ["/", *(urlsplit(loc).path for loc in sitemap_locations(client))]
     pages = {}
     while queue:
         path = queue.pop()

@@ -12,7 +12,7 @@ from tests.conftest import forget_cached_pages
 # Measured budgets (queries per anonymous GET); raise them only with a reason.
 ARTICLE_MAX = 6
 # The author page adds one query: the articles the person reviewed.
-LIST_BUDGETS = {"home": 2, "faq": 1, "topic": 3, "author": 4, "topics": 2, "authors": 1}
+LIST_BUDGETS = {"home": 2, "faq": 3, "topic": 3, "author": 4, "topics": 2, "authors": 1}
 
 
 def count_queries(client, url):
@@ -44,10 +44,11 @@ def add_articles(make_article, publish):
 
 @pytest.fixture
 def add_faqs(make_faq, publish, add_articles):
-    """Publish ``n`` more FAQ entries, each with its own topic and published article."""
+    """Publish ``n`` more FAQ entries, each with its own published article, and its topic
+    unless one is given."""
     made = []
 
-    def add(n):
+    def add(n, topic=None):
         for _ in range(n):
             i = len(made)
             article = add_articles(1)[-1]
@@ -56,7 +57,7 @@ def add_faqs(make_faq, publish, add_articles):
                     make_faq(
                         f"Question {i}?",
                         f"Answer {i}.",
-                        topic=article.topic,
+                        topic=topic or article.topic,
                         article=article,
                         order=i,
                     )
@@ -105,16 +106,29 @@ def test_article_lists_do_not_grow_with_articles(
     assert count_queries(client, url) == few
 
 
-def test_faq_index_does_not_grow_with_entries(client, add_faqs, django_assert_max_num_queries):
-    """/faq/ uses the same, budgeted number of queries for 3 or 15 entries across topics."""
-    add_faqs(3)
-    few = count_queries(client, "/faq/")
-    add_faqs(12)
+def test_a_topic_faq_page_does_not_grow_with_entries(
+    client, add_faqs, django_assert_max_num_queries
+):
+    """/faq/<topic>/ uses the same, budgeted number of queries for 3 or 15 entries."""
+    shared = Topic.objects.create(name="Shared", slug="shared")
+    add_faqs(3, topic=shared)
+    few = count_queries(client, "/faq/shared/")
+    add_faqs(12, topic=shared)
     with django_assert_max_num_queries(LIST_BUDGETS["faq"]):
-        response = client.get("/faq/")
+        response = client.get("/faq/shared/")
     assert response.text.count('class="faq"') == 15
     assert response.text.count('<p class="from">') == 15
-    assert count_queries(client, "/faq/") == few
+    assert count_queries(client, "/faq/shared/") == few
+
+
+def test_the_faq_hub_grows_only_with_its_page_of_topics(client, add_faqs):
+    """/faq/ makes one query per topic shown, and shows at most a page of topics."""
+    from faq.views import TOPICS_PER_PAGE
+
+    add_faqs(TOPICS_PER_PAGE + 5)
+    queries = count_queries(client, "/faq/")
+    assert queries <= 3 + TOPICS_PER_PAGE
+    assert client.get("/faq/").text.count('class="faq-topic"') == TOPICS_PER_PAGE
 
 
 @pytest.mark.parametrize(("page", "url"), [("topics", "/topics/"), ("authors", "/authors/")])

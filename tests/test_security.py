@@ -54,11 +54,11 @@ def test_faq_script_breakout_is_inert(client, published, make_faq, publish, fiel
         question = f"Can I {BREAKOUT} sleep in?"
     else:
         answer = f"Sometimes {BREAKOUT} yes."
-    # On the article it is marked up there; on the hub only when it stands alone.
+    # On the article it is marked up there; on its topic's FAQ page only when it stands alone.
     on_article = published if where == "article" else None
     publish(make_faq(question, answer, article=on_article, topic=published.topic))
 
-    url = published.get_absolute_url() if where == "article" else "/faq/"
+    url = published.get_absolute_url() if where == "article" else "/faq/sleep/"
     html, page = get_page(client, url)
     assert "<script>alert" not in html
     entries = [q for node in graph_nodes(page, "FAQPage") for q in node["mainEntity"]]
@@ -97,7 +97,9 @@ def test_title_with_closing_script_cannot_break_out(client, make_article, publis
     assert title in page["text"]
 
 
-@pytest.mark.parametrize("url", ["/", "/faq/", "/topics/sleep/", "/authors/ada-byline/", None])
+@pytest.mark.parametrize(
+    "url", ["/", "/faq/", "/faq/sleep/", "/topics/sleep/", "/authors/ada-byline/", None]
+)
 def test_public_pages_send_a_content_security_policy(client, published, url):
     """Public pages carry a Content-Security-Policy header with default-src 'self'."""
     response = client.get(url or published.get_absolute_url())

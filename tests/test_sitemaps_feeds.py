@@ -1,12 +1,14 @@
 """The sitemap, the Atom feed and robots.txt list only what the public may see."""
 
 import datetime
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
 from django.utils import timezone
 
 from articles.models import Author, Topic
+from tests.conftest import sitemap_locations
 
 SITE = "https://example.test"
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -26,13 +28,6 @@ def articles_in_every_state(make_article, publish, writer):
         "scheduled": publish(make_article("Scheduled piece"), at=future),
         "noindex": publish(make_article("Noindex piece", noindex=True)),
     }
-
-
-def sitemap_locations(client):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ET.fromstring(response.content)  # noqa: S314 - our own server's output
-    return [loc.text for loc in root.findall("sm:url/sm:loc", SITEMAP_NS)]
 
 
 def test_sitemap_lists_only_published_indexable_articles(client, articles_in_every_state):
@@ -116,3 +111,25 @@ def test_control_characters_stored_anywhere_never_break_the_feed(client, make_ar
     assert entry.find("atom:summary", ATOM_NS).text == "Calm nights"
     assert entry.find("atom:author/atom:name", ATOM_NS).text == "Ada Byline"
     assert entry.find("atom:category", ATOM_NS).get("term") == "Sleep"
+
+
+def test_sitemap_sections_are_pages_of_bounded_size(client, make_article, publish, monkeypatch):
+    """The index lists each page of each section; no page holds more than the limit."""
+    from articles.sitemaps import SiteSitemap
+
+    monkeypatch.setattr(SiteSitemap, "limit", 2)
+    for n in range(5):
+        publish(make_article(f"Piece {n}"))
+    index = client.get("/sitemap.xml").content.decode()
+    pages = [loc for loc in re.findall(r"<loc>([^<]+)</loc>", index) if "articles" in loc]
+    assert pages == [
+        f"{SITE}/sitemap-articles.xml",
+        f"{SITE}/sitemap-articles.xml?p=2",
+        f"{SITE}/sitemap-articles.xml?p=3",
+    ]
+    sizes = [
+        client.get("/sitemap-articles.xml", {"p": p}).content.decode().count("<url>")
+        for p in (1, 2, 3)
+    ]
+    assert sizes == [2, 2, 1]
+    assert len(set(sitemap_locations(client))) == len(sitemap_locations(client))

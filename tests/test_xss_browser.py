@@ -94,8 +94,10 @@ def test_no_vector_fires_anywhere(browser, live_server, hostile):  # noqa: F811
     fired = []
     page.on("dialog", lambda dialog: (fired.append((page.url, dialog.message)), dialog.dismiss()))
 
-    paths = ["/", "/faq/", "/feed/", "/sitemap.xml", "/admin/articles/article/",
-             "/admin/faq/faqentry/", "/admin/articles/author/"]  # fmt: skip
+    paths = [
+        "/", "/faq/", "/faq/topic-0/", "/faq/topic-1/", "/feed/", "/sitemap.xml",
+        "/admin/articles/article/", "/admin/faq/faqentry/", "/admin/articles/author/",
+    ]  # fmt: skip
     for article in articles:
         admin = f"/admin/articles/article/{article.pk}"
         faq = article.faqs.get()

@@ -40,9 +40,9 @@ LOCAL_ENTRIES = 2000
 LOCAL_BYTES = 64 * 1024 * 1024
 # Paths never cached: staff pages, uploads, and search (any query is a new page).
 SKIP_PREFIXES = ("/admin/", "/markdownx/", "/media/", "/static/", "/search/")
-# Only the plain page and its numbered pages; any other query string is not cached, so
-# made-up parameters cannot fill the cache.
-CACHED_QUERY = re.compile(r"(page=\d{1,6})?")
+# Only the plain page and its numbered pages (?page= for lists, ?p= for sitemaps); any
+# other query string is not cached, so made-up parameters cannot fill the cache.
+CACHED_QUERY = re.compile(r"((page|p)=\d{1,6})?")
 # A request carrying one of these may see something personal: never cached.
 PRIVATE_COOKIES = ("sessionid", "messages", "csrftoken")
 # Response headers not stored: the servers above set them on each response.
