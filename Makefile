@@ -53,9 +53,11 @@ lint: install
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles
 
+# Set DATABASE_URL=postgres://… and REDIS_URL=redis://… to measure production's stack.
 bench: install
-	$(BIN)/python tests/benchmarks/run.py 1000 300
+	$(BIN)/python tests/benchmarks/pages.py 100 100000
 	$(BIN)/python tests/benchmarks/search.py 10000 200
+	$(BIN)/python tests/benchmarks/run.py 1000 300
 
 # The import property test with fresh random damage and many more examples than the suite.
 fuzz: install

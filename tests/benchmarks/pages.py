@@ -1,0 +1,289 @@
+"""Benchmark: every public page against a hello-world view, at N articles, in one run.
+
+    python tests/benchmarks/pages.py 100 100000
+
+For each N it builds a fresh database (PostgreSQL when DATABASE_URL names one, else a
+SQLite file) with ``generate_content N``, serves it with gunicorn as in production
+(2 sync workers, DEBUG off, the cache from REDIS_URL or files) and measures:
+
+- throughput of each page relative to /hello/ (the smallest Django view, through the
+  same middleware), served from the cache and rendered (a query string the cache skips);
+- a conditional GET answered 304;
+- p50 and p99 latency of the rendered page, one request at a time;
+- queries per rendered page, and the admin changelist, admin search and sitemap times;
+- the memory of a worker after 10,000 requests.
+
+Timings belong here, not in the test suite.
+"""
+
+import http.client
+import multiprocessing
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
+CLIENTS = 4
+LATENCY_REQUESTS = 100
+
+
+def _load(args):
+    port, path, headers, until = args
+    done = 0
+    while time.monotonic() < until:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        if response.status in (200, 304):
+            done += 1
+    return done
+
+
+def throughput(port, path, headers=None):
+    until = time.monotonic() + SECONDS
+    with multiprocessing.Pool(CLIENTS) as pool:
+        counts = pool.map(_load, [(port, path, headers or {}, until)] * CLIENTS)
+    return sum(counts) / SECONDS
+
+
+def latencies(port, path, n=LATENCY_REQUESTS):
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        assert response.status == 200, (path, response.status)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))]
+
+
+def fetch(port, path, headers=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path, headers=headers or {})
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, dict(response.getheaders()), body
+
+
+def prepare(count, env):
+    """A fresh database with ``count`` generated articles; returns its DATABASE_URL."""
+    base = os.environ.get("DATABASE_URL", "")
+    if base.startswith("postgres"):
+        import psycopg
+
+        name = f"editorial_bench_{count}"
+        server = base.rsplit("/", 1)[0]
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name}")
+            admin.execute(f"CREATE DATABASE {name}")
+        url = f"{server}/{name}"
+    else:
+        url = f"sqlite:///{tempfile.mkdtemp(prefix='editorial-bench-')}/bench.sqlite3"
+    run = {**env, "DATABASE_URL": url}
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=run, check=True)  # noqa: S603
+    subprocess.run([*manage, "generate_content", str(count)], cwd=ROOT, env=run, check=True,  # noqa: S603
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    if url.startswith("postgres"):
+        with psycopg.connect(url, autocommit=True) as db:
+            db.execute("VACUUM ANALYZE")  # as autovacuum would, in time
+    return url
+
+
+def in_process(url, env, count):
+    """Queries per page and admin timings, measured inside Django with its test client."""
+    code = f"""
+import time, statistics
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+from django.contrib.auth import get_user_model
+from articles.models import Article, Topic
+from articles.publishing import pagecache
+from tests.benchmarks.pages import pages
+client = Client(HTTP_HOST="127.0.0.1")
+for label, path in pages(Article.objects.published().order_by("-published_at").first(),
+                         Topic.objects.filter(slug="generated-0").first(), {count}):
+    pagecache.local.clear(); pagecache._restart()
+    with CaptureQueriesContext(connection) as q:
+        status = client.get(path, {{"uncached": 1}}).status_code
+    print(f"Q\\t{{label}}\\t{{len(q)}}\\t{{status}}")
+user = get_user_model().objects.filter(username="bench").first() or \\
+    get_user_model().objects.create_superuser("bench", "b@example.test", "bench-pass-0")
+client.force_login(user)
+for label, path in [("admin articles", "/admin/articles/article/"),
+                    ("admin articles, search", "/admin/articles/article/?q=anxiety"),
+                    ("admin FAQ", "/admin/faq/faqentry/"),
+                    ("admin FAQ, search", "/admin/faq/faqentry/?q=sleep")]:
+    client.get(path)
+    times = []
+    for _ in range(5):
+        started = time.perf_counter(); status = client.get(path).status_code
+        times.append((time.perf_counter() - started) * 1000)
+    print(f"A\\t{{label}}\\t{{statistics.median(times):.0f}}\\t{{status}}")
+"""
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT, env={**env, "DATABASE_URL": url}, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return [line.split("\t") for line in result.stdout.splitlines() if line[:2] in ("Q\t", "A\t")]
+
+
+def pages(article, topic, count):
+    """(label, path) of each page measured; the deep pages are the last ones."""
+    return [
+        ("article", article.get_absolute_url()),
+        ("home", "/"),
+        ("home, deep page", f"/?page={max(1, count // 10)}"),
+        ("topic", topic.get_absolute_url()),
+        ("topic, deep page", topic.get_absolute_url() + f"?page={max(1, count // 200)}"),
+        ("author", article.author.get_absolute_url()),
+        ("FAQ hub", "/faq/"),
+        ("FAQ topic page", f"/faq/{topic.slug}/"),
+        ("sitemap index", "/sitemap.xml"),
+        ("sitemap section", "/sitemap-articles.xml?p=1"),
+        ("feed", "/feed/"),
+        ("topics", "/topics/"),
+        ("authors", "/authors/"),
+    ]
+
+
+def serve(url, env, port):
+    run = {**env, "DATABASE_URL": url}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],  # noqa: S603
+                   cwd=ROOT, env=run, check=True)  # fmt: skip
+    server = subprocess.Popen(  # noqa: S603
+        [str(GUNICORN), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "-t", "120"],
+        cwd=ROOT, env=run, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            fetch(port, "/hello/?x")
+            return server
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("gunicorn did not start")
+
+
+def worker_memory(server):
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status)[1]) / 1024)
+    return max(sizes)
+
+
+def measure(count, env, port):
+    url = prepare(count, env)
+    rows, extra = [], {}
+    lines = in_process(url, env, count)
+    refused = [line for line in lines if line[3] != "200"]
+    assert not refused, f"pages that did not answer 200: {refused}"
+    queries = {label: int(n) for kind, label, n, _ in lines if kind == "Q"}
+    admin = [(label, ms) for kind, label, ms, _ in lines if kind == "A"]
+    server = serve(url, env, port)
+    try:
+        hello = throughput(port, "/hello/?x")
+        sys.path.insert(0, str(ROOT))
+        targets = _targets(url, env, count)
+        for label, path in targets:
+            fetch(port, path)  # warm the cache
+            cached = throughput(port, path)
+            rendered = throughput(port, path + ("&" if "?" in path else "?") + "uncached=1")
+            p50, p99 = latencies(port, path + ("&" if "?" in path else "?") + "uncached=1")
+            rows.append((label, cached / hello, rendered / hello, p50, p99, queries.get(label)))
+        article = targets[0][1]
+        etag = fetch(port, article)[1]["ETag"]
+        extra["304"] = throughput(port, article, {"If-None-Match": etag}) / hello
+        for n in range(10_000):
+            fetch(port, targets[n % len(targets)][1])
+        extra["memory"] = worker_memory(server)
+    finally:
+        server.terminate()
+        server.wait(10)
+    return hello, rows, extra, admin
+
+
+def _targets(url, env, count):
+    code = (
+        "from articles.models import Article, Topic\n"
+        "a = Article.objects.published().order_by('-published_at').first()\n"
+        "t = Topic.objects.get(slug='generated-0')\n"
+        "print(a.get_absolute_url(), t.get_absolute_url(), a.author.get_absolute_url())"
+    )
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT, env={**env, "DATABASE_URL": url}, check=True, capture_output=True, text=True,
+    ).stdout.split()  # fmt: skip
+    article, topic, author = out[-3:]
+
+    class Obj:
+        pass
+
+    a, t = Obj(), Obj()
+    a.get_absolute_url = lambda: article
+    a.author = Obj()
+    a.author.get_absolute_url = lambda: author
+    t.get_absolute_url = lambda: topic
+    t.slug = topic.strip("/").rsplit("/", 1)[-1]
+    return pages(a, t, count)
+
+
+def main(*counts):
+    counts = counts or (100,)
+    port = 8700 + os.getpid() % 200
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.benchmarks.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "benchmark-only-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "CACHE_KEY_PREFIX": f"bench{os.getpid()}",
+        "CACHE_DIR": tempfile.mkdtemp(prefix="editorial-bench-cache-"),
+        "SECURE_SSL_REDIRECT": "0",
+    }
+    results = {count: measure(count, env, port) for count in counts}
+    database = (
+        "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    )
+    cache = "Redis" if os.environ.get("REDIS_URL") else "file cache"
+    print(f"\nPages on gunicorn (2 sync workers, DEBUG off), {database}, {cache}.")
+    print("Throughput as a multiple of /hello/; latency of the rendered page, one at a time.\n")
+    for count, (hello, rows, extra, admin) in results.items():
+        print(f"{count} articles: /hello/ {hello:.0f} requests/s; a 304: {extra['304']:.2f}×; "
+              f"worker memory after 10,000 requests: {extra['memory']:.0f} MB")  # fmt: skip
+        print("| Page | cached | rendered | p50 ms | p99 ms | queries |")
+        print("|---|---|---|---|---|---|")
+        for label, cached, rendered, p50, p99, queries in rows:
+            print(f"| {label} | {cached:.2f}× | {rendered:.2f}× | {p50:.1f} | {p99:.1f} | "
+                  f"{queries} |")  # fmt: skip
+        print("\n| Admin (median of 5) | ms |\n|---|---|")
+        for label, ms in admin:
+            print(f"| {label} | {ms} |")
+        print()
+    if len(results) > 1:
+        small, large = min(results), max(results)
+        print(f"Rendered latency at {large} against {small} articles (p50):")
+        before = {row[0]: row[3] for row in results[small][1]}
+        for label, *_, p50, _p99, _q in results[large][1]:
+            print(f"  {label}: {p50 / before[label]:.2f}×")
+
+
+if __name__ == "__main__":
+    main(*(int(arg) for arg in sys.argv[1:]))
