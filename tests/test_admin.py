@@ -556,3 +556,23 @@ def test_the_hero_image_input_has_a_label(client, editor, in_state):
     client.force_login(editor)
     page = client.get(change_url(item)).content.decode()
     assert re.search(r'<label[^>]*for="id_hero_image"', page)
+
+
+def test_admin_search_uses_the_text_index_in_every_state(client, editor, make_article, publish):
+    """The changelist's search finds drafts and live items by a word or its prefix in the
+    body, and an exact address, through the full-text index."""
+    publish(make_article("Calm evenings", body="Breathing slowly before bed helps anxiety."))
+    make_article("Draft on worry", body="Anxious thoughts at night.")
+    make_article("Unrelated", body="Nothing to see.", slug="exact-address")
+    client.force_login(editor)
+
+    def titles(query):
+        html = client.get("/admin/articles/article/", {"q": query}).content.decode()
+        return {t for t in ("Calm evenings", "Draft on worry", "Unrelated") if f">{t}<" in html}
+
+    assert titles("anxiety") == {"Calm evenings"}
+    assert titles("anx") == {"Calm evenings", "Draft on worry"}
+    assert titles("exact-address") == {"Unrelated"}
+    assert titles('"(anx):*') == {"Calm evenings", "Draft on worry"}  # words only
+    faq = client.get("/admin/faq/faqentry/", {"q": "sleep"})
+    assert faq.status_code == 200
