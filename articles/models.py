@@ -163,6 +163,8 @@ class Article(Publishable):
             models.Index(fields=["author", "published_at"], name="article_author_date"),
             # The admin's list by state, newest first.
             models.Index(fields=["status", "published_at"], name="article_status_date"),
+            # The sitemap index's date, and the admin's list by last change.
+            models.Index(fields=["updated_at"], name="article_updated"),
         ]
 
     def get_absolute_url(self):

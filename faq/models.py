@@ -40,7 +40,11 @@ class FAQEntry(Publishable):
         verbose_name_plural = "FAQ entries"
         ordering = ["order", "pk"]
         # A topic's FAQ page, in order, read from the index however large the topic.
-        indexes = [models.Index(fields=["topic", "order", "id"], name="faq_topic_order")]
+        indexes = [
+            models.Index(fields=["topic", "order", "id"], name="faq_topic_order"),
+            # The sitemap's date for the FAQ pages.
+            models.Index(fields=["updated_at"], name="faq_updated"),
+        ]
         permissions = [
             (f"{action}_faqentry", f"{label} (FAQ entry)")
             for action, label in Publishable.workflow_permissions

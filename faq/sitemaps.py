@@ -1,4 +1,4 @@
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from articles.models import Topic
@@ -8,23 +8,18 @@ from .models import GENERAL, FAQEntry
 
 
 class FAQSitemap(SiteSitemap):
-    """The hub and each topic's FAQ page, dated by their newest answer."""
+    """The hub, dated by its newest answer, and each topic's FAQ page."""
 
     def items(self):
         live = FAQEntry.objects.published()
-        latest = live.aggregate(latest=Max("updated_at"))["latest"]
+        latest = live.order_by("-updated_at").values_list("updated_at", flat=True).first()
         if latest is None:
             return []
-        topics = (
-            Topic.objects.filter(Exists(live.filter(topic=OuterRef("pk"))))
-            .annotate(lastmod=Max("faqs__updated_at", filter=Q(faqs__in=live)))
-            .order_by("name")
-        )
+        topics = Topic.objects.filter(Exists(live.filter(topic=OuterRef("pk")))).order_by("name")
         pages = [(reverse("faq:index"), latest)]
-        pages += [(reverse("faq:topic", args=[t.slug]), t.lastmod) for t in topics]
-        general = live.filter(topic=None).aggregate(latest=Max("updated_at"))["latest"]
-        if general:
-            pages.append((reverse("faq:topic", args=[GENERAL]), general))
+        pages += [(reverse("faq:topic", args=[topic.slug]), None) for topic in topics]
+        if live.filter(topic=None).exists():
+            pages.append((reverse("faq:topic", args=[GENERAL]), None))
         return pages
 
     def location(self, item):

@@ -24,4 +24,8 @@ class Migration(migrations.Migration):
             model_name='article',
             index=models.Index(fields=['status', 'published_at'], name='article_status_date'),
         ),
-    ]
+        migrations.AddIndex(
+            model_name='article',
+            index=models.Index(fields=['updated_at'], name='article_updated'),
+        ),
+]

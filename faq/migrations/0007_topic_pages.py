@@ -28,4 +28,8 @@ class Migration(migrations.Migration):
             model_name='faqentry',
             index=models.Index(fields=['topic', 'order', 'id'], name='faq_topic_order'),
         ),
-    ]
+        migrations.AddIndex(
+            model_name='faqentry',
+            index=models.Index(fields=['updated_at'], name='faq_updated'),
+        ),
+]

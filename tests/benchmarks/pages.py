@@ -189,7 +189,9 @@ def worker_memory(server):
 
 
 def measure(count, env, port):
+    print(f"{count} articles: building the database…", file=sys.stderr)
     url = prepare(count, env)
+    print(f"{count} articles: measuring…", file=sys.stderr)
     rows, extra = [], {}
     lines = in_process(url, env, count)
     refused = [line for line in lines if line[3] != "200"]
