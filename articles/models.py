@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
@@ -158,9 +159,23 @@ class Article(Publishable):
         ]
         indexes = [
             models.Index(fields=["live", "published_at"]),
-            # A topic's or an author's page, newest first, at any depth.
-            models.Index(fields=["topic", "published_at"], name="article_topic_date"),
-            models.Index(fields=["author", "published_at"], name="article_author_date"),
+            # The home, topic and author lists, newest first: a deep page's ids are read
+            # from these alone (see publishing/paging.py).
+            models.Index(
+                fields=["-published_at", "-updated_at", "id"],
+                condition=Q(live=True),
+                name="article_live_order",
+            ),
+            models.Index(
+                fields=["topic", "-published_at", "-updated_at", "id"],
+                condition=Q(live=True),
+                name="article_topic_date",
+            ),
+            models.Index(
+                fields=["author", "-published_at", "-updated_at", "id"],
+                condition=Q(live=True),
+                name="article_author_date",
+            ),
             # The admin's list by state, newest first.
             models.Index(fields=["status", "published_at"], name="article_status_date"),
             # The sitemap index's date, and the admin's list by last change.

@@ -11,6 +11,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from . import meta
 from .models import Article, Author, Topic
 from .publishing import search
+from .publishing.paging import PaginatedMixin
 from .publishing.seo import PageMetaMixin
 
 PAGE_SIZE = 10
@@ -23,7 +24,7 @@ def published_articles():
     return Article.objects.published().select_related("author", "topic")
 
 
-class HomeView(PageMetaMixin, ListView):
+class HomeView(PaginatedMixin, PageMetaMixin, ListView):
     template_name = "articles/home.html"
     paginate_by = PAGE_SIZE
 
@@ -58,7 +59,7 @@ class ArticleDetailView(PageMetaMixin, DetailView):
         return meta.article(self.object, context["faqs"])
 
 
-class ArticleFilterView(PageMetaMixin, ListView):
+class ArticleFilterView(PaginatedMixin, PageMetaMixin, ListView):
     """Published articles about one topic or by one author."""
 
     model = None

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.views.generic import ListView, TemplateView
 
 from articles.models import Article, Topic
+from articles.publishing.paging import PaginatedMixin
 from articles.publishing.seo import PageMetaMixin
 
 from . import meta
@@ -50,7 +51,7 @@ class FAQIndexView(PageMetaMixin, TemplateView):
         return meta.index(context["page_obj"])
 
 
-class FAQTopicView(PageMetaMixin, ListView):
+class FAQTopicView(PaginatedMixin, PageMetaMixin, ListView):
     """One topic's questions and answers, a page at a time."""
 
     template_name = "faq/topic.html"
