@@ -1,4 +1,4 @@
-"""Long lists page at flat cost: deep pages read ids first, and the count is made once per change."""
+"""Long lists page at flat cost: deep pages read ids first; the count is made once per change."""
 
 import pytest
 from django.core.paginator import Paginator as DjangoPaginator
