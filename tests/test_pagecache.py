@@ -197,3 +197,20 @@ def test_a_cache_that_is_down_serves_pages_uncached_and_says_so(client, publishe
             assert response.status_code == 200 and queries > 0
             assert b"Published article" in response.content
     assert any("Cache unavailable" in record.message for record in caplog.records)
+
+
+def test_the_cache_is_redis_when_configured_and_really_answers(settings):
+    """With REDIS_URL (CI's PostgreSQL pass) pages go to Redis, which must answer: a down
+    Redis would otherwise pass unseen as an empty cache. Without it, files."""
+    from django.core.cache import cache
+
+    backend = settings.CACHES["default"]["BACKEND"]
+    if not settings.REDIS_URL:
+        assert backend.endswith("FileBasedCache")
+        return
+    assert backend == "config.cache.ResilientRedisCache"
+    import redis
+
+    cache.set("probe", "here", 30)
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    assert client.exists(cache.make_and_validate_key("probe")) == 1
