@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import meta
 from .models import Article, Author, Topic
-from .publishing import search
+from .publishing import pagecache, search
 from .publishing.paging import PaginatedMixin
 from .publishing.seo import PageMetaMixin
 
@@ -104,6 +104,12 @@ class TopicIndexView(PageMetaMixin, TemplateView):
     template_name = "articles/topics.html"
 
     def get_context_data(self, **kwargs):
+        # Counts and latest articles read every live article: made once per change.
+        kwargs["topics"] = pagecache.memo("topic-index", self.topics)
+        return super().get_context_data(**kwargs)
+
+    @staticmethod
+    def topics():
         live = Article.objects.published()
         topics = list(
             Topic.objects.annotate(count=Count("articles", filter=Q(articles__in=live)))
@@ -119,8 +125,7 @@ class TopicIndexView(PageMetaMixin, TemplateView):
             by_topic.setdefault(article.topic_id, []).append(article)
         for topic in topics:
             topic.latest = by_topic.get(topic.pk, [])
-        kwargs["topics"] = topics
-        return super().get_context_data(**kwargs)
+        return topics
 
     def get_page_meta(self, context):
         return meta.topic_index()
@@ -132,8 +137,14 @@ class AuthorIndexView(PageMetaMixin, TemplateView):
     template_name = "articles/authors.html"
 
     def get_context_data(self, **kwargs):
+        # Counts read every live article: made once per change.
+        kwargs["people"] = pagecache.memo("author-index", self.people)
+        return super().get_context_data(**kwargs)
+
+    @staticmethod
+    def people():
         live = Article.objects.published()
-        kwargs["people"] = list(
+        return list(
             Author.objects.annotate(
                 written=Count("articles", filter=Q(articles__in=live), distinct=True),
                 reviewed=Count("reviewed_articles", filter=Q(reviewed_articles__in=live),
@@ -142,7 +153,6 @@ class AuthorIndexView(PageMetaMixin, TemplateView):
             .filter(Q(written__gt=0) | Q(reviewed__gt=0))
             .order_by("name")
         )  # fmt: skip
-        return super().get_context_data(**kwargs)
 
     def get_page_meta(self, context):
         return meta.author_index(context["people"])

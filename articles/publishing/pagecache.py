@@ -115,6 +115,20 @@ def changed():
     transaction.on_commit(_restart)
 
 
+def memo(name, compute):
+    """compute(), made once per generation and shared by every server: for aggregates
+    (counts, indexes of topics) that would otherwise read every article on each render."""
+    generation = current()
+    if generation is None:
+        return compute()
+    key = f"memo:{generation[0]}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
 def watch(*models):
     """Start a new generation whenever one of ``models`` is saved or deleted.
 

@@ -6,7 +6,6 @@ loads only its own rows with their joins, rather than joining every row it skips
 """
 
 from django.core import paginator
-from django.core.cache import cache
 from django.utils.functional import cached_property
 
 from . import pagecache
@@ -22,15 +21,9 @@ class Paginator(paginator.Paginator):
 
     @cached_property
     def count(self):
-        generation = pagecache.current() if self.key else None
-        if generation is None:
+        if not self.key:
             return super().count
-        key = f"count:{generation[0]}:{self.key}"
-        found = cache.get(key)
-        if found is None:
-            found = super().count
-            cache.set(key, found, pagecache.TIMEOUT)
-        return found
+        return pagecache.memo(f"count:{self.key}", lambda: paginator.Paginator.count.func(self))
 
     def page(self, number):
         number = self.validate_number(number)
