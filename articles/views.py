@@ -50,10 +50,19 @@ class ArticleDetailView(PageMetaMixin, DetailView):
 
     def related(self):
         """The latest other articles on the same topic: internal links readers can use."""
-        if not self.object.topic_id:
+        topic = self.object.topic_id
+        if not topic:
             return []
-        others = Article.objects.published().filter(topic_id=self.object.topic_id)
-        return list(others.exclude(pk=self.object.pk).only("title", "slug")[:RELATED])
+        # The topic's latest few, shared by all its articles until the next change.
+        latest = pagecache.memo(
+            f"latest:{topic}",
+            lambda: list(
+                Article.objects.published()
+                .filter(topic_id=topic)
+                .only("title", "slug")[: RELATED + 1]
+            ),
+        )
+        return [article for article in latest if article.pk != self.object.pk][:RELATED]
 
     def get_page_meta(self, context):
         return meta.article(self.object, context["faqs"])
