@@ -4,6 +4,7 @@ from django.http import Http404
 from django.views.generic import ListView, TemplateView
 
 from articles.models import Article, Topic
+from articles.publishing import pagecache
 from articles.publishing.paging import PaginatedMixin
 from articles.publishing.seo import PageMetaMixin
 
@@ -33,17 +34,20 @@ class FAQIndexView(PageMetaMixin, TemplateView):
         if not page.has_next() and live_entries().filter(topic=None).exists():
             groups.append((None, GENERAL, "General"))
         # A few questions per topic, each an indexed LIMIT: bounded by the page size,
-        # however many questions a topic holds.
-        kwargs["groups"] = [
-            {
-                "slug": slug,
-                "name": name,
-                "questions": list(
-                    live_entries().filter(topic=topic).only("title", "slug")[:SHOWN_PER_TOPIC]
-                ),
-            }
-            for topic, slug, name in groups
-        ]
+        # however many questions a topic holds, and made once per change.
+        kwargs["groups"] = pagecache.memo(
+            f"faq-hub:{page.number}",
+            lambda: [
+                {
+                    "slug": slug,
+                    "name": name,
+                    "questions": list(
+                        live_entries().filter(topic=topic).only("title", "slug")[:SHOWN_PER_TOPIC]
+                    ),
+                }
+                for topic, slug, name in groups
+            ],
+        )
         kwargs["page_obj"] = page
         return super().get_context_data(**kwargs)
 
