@@ -68,6 +68,7 @@ def article(obj, faqs=()):
         noindex=obj.noindex,
         published=obj.published_at,
         modified=obj.updated_at,
+        markdown=reverse("articles:markdown", kwargs={"slug": obj.slug}),
         jsonld=jsonld.graph(
             jsonld.website(s),
             jsonld.organization(s),

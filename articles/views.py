@@ -1,16 +1,17 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import meta
 from .models import Article, Author, Topic
-from .publishing import pagecache, search
+from .publishing import llms, pagecache, search, seo
 from .publishing.paging import PaginatedMixin
 from .publishing.seo import PageMetaMixin
 
@@ -18,6 +19,8 @@ PAGE_SIZE = 10
 RELATED = 3
 LATEST_PER_TOPIC = 3
 REVIEWED_SHOWN = 20
+# Articles per topic in /llms.txt: the latest, with the sitemap for the rest.
+LLMS_PER_TOPIC = 10
 
 
 def published_articles():
@@ -175,9 +178,46 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /markdownx/",
         "",
+        f"# Plain Markdown of the site for AI assistants: {settings.SITE_URL}/llms.txt",
+        "",
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def article_markdown(request, slug):
+    """The article as plain Markdown, for assistants and crawlers; published only."""
+    article = get_object_or_404(published_articles().select_related("reviewed_by"), slug=slug)
+    url = seo.site().absolute(article.get_absolute_url())
+    text = llms.article(article, list(article.faqs.published()), url)
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    # The HTML page is the one to index.
+    response["Link"] = f'<{url}>; rel="canonical"'
+    return response
+
+
+def llms_txt(request):
+    """/llms.txt: the site, its topics and each one's latest articles, always current."""
+    live = Article.objects.published().only("title", "slug", "summary", "topic_id")
+    topics = [
+        (topic, topic.get_absolute_url(), list(live.filter(topic=topic)[:LLMS_PER_TOPIC]))
+        for topic in Topic.objects.filter(Exists(live.filter(topic=OuterRef("pk"))))
+    ]
+    if others := list(live.filter(topic=None)[:LLMS_PER_TOPIC]):
+        topics.append((None, "", others))
+    more = [
+        ("Frequently asked questions", reverse("faq:index")),
+        ("Every topic", reverse("articles:topics")),
+        ("Authors and clinical reviewers", reverse("articles:authors")),
+        ("Sitemap of every page", reverse("sitemap-index")),
+        ("Feed of the latest articles", reverse("articles:feed")),
+    ]
+    text = llms.index(seo.site(), topics, markdown_url, more)
+    return HttpResponse(text, content_type="text/markdown; charset=utf-8")
+
+
+def markdown_url(article):
+    return reverse("articles:markdown", kwargs={"slug": article.slug})
 
 
 class SearchView(PageMetaMixin, TemplateView):

@@ -7,7 +7,7 @@ from django.views.static import serve
 
 from articles import sitemaps
 from articles.publishing import editor
-from articles.views import robots_txt
+from articles.views import llms_txt, robots_txt
 from faq.sitemaps import FAQSitemap
 
 SITEMAPS = {
@@ -42,6 +42,7 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("llms.txt", llms_txt, name="llms_txt"),
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg")),
     path("faq/", include("faq.urls")),
     path("", include("articles.urls")),

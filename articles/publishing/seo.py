@@ -36,6 +36,8 @@ class PageMeta:
     published: datetime | None = None
     modified: datetime | None = None
     jsonld: dict | None = None
+    # A plain Markdown version of the page, advertised as an alternate.
+    markdown: str = ""
 
 
 class PageMetaMixin:
