@@ -8,6 +8,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 
+from . import context_processors
+
 logger = logging.getLogger(__name__)
 
 # Lost or refused connections; a bad query is a bug and stays a 500.
@@ -22,7 +24,11 @@ LAST_RESORT = (
 
 def _page(template, title, status):
     # Rendered without the request, so no context processor can reach the database.
-    context = {"site_name": settings.SITE_NAME, "meta": {"title": title, "noindex": True}}
+    context = {
+        "site_name": settings.SITE_NAME,
+        "links": context_processors.links(),
+        "meta": {"title": title, "noindex": True},
+    }
     try:
         html = loader.render_to_string(template, context)
     except Exception:

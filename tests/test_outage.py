@@ -191,4 +191,7 @@ def test_an_ordinary_error_stays_a_500_page(rf):
         response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Retry-After" not in response
-    assert "Something went wrong" in response.content.decode()
+    html = response.content.decode()
+    assert "Something went wrong" in html
+    for href in ('href="/"', 'href="/topics/"', 'href="/faq/"', 'action="/search/"'):
+        assert href in html  # the navigation works without a request or a database
