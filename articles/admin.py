@@ -35,7 +35,8 @@ class AuthorAdmin(NormalizedTextMixin, admin.ModelAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(NormalizedTextMixin, admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "medical"]
+    list_filter = ["medical"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 

@@ -46,11 +46,15 @@ def article(obj, faqs=()):
     image = shares[0] if shares else s.absolute(settings.DEFAULT_SHARE_IMAGE)
     trail = [(obj.topic.name, obj.topic.get_absolute_url())] if obj.topic else []
     trail.append((obj.title, obj.get_absolute_url()))
+    # Health content is a MedicalWebPage (a WebPage to schema.org), about its topic.
+    medical = obj.topic is not None and obj.topic.medical
     page = jsonld.webpage(
         s,
         url,
         obj.seo_title(),
         obj.seo_description(),
+        page_type="MedicalWebPage" if medical else "WebPage",
+        about=jsonld.topic(s, obj.topic) if medical else None,
         datePublished=jsonld.iso(obj.published_at),
         dateModified=jsonld.iso(obj.updated_at),
         primaryImageOfPage=jsonld.image_object(image, obj.hero_image_alt),

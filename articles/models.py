@@ -91,6 +91,12 @@ class Topic(MovesWithSlug):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(blank=True)
+    medical = models.BooleanField(
+        "health topic",
+        default=False,
+        help_text="Its articles are health content, marked up for search engines as "
+        "medical web pages with their reviewer and review date.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -116,4 +116,5 @@ def test_writer_and_editor_publish_through_the_admin(
     assert reader.locator(".byline a[rel=author]").inner_text() == author.name
     graph = json.loads(reader.locator("script[type='application/ld+json']").text_content())
     types = {node["@type"] for node in graph["@graph"] if isinstance(node["@type"], str)}
-    assert {"Article", "BreadcrumbList", "WebPage"} <= types
+    assert {"Article", "BreadcrumbList"} <= types
+    assert types & {"WebPage", "MedicalWebPage"}

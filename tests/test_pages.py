@@ -347,6 +347,31 @@ def test_reviewer_shown_and_in_jsonld(client, make_article, publish, reviewer):
     assert webpage["lastReviewed"] == "2024-03-05"
 
 
+def test_a_health_topic_makes_its_articles_medical_web_pages(
+    client, make_article, publish, reviewer, topic
+):
+    """In a topic marked medical, the page is a MedicalWebPage about the topic, naming its
+    reviewer (with job title and page) and the review date; elsewhere a plain WebPage."""
+    reviewer.job_title = "Consultant psychiatrist"
+    reviewer.save()
+    article = publish(make_article(reviewed_by=reviewer, last_reviewed=datetime.date(2026, 2, 1)))
+    _, page = get_page(client, article.get_absolute_url())
+    assert only_node(page, "WebPage")["@type"] == "WebPage"
+    topic.medical = True
+    topic.save()
+    _, page = get_page(client, article.get_absolute_url())
+    node = only_node(page, "MedicalWebPage")
+    assert not graph_nodes(page, "WebPage")
+    assert node["about"] == {
+        "@type": "Thing", "name": "Sleep", "description": "All about sleep.",
+        "url": f"{SITE}/topics/sleep/",
+    }  # fmt: skip
+    assert node["reviewedBy"]["jobTitle"] == "Consultant psychiatrist"
+    assert node["reviewedBy"]["url"] == f"{SITE}/authors/dr-rita-review/"
+    assert node["lastReviewed"] == "2026-02-01"
+    assert only_node(page, "Article")["mainEntityOfPage"] == {"@id": node["@id"]}
+
+
 def test_unreviewed_article_has_no_review_claims(client, published):
     """Without a reviewer the page makes no review claim, visibly or in JSON-LD."""
     _, page = get_page(client, published.get_absolute_url())

@@ -128,6 +128,16 @@ def person(site, author):
     }
 
 
+def topic(site, obj):
+    """What a page is about: its topic, as a schema.org Thing with the topic's page."""
+    return {
+        "@type": "Thing",
+        "name": obj.name,
+        "description": obj.description,
+        "url": site.absolute(obj.get_absolute_url()),
+    }
+
+
 def image_object(url, caption=""):
     return {"@type": "ImageObject", "url": url, "contentUrl": url, "caption": caption}
 

@@ -143,7 +143,7 @@ class Command(BaseCommand):
         }
         topics = {
             slug: Topic.objects.get_or_create(
-                slug=slug, defaults={"name": name, "description": description}
+                slug=slug, defaults={"name": name, "description": description, "medical": True}
             )[0]
             for slug, (name, description) in TOPICS.items()
         }
