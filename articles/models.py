@@ -168,17 +168,17 @@ class Article(Publishable):
             # The home, topic and author lists, newest first: a deep page's ids are read
             # from these alone (see publishing/paging.py).
             models.Index(
-                fields=["-published_at", "-updated_at", "id"],
+                fields=["-published_at", "-updated_at", "-id"],
                 condition=Q(live=True),
                 name="article_live_order",
             ),
             models.Index(
-                fields=["topic", "-published_at", "-updated_at", "id"],
+                fields=["topic", "-published_at", "-updated_at", "-id"],
                 condition=Q(live=True),
                 name="article_topic_date",
             ),
             models.Index(
-                fields=["author", "-published_at", "-updated_at", "id"],
+                fields=["author", "-published_at", "-updated_at", "-id"],
                 condition=Q(live=True),
                 name="article_author_date",
             ),

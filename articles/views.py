@@ -27,12 +27,21 @@ def published_articles():
     return Article.objects.published().select_related("author", "topic")
 
 
+# Newest first, the id settling ties, as the lists' indexes hold them.
+LIST_ORDER = ("published_at", "updated_at", "pk")
+
+
+def listed_articles():
+    return published_articles().order_by(*(f"-{name}" for name in LIST_ORDER))
+
+
 class HomeView(PaginatedMixin, PageMetaMixin, ListView):
     template_name = "articles/home.html"
     paginate_by = PAGE_SIZE
+    keyset = LIST_ORDER
 
     def get_queryset(self):
-        return published_articles()
+        return listed_articles()
 
     def get_page_meta(self, context):
         return meta.home(context["page_obj"])
@@ -77,10 +86,11 @@ class ArticleFilterView(PaginatedMixin, PageMetaMixin, ListView):
     model = None
     field = None
     paginate_by = PAGE_SIZE
+    keyset = LIST_ORDER
 
     def get_queryset(self):
         self.subject = get_object_or_404(self.model, slug=self.kwargs["slug"])
-        return published_articles().filter(**{self.field: self.subject})
+        return listed_articles().filter(**{self.field: self.subject})
 
     def get_context_data(self, **kwargs):
         kwargs["subject"] = self.subject

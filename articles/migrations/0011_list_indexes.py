@@ -14,15 +14,15 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='article',
-            index=models.Index(condition=models.Q(('live', True)), fields=['-published_at', '-updated_at', 'id'], name='article_live_order'),
+            index=models.Index(condition=models.Q(('live', True)), fields=['-published_at', '-updated_at', '-id'], name='article_live_order'),
         ),
         migrations.AddIndex(
             model_name='article',
-            index=models.Index(condition=models.Q(('live', True)), fields=['topic', '-published_at', '-updated_at', 'id'], name='article_topic_date'),
+            index=models.Index(condition=models.Q(('live', True)), fields=['topic', '-published_at', '-updated_at', '-id'], name='article_topic_date'),
         ),
         migrations.AddIndex(
             model_name='article',
-            index=models.Index(condition=models.Q(('live', True)), fields=['author', '-published_at', '-updated_at', 'id'], name='article_author_date'),
+            index=models.Index(condition=models.Q(('live', True)), fields=['author', '-published_at', '-updated_at', '-id'], name='article_author_date'),
         ),
         migrations.AddIndex(
             model_name='article',

@@ -3,21 +3,33 @@
 The count is made once per content generation (see pagecache), not on every view, and a
 deep page reads its ids first, which the database answers from an index alone, then
 loads only its own rows with their joins, rather than joining every row it skips.
+
+For a list ordered newest first on ``keyset`` fields (all descending, the last one
+unique), the position of every STEP-th row is also kept per generation, so a deep page
+starts from the nearest such checkpoint: it skips fewer than STEP index entries, at
+page 10 or page 10,000.
 """
 
 from django.core import paginator
+from django.db import connections
+from django.db.models import BooleanField, F, IntegerField, Window
+from django.db.models.expressions import ExpressionWrapper, RawSQL
+from django.db.models.functions import RowNumber
 from django.utils.functional import cached_property
 
 from . import pagecache
 
 # Up to this many rows skipped, one query with its joins is cheaper than two.
 SHALLOW = 500
+# Rows between checkpoints.
+STEP = 1000
 
 
 class Paginator(paginator.Paginator):
-    def __init__(self, object_list, per_page, *args, key="", **kwargs):
+    def __init__(self, object_list, per_page, *args, key="", keyset=(), **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
         self.key = key
+        self.keyset = keyset
 
     @cached_property
     def count(self):
@@ -33,9 +45,40 @@ class Paginator(paginator.Paginator):
             top = self.count
         if bottom < SHALLOW:
             return self._get_page(self.object_list[bottom:top], number, self)
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = self.object_list.order_by().in_bulk(ids)
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        rows, skip = self.object_list, bottom
+        checkpoints = self._checkpoints() if self.keyset and self.key else []
+        if passed := min(bottom // STEP, len(checkpoints)):
+            rows, skip = rows.filter(self._after(checkpoints[passed - 1])), bottom - passed * STEP
+        ids = list(rows.values_list("pk", flat=True)[skip : skip + top - bottom])
+        found = self.object_list.order_by().in_bulk(ids)
+        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
+
+    def _checkpoints(self):
+        """The keyset values of rows STEP, 2×STEP…: made once per content generation."""
+
+        def find():
+            order = [F(name).desc() for name in self.keyset]
+            numbered = self.object_list.order_by().annotate(
+                row_number=Window(RowNumber(), order_by=order),
+                step=ExpressionWrapper(F("row_number") % STEP, output_field=IntegerField()),
+            )
+            marks = numbered.filter(step=0).values_list("row_number", *self.keyset)
+            return [values for _, *values in sorted(marks)]
+
+        return pagecache.memo(f"checkpoints:{self.key}", find)
+
+    def _after(self, values):
+        """Rows after the one with these keyset values, as one row comparison the index
+        answers directly."""
+        opts = self.object_list.model._meta
+        fields = [opts.pk if name == "pk" else opts.get_field(name) for name in self.keyset]
+        columns = ", ".join(f"{opts.db_table}.{field.column}" for field in fields)
+        marks = ", ".join("%s" for _ in values)
+        # As the database stores them (SQLite compares dates as text).
+        database = connections[self.object_list.db]
+        values = [f.get_db_prep_value(v, database) for f, v in zip(fields, values, strict=True)]
+        # Column names from the model; the values go as parameters.
+        return RawSQL(f"({columns}) < ({marks})", values, output_field=BooleanField())  # noqa: S611
 
 
 class PaginatedMixin:
@@ -43,8 +86,11 @@ class PaginatedMixin:
 
     paginator_class = Paginator
 
+    # The list's order, newest first, for checkpoints (see Paginator); empty for none.
+    keyset = ()
+
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kw):
         return self.paginator_class(
             queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
-            key=self.request.path, **kw,
+            key=self.request.path, keyset=self.keyset, **kw,
         )  # fmt: skip
