@@ -139,8 +139,14 @@ def matching(model, query):
         tsquery = " & ".join([*words[:-1], f"{words[-1]}:*"])
         sql = f"SELECT id FROM {table} WHERE search_vector @@ to_tsquery('english', %s)"
         return Q(pk__in=RawSQL(sql, [tsquery]))
-    match = " ".join([*(f'"{word}"' for word in words[:-1]), f'"{words[-1]}"*'])
+    match = _fts_match(words, prefix=True)
     return Q(pk__in=RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", [match]))
+
+
+def _fts_match(words, prefix=False):
+    """An FTS5 query: every word quoted, so none reads as syntax; the last as a prefix."""
+    match = " ".join(f'"{word}"' for word in words)
+    return f"{match}*" if prefix else match
 
 
 def _findable(model):
@@ -153,7 +159,7 @@ def _matches(model, terms):
     table = model._meta.db_table
     if connection.vendor == "postgresql":
         return _pg_matches(model, table, terms)
-    match = " ".join(f'"{word}"' for word in terms.split())
+    match = _fts_match(terms.split())
     weights = ", ".join(
         str(10.0 / (index + 1)) for index in range(len(model.search_fields))
     )  # the title counts most
@@ -244,15 +250,13 @@ def _snippets(model, pks, terms):
                 [terms, f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15", pks],
             )
             return cursor.fetchall()
-    match = " ".join(f'"{word}"' for word in terms.split())
+    match = _fts_match(terms.split())
     column = len(model.search_fields) - 1
-    marks = ", ".join("?" for _ in pks)
+    marks = ", ".join("%s" for _ in pks)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT rowid, snippet({table}_fts, {column}, %s, %s, '…', 30) "
-            f"FROM {table}_fts WHERE {table}_fts MATCH %s AND rowid IN ({marks})".replace(
-                "?", "%s"
-            ),
+            f"FROM {table}_fts WHERE {table}_fts MATCH %s AND rowid IN ({marks})",
             [START, STOP, match, *pks],
         )
         return cursor.fetchall()
