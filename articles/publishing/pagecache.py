@@ -224,14 +224,19 @@ def _not_modified(request, etag, last_modified):
     return since is not None and since >= last_modified
 
 
+def _stamp(response, etag, last_modified):
+    """The generation's validators, which conditional requests are answered from."""
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(last_modified)
+    return response
+
+
 def _respond(entry, etag, last_modified):
     status, headers, content = entry[1], entry[2], entry[3]
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response.headers[name] = value
-    response.headers["ETag"] = etag
-    response.headers["Last-Modified"] = http_date(last_modified)
-    return response
+    return _stamp(response, etag, last_modified)
 
 
 class PageCacheMiddleware:
@@ -254,10 +259,7 @@ class PageCacheMiddleware:
         variant = "gz" if "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "") else "id"
         etag = f'W/"{token}-{variant}"'
         if _not_modified(request, etag, last_modified):
-            response = HttpResponseNotModified()
-            response.headers["ETag"] = etag
-            response.headers["Last-Modified"] = http_date(last_modified)
-            return response
+            return _stamp(HttpResponseNotModified(), etag, last_modified)
 
         page = f"{variant}:{request.get_full_path()}"
         key = f"pages:{token}:{page}"
@@ -289,6 +291,5 @@ class PageCacheMiddleware:
             cache.set(key, stored, max(1, min(TIMEOUT, int(valid_until - time.time()))))
             cache.set(f"pages:last:{page}", stored, LAST_COPY_TIMEOUT)
             local.put(page, (token, *stored))
-            response.headers["ETag"] = etag
-            response.headers["Last-Modified"] = http_date(last_modified)
+            _stamp(response, etag, last_modified)
         return response
