@@ -78,3 +78,9 @@ class FAQEntry(Publishable):
 
     def publication_problems(self):
         return [] if self.answer_html.strip() else ["Its answer is empty."]
+
+
+def answered_topics():
+    """Topics with at least one published entry filed under them, by name."""
+    live = FAQEntry.objects.published().filter(topic=models.OuterRef("pk"))
+    return Topic.objects.filter(models.Exists(live)).order_by("name")

@@ -1,10 +1,8 @@
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from articles.models import Topic
 from articles.sitemaps import SiteSitemap
 
-from .models import GENERAL, FAQEntry
+from .models import GENERAL, FAQEntry, answered_topics
 
 
 class FAQSitemap(SiteSitemap):
@@ -15,7 +13,7 @@ class FAQSitemap(SiteSitemap):
         latest = live.order_by("-updated_at").values_list("updated_at", flat=True).first()
         if latest is None:
             return []
-        topics = Topic.objects.filter(Exists(live.filter(topic=OuterRef("pk")))).order_by("name")
+        topics = answered_topics()
         pages = [(reverse("faq:index"), latest)]
         pages += [(reverse("faq:topic", args=[topic.slug]), None) for topic in topics]
         if live.filter(topic=None).exists():

@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
 from django.views.generic import ListView, TemplateView
 
@@ -9,7 +9,7 @@ from articles.publishing.paging import PaginatedMixin
 from articles.publishing.seo import PageMetaMixin
 
 from . import meta
-from .models import GENERAL, FAQEntry
+from .models import GENERAL, FAQEntry, answered_topics
 
 TOPICS_PER_PAGE = 20
 SHOWN_PER_TOPIC = 5
@@ -26,10 +26,7 @@ class FAQIndexView(PageMetaMixin, TemplateView):
     template_name = "faq/index.html"
 
     def get_context_data(self, **kwargs):
-        answered = Topic.objects.filter(Exists(live_entries().filter(topic=OuterRef("pk"))))
-        page = Paginator(answered.order_by("name"), TOPICS_PER_PAGE).get_page(
-            self.request.GET.get("page")
-        )
+        page = Paginator(answered_topics(), TOPICS_PER_PAGE).get_page(self.request.GET.get("page"))
         groups = [(topic, topic.slug, topic.name) for topic in page.object_list]
         if not page.has_next() and live_entries().filter(topic=None).exists():
             groups.append((None, GENERAL, "General"))
