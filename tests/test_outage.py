@@ -132,55 +132,49 @@ class Relay:
             sink.shutdown(socket.SHUT_WR)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_site_recovers_by_itself_after_a_postgresql_outage():
-    """Cut the database mid-life: 503s while it is gone, then 200s again with no restart."""
+@pytest.fixture
+def relayed():
+    """(relay, DATABASE_URL) to the test database through a relay the test can cut."""
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only: SQLite has no connection to lose.")
-    relay = Relay((connection.settings_dict["HOST"], int(connection.settings_dict["PORT"])))
+    settings = connection.settings_dict
+    relay = Relay((settings["HOST"], int(settings["PORT"])))
     relay.start()
-    database_url = (
-        f"postgres://{connection.settings_dict['USER']}@127.0.0.1:{relay.port}"
-        f"/{connection.settings_dict['NAME']}"
-    )
     try:
-        with site(database_url) as base:
-            assert fetch(base + "/")[0] == 200
-            relay.cut()
-            for _ in range(3):
-                # A page read before the outage is still served; one never read cannot be.
-                assert fetch(base + "/")[0] == 200
-                assert_unavailable_page(*fetch(base + "/topics/"))
-            relay.start()
-            assert fetch(base + "/topics/")[0] == 200
+        yield relay, f"postgres://{settings['USER']}@127.0.0.1:{relay.port}/{settings['NAME']}"
     finally:
         relay.cut()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_site_recovers_by_itself_after_a_postgresql_outage(relayed):
+    """Cut the database mid-life: 503s while it is gone, then 200s again with no restart."""
+    relay, database_url = relayed
+    with site(database_url) as base:
+        assert fetch(base + "/")[0] == 200
+        relay.cut()
+        for _ in range(3):
+            # A page read before the outage is still served; one never read cannot be.
+            assert fetch(base + "/")[0] == 200
+            assert_unavailable_page(*fetch(base + "/topics/"))
+        relay.start()
+        assert fetch(base + "/topics/")[0] == 200
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("restore_roles")
-def test_readers_get_the_last_copy_of_a_page_while_postgresql_is_down(published):
+def test_readers_get_the_last_copy_of_a_page_while_postgresql_is_down(relayed, published):
     """Content changed, then the database went: the page's last copy beats a 503."""
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite has no connection to lose.")
-    relay = Relay((connection.settings_dict["HOST"], int(connection.settings_dict["PORT"])))
-    relay.start()
-    database_url = (
-        f"postgres://{connection.settings_dict['USER']}@127.0.0.1:{relay.port}"
-        f"/{connection.settings_dict['NAME']}"
-    )
+    relay, database_url = relayed
     page = published.get_absolute_url()
-    try:
-        with site(database_url, cache_prefix=os.environ["CACHE_KEY_PREFIX"]) as base:
-            assert fetch(base + page)[0] == 200
-            forget_cached_pages()  # as a publication elsewhere would
-            cache.delete("pages:last:id:/topics/")  # a page with no copy anywhere
-            relay.cut()
-            status, _, html = fetch(base + page)
-            assert status == 200 and f"<h1>{published.title}</h1>" in html
-            assert_unavailable_page(*fetch(base + "/topics/"))
-    finally:
+    with site(database_url, cache_prefix=os.environ["CACHE_KEY_PREFIX"]) as base:
+        assert fetch(base + page)[0] == 200
+        forget_cached_pages()  # as a publication elsewhere would
+        cache.delete("pages:last:id:/topics/")  # a page with no copy anywhere
         relay.cut()
+        status, _, html = fetch(base + page)
+        assert status == 200 and f"<h1>{published.title}</h1>" in html
+        assert_unavailable_page(*fetch(base + "/topics/"))
 
 
 def test_an_ordinary_error_stays_a_500_page(rf):
