@@ -15,8 +15,14 @@ from django.utils.html import format_html
 from . import meta, search_panel
 from .forms import ImportForm
 from .models import Article, Author, Notification, Topic, Transition
-from .publishing import revisions
-from .publishing.admin import NormalizedTextMixin, OwnerFilter, PublishableAdmin, StateFilter
+from .publishing import review, revisions
+from .publishing.admin import (
+    MedicalReviewFilter,
+    NormalizedTextMixin,
+    OwnerFilter,
+    PublishableAdmin,
+    StateFilter,
+)
 from .publishing.importing.load import Options, import_file
 
 
@@ -28,14 +34,16 @@ class LabelledFileWidget(AdminFileWidget):
 
 @admin.register(Author)
 class AuthorAdmin(NormalizedTextMixin, admin.ModelAdmin):
-    list_display = ["name", "job_title", "slug"]
+    list_display = ["name", "job_title", "slug", "user"]
     search_fields = ["name", "job_title"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+    list_select_related = ["user"]
 
 
 @admin.register(Topic)
 class TopicAdmin(NormalizedTextMixin, admin.ModelAdmin):
-    list_display = ["name", "slug", "medical"]
+    list_display = ["name", "slug", "medical", "review_interval"]
     list_filter = ["medical"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -44,10 +52,10 @@ class TopicAdmin(NormalizedTextMixin, admin.ModelAdmin):
 @admin.register(Article)
 class ArticleAdmin(PublishableAdmin):
     list_display = ["title", "status_badge", "author", "topic", "updated", "published"]
-    list_filter = [StateFilter, OwnerFilter, "topic", "author"]
+    list_filter = [StateFilter, OwnerFilter, MedicalReviewFilter, "topic", "author"]
     list_select_related = ["author", "topic"]
     search_fields = [*PublishableAdmin.search_fields, "summary", "body"]
-    autocomplete_fields = ["author", "reviewed_by", "topic"]
+    autocomplete_fields = ["author", "topic"]
     html_field = "body_html"
     formfield_overrides = {
         **PublishableAdmin.formfield_overrides,
@@ -59,7 +67,11 @@ class ArticleAdmin(PublishableAdmin):
 
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
-        ("Byline and review", {"fields": ["author", "topic", "reviewed_by", "last_reviewed"]}),
+        ("Byline", {"fields": ["author", "topic"]}),
+        (
+            "Medical review",
+            {"fields": ["medical_review_standing", "medical_review", "review_interval"]},
+        ),
         ("Hero image", {"fields": ["hero_image", "hero_image_alt"]}),
         PublishableAdmin.seo_fieldset,
         (
@@ -67,6 +79,19 @@ class ArticleAdmin(PublishableAdmin):
             {"fields": ["status", "published_at", "first_published_at", "transition_history"]},
         ),
     ]
+
+    workflow_readonly = [*PublishableAdmin.workflow_readonly, "medical_review_standing"]
+
+    @admin.display(description="standing")
+    def medical_review_standing(self, obj):
+        # Who signed off which version, and whether the text changed since: written
+        # only by sign-offs and publishing, never typed here.
+        if obj is None or obj.pk is None:
+            return "Not saved yet."
+        working = revisions.working_copy(obj)
+        context = {"article": obj, "standing": review.standing(obj, working)}
+        context["overdue"] = obj.live and obj.review_due and obj.review_due < timezone.localdate()
+        return render_to_string("admin/articles/article/review_standing.html", context)
 
     def view_on_site(self, obj):
         # Live articles open on the site; anything else opens the staff preview.

@@ -1,14 +1,23 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from .publishing import analysis, images, redirects
+from .publishing import analysis, images, redirects, review
 from .publishing.analysis import Page, analyse
 from .publishing.markdown import MarkdownValidator, render_markdown
-from .publishing.models import Comment, Notification, Publishable, Revision, Status, Transition
+from .publishing.models import (
+    Comment,
+    Notification,
+    Publishable,
+    ReviewReminder,
+    Revision,
+    Status,
+    Transition,
+)
 from .publishing.text import html_to_text, outline, reading_minutes, truncate, web_url, word_count
 
 __all__ = [
@@ -18,6 +27,7 @@ __all__ = [
     "Author",
     "Comment",
     "Notification",
+    "ReviewReminder",
     "Revision",
     "Status",
     "Topic",
@@ -30,6 +40,10 @@ PLACEHOLDER_TITLE_PREFIX = "[Untitled import]"
 PLACEHOLDER_SLUG_PREFIX = "untitled-"
 # An "on this page" list helps from this many sections on.
 MIN_SECTIONS_FOR_CONTENTS = 3
+# How long a medical review holds, unless the topic or the article says otherwise.
+DEFAULT_REVIEW_MONTHS = 12
+# Held by the Medical reviewer group: a clinician's approval of a version (see review.py).
+SIGN_OFF_PERMISSION = ("sign_off", "Can sign off medical review")
 
 
 class MovesWithSlug(models.Model):
@@ -47,6 +61,16 @@ class MovesWithSlug(models.Model):
 
 class Author(MovesWithSlug):
     name = models.CharField(max_length=120)
+    # A medical reviewer signs off as this profile: its name and credentials are what the
+    # page and the schema show, so they come from here, never from a form on the article.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text="The staff account that signs off as this person.",
+    )
     slug = models.SlugField(max_length=120, unique=True)
     job_title = models.CharField(
         "job title and credentials",
@@ -94,8 +118,15 @@ class Topic(MovesWithSlug):
     medical = models.BooleanField(
         "health topic",
         default=False,
-        help_text="Its articles are health content, marked up for search engines as "
-        "medical web pages with their reviewer and review date.",
+        help_text="Its articles are health content: each version needs a medical "
+        "reviewer's sign-off before it is published, and is marked up for search engines "
+        "as a medical web page with its reviewer and review date.",
+    )
+    review_interval = models.PositiveSmallIntegerField(
+        "review every (months)",
+        default=DEFAULT_REVIEW_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="How long a medical review of its articles holds before it is due again.",
     )
 
     class Meta:
@@ -104,8 +135,27 @@ class Topic(MovesWithSlug):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        before = Topic.objects.filter(pk=self.pk).values_list("review_interval", flat=True)
+        old = before.first() if self.pk else None
+        super().save(*args, **kwargs)
+        if old is not None and old != self.review_interval:
+            self.reschedule_reviews()
+
     def get_absolute_url(self):
         return reverse("articles:topic", kwargs={"slug": self.slug})
+
+    def reschedule_reviews(self):
+        """Move the due dates of its articles that follow the topic's interval: one update
+        per review date, not one per article."""
+        following = Article.objects.filter(
+            topic=self, review_interval__isnull=True, last_reviewed__isnull=False
+        )
+        days = following.order_by().values_list("last_reviewed", flat=True).distinct()
+        for day in list(days):
+            following.filter(last_reviewed=day).update(
+                review_due=review.due_date(day, self.review_interval)
+            )
 
 
 # About 9,000 words: far beyond a long guide, and a bound on what one save may cost.
@@ -117,6 +167,12 @@ class Article(Publishable):
     revision_relations = ("faqs",)
     # What search reads, strongest first (see publishing/search.py).
     search_fields = ("title", "summary", "body")
+    # What a medical reviewer signs off: an edit to these after sign-off needs a new one.
+    medical_fields = ("title", "summary", "body")
+    signed_off = True
+    workflow_fields = Publishable.workflow_fields | {
+        "reviewed_by", "last_reviewed", "review_due", "reviewed_digest", "live_digest",
+    }  # fmt: skip
 
     summary = models.TextField(
         blank=True, help_text="One or two sentences for lists, feeds and the meta description."
@@ -135,15 +191,35 @@ class Article(Publishable):
     author = models.ForeignKey(
         Author, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )
+    medical_review = models.BooleanField(
+        "needs medical review",
+        default=False,
+        help_text="Require a medical reviewer's sign-off even if its topic does not.",
+    )
+    review_interval = models.PositiveSmallIntegerField(
+        "review every (months)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Overrides the topic's review interval for this article.",
+    )
+    # The medical review of the live version, written only by the workflow: a sign-off
+    # sets them, on the version it signed, when that version is what readers see.
     reviewed_by = models.ForeignKey(
         Author,
         null=True,
         blank=True,
+        editable=False,
         on_delete=models.SET_NULL,
         related_name="reviewed_articles",
-        help_text="The clinician or expert who checked this article.",
+        help_text="The clinician who signed off the live version.",
     )
-    last_reviewed = models.DateField(null=True, blank=True)
+    last_reviewed = models.DateField(null=True, blank=True, editable=False)
+    review_due = models.DateField(null=True, blank=True, editable=False)
+    # Digests of the medical content signed off and of the live version: they differ
+    # when a live page changed after its review.
+    reviewed_digest = models.CharField(max_length=64, blank=True, editable=False)
+    live_digest = models.CharField(max_length=64, blank=True, editable=False)
     hero_image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
     # Read from the file on save, so pages never open the image (or fail if it is gone).
     hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -161,7 +237,7 @@ class Article(Publishable):
         ordering = ["-published_at", "-updated_at"]
         permissions = [
             (f"{action}_article", f"{label} (article)")
-            for action, label in Publishable.workflow_permissions
+            for action, label in (*Publishable.workflow_permissions, SIGN_OFF_PERMISSION)
         ]
         indexes = [
             models.Index(fields=["live", "published_at"]),
@@ -186,6 +262,8 @@ class Article(Publishable):
             models.Index(fields=["status", "published_at"], name="article_status_date"),
             # The sitemap index's date, and the admin's list by last change.
             models.Index(fields=["updated_at"], name="article_updated"),
+            # Reviews falling due: the dashboard, the filter and the daily reminder.
+            models.Index(fields=["review_due"], condition=Q(live=True), name="article_review_due"),
         ]
 
     def get_absolute_url(self):
@@ -219,8 +297,6 @@ class Article(Publishable):
         super().clean()
         if self.hero_image and not self.hero_image_alt.strip():
             raise ValidationError({"hero_image_alt": "Describe the image: alt text is required."})
-        if self.reviewed_by_id and not self.last_reviewed:
-            raise ValidationError({"last_reviewed": "Give the date of the review."})
 
     def save(self, *args, **kwargs):
         # An untitled import's address is a placeholder too: the first real title, before
@@ -266,6 +342,49 @@ class Article(Publishable):
         if not self.body_html.strip():
             problems.append("Its body is empty.")
         return problems + analysis.problems(self.analysis() if checks is None else checks)
+
+    def needs_medical_review(self):
+        return self.medical_review or bool(self.topic_id and self.topic.medical)
+
+    @staticmethod
+    def medical_review_q():
+        """needs_medical_review() as a filter."""
+        return Q(medical_review=True) | Q(topic__medical=True)
+
+    def review_months(self):
+        if self.review_interval:
+            return self.review_interval
+        return self.topic.review_interval if self.topic_id else DEFAULT_REVIEW_MONTHS
+
+    def sign_off_fields(self, user, day, digest):
+        """What a sign-off by ``user`` on ``day`` writes, from their author profile."""
+        from .publishing.workflow import InvalidTransition
+
+        profile = Author.objects.filter(user=user).first()
+        if profile is None:
+            raise InvalidTransition(
+                "Your account is not linked to an author profile, so the page could not "
+                "name you as its reviewer. An editor links it under Authors → user."
+            )
+        if not profile.job_title.strip():
+            raise InvalidTransition(
+                f"Your author profile “{profile}” gives no credentials; readers and search "
+                "engines are shown them with the review. Add them under Authors first."
+            )
+        return {
+            "reviewed_by": profile,
+            "last_reviewed": day,
+            "review_due": review.due_date(day, self.review_months()),
+            "reviewed_digest": digest,
+        }
+
+    def review_schedule(self, digest):
+        """What publishing this version writes: the due date under its interval, and the
+        digest of the medical text readers now see."""
+        return {
+            "review_due": review.due_date(self.last_reviewed, self.review_months()),
+            "live_digest": digest,
+        }
 
     def workflow_children(self):
         # Its FAQ entries, through the reverse relation: this app never imports faq.

@@ -15,6 +15,8 @@ GENERAL = "general"
 class FAQEntry(Publishable):
     # What search reads, strongest first (see articles/publishing/search.py).
     search_fields = ("title", "answer")
+    # What a medical reviewer signs off when the entry is shown on an article.
+    medical_fields = ("title", "answer")
     # The question is the entry's title; the base model's slug, dates and SEO fields apply.
     title = models.CharField("question", max_length=300)
     answer = MarkdownxField(

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article, Author, Status, Topic
-from articles.publishing.roles import EDITOR, WRITER
+from articles.publishing.roles import EDITOR, MEDICAL_REVIEWER, WRITER
 from articles.publishing.workflow import restore_state
 from faq.models import FAQEntry
 
@@ -95,7 +95,7 @@ def seed_b(seeds):
 
 @pytest.fixture
 def restore_roles(transactional_db):
-    """The Writer and Editor groups, made again by their data migrations' own code.
+    """The role groups, made again by their data migrations' own code.
 
     Transactional tests run last and start after a flush, which keeps permissions but
     drops the groups the migrations made.
@@ -104,6 +104,8 @@ def restore_roles(transactional_db):
 
     for module in ("articles.migrations.0002_roles", "faq.migrations.0002_roles"):
         importlib.import_module(module).create_roles(apps, None)
+    for module in ("articles.migrations.0014_medical_review", "faq.migrations.0008_reviewers"):
+        importlib.import_module(module).create_reviewers(apps, None)
 
 
 PASSWORD_FOR_TESTS = "pass-for-tests"
@@ -126,6 +128,14 @@ def writer(db):
 @pytest.fixture
 def editor(db):
     return make_user("eddie", EDITOR)
+
+
+@pytest.fixture
+def clinician(db):
+    """A medical reviewer, signing off as the author profile Dr Rita Review, GP."""
+    user = make_user("rita", MEDICAL_REVIEWER)
+    Author.objects.create(name="Dr Rita Review", slug="dr-rita-review", job_title="GP", user=user)
+    return user
 
 
 @pytest.fixture
@@ -174,6 +184,20 @@ def publish(writer, editor):
     def run(item, at=None):
         item.submit_for_review(writer)
         item.publish(editor, at=at)
+        item.refresh_from_db()
+        return item
+
+    return run
+
+
+@pytest.fixture
+def publish_reviewed(writer, editor, clinician):
+    """Take an item through review, a clinician's sign-off and publication."""
+
+    def run(item, note=""):
+        item.submit_for_review(writer)
+        item.sign_off(clinician, note=note)
+        item.publish(editor)
         item.refresh_from_db()
         return item
 

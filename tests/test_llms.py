@@ -7,20 +7,17 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import timezone
 
-from articles.models import Author
 from articles.publishing import llms
 
 SITE = "https://example.test"
 
 
 @pytest.fixture
-def library(make_article, make_faq, publish, writer):
-    reviewer = Author.objects.create(name="Dr Rita Review", slug="dr-rita-review")
+def library(make_article, make_faq, publish, publish_reviewed, writer):
     article = make_article(
-        "Calm nights", summary="How to wind down.", body="## Before bed\n\nDim the lights.",
-        reviewed_by=reviewer, last_reviewed=datetime.date(2026, 3, 5),
-    )  # fmt: skip
-    publish(article)
+        "Calm nights", summary="How to wind down.", body="## Before bed\n\nDim the lights."
+    )
+    publish_reviewed(article)
     publish(make_faq("Do naps help?", "Short ones do.", article=article))
     make_article("Secret draft")
     later = timezone.now() + datetime.timedelta(days=2)
@@ -53,7 +50,7 @@ def test_an_article_as_markdown_has_title_byline_review_body_and_faq(client, lib
     text = response.content.decode()
     assert text.startswith("# Calm nights\n\n> How to wind down.\n")
     assert "By Ada Byline · Published " in text
-    assert "Medically reviewed by Dr Rita Review on 5 March 2026" in text
+    assert f"Medically reviewed by Dr Rita Review on {timezone.localdate():%-d %B %Y}" in text
     assert "## Before bed\n\nDim the lights." in text
     assert "### Do naps help?\n\nShort ones do." in text
 

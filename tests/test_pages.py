@@ -127,8 +127,9 @@ def with_faqs(published, make_faq, publish):
 
 
 @pytest.fixture
-def reviewer(db):
-    return Author.objects.create(name="Dr Rita Review", slug="dr-rita-review", job_title="GP")
+def reviewer(clinician):
+    """The author profile the clinician signs off as."""
+    return clinician.author_profile
 
 
 # Visibility -----------------------------------------------------------------------------
@@ -335,26 +336,26 @@ def test_faq_jsonld_text_is_visible_on_the_page(client, with_faqs):
         assert question["acceptedAnswer"]["text"] in page["text"]
 
 
-def test_reviewer_shown_and_in_jsonld(client, make_article, publish, reviewer):
-    """A reviewed article says who reviewed it, and the WebPage has reviewedBy and lastReviewed."""
-    article = publish(make_article(reviewed_by=reviewer, last_reviewed=datetime.date(2024, 3, 5)))
+def test_reviewer_shown_and_in_jsonld(client, make_article, publish_reviewed, reviewer):
+    """A signed-off article names its reviewer; the WebPage has reviewedBy and lastReviewed."""
+    article = publish_reviewed(make_article())
     _, page = get_page(client, article.get_absolute_url())
     assert re.search(r"reviewed by Dr Rita Review", page["text"], re.IGNORECASE)
     webpage = only_node(page, "WebPage")
     assert webpage["reviewedBy"]["@type"] == "Person"
     assert webpage["reviewedBy"]["name"] == "Dr Rita Review"
     assert webpage["reviewedBy"]["url"] == f"{SITE}/authors/dr-rita-review/"
-    assert webpage["lastReviewed"] == "2024-03-05"
+    assert webpage["lastReviewed"] == timezone.localdate().isoformat()
 
 
 def test_a_health_topic_makes_its_articles_medical_web_pages(
-    client, make_article, publish, reviewer, topic
+    client, make_article, publish_reviewed, reviewer, topic
 ):
     """In a topic marked medical, the page is a MedicalWebPage about the topic, naming its
     reviewer (with job title and page) and the review date; elsewhere a plain WebPage."""
     reviewer.job_title = "Consultant psychiatrist"
     reviewer.save()
-    article = publish(make_article(reviewed_by=reviewer, last_reviewed=datetime.date(2026, 2, 1)))
+    article = publish_reviewed(make_article())
     _, page = get_page(client, article.get_absolute_url())
     assert only_node(page, "WebPage")["@type"] == "WebPage"
     topic.medical = True
@@ -368,7 +369,7 @@ def test_a_health_topic_makes_its_articles_medical_web_pages(
     }  # fmt: skip
     assert node["reviewedBy"]["jobTitle"] == "Consultant psychiatrist"
     assert node["reviewedBy"]["url"] == f"{SITE}/authors/dr-rita-review/"
-    assert node["lastReviewed"] == "2026-02-01"
+    assert node["lastReviewed"] == timezone.localdate().isoformat()
     assert only_node(page, "Article")["mainEntityOfPage"] == {"@id": node["@id"]}
 
 
@@ -553,10 +554,10 @@ def test_topics_index_counts_live_articles_and_lists_the_latest(
 
 
 def test_authors_index_lists_writers_and_reviewers_with_credentials(
-    client, make_article, publish, reviewer
+    client, make_article, publish_reviewed, reviewer
 ):
     """/authors/ names writers and reviewers, with credentials, and marks each up as a Person."""
-    publish(make_article(reviewed_by=reviewer, last_reviewed=datetime.date(2026, 1, 5)))
+    publish_reviewed(make_article())
     Author.objects.create(name="Unpublished Writer", slug="unpublished")
     html, page = get_page(client, "/authors/")
     assert "Ada Byline" in html and "Dr Rita Review" in html and "GP" in html
@@ -565,13 +566,11 @@ def test_authors_index_lists_writers_and_reviewers_with_credentials(
     assert [item["item"]["name"] for item in people] == ["Ada Byline", "Dr Rita Review"]
 
 
-def test_a_reviewers_page_lists_what_she_reviewed(client, make_article, publish, reviewer):
+def test_a_reviewers_page_lists_what_she_reviewed(client, make_article, publish_reviewed, reviewer):
     """A reviewer with no articles of her own shows what she reviewed, and is indexable."""
     html, _ = get_page(client, reviewer.get_absolute_url())
     assert 'content="noindex' in html  # nothing yet: an empty page
-    publish(
-        make_article("Checked piece", reviewed_by=reviewer, last_reviewed=datetime.date(2026, 1, 5))
-    )
+    publish_reviewed(make_article("Checked piece"))
     html, page = get_page(client, reviewer.get_absolute_url())
     assert "Medically reviewed by Dr Rita Review" in html and "Checked piece" in html
     assert "No articles yet" not in html

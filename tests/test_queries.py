@@ -1,7 +1,5 @@
 """Query budgets for public pages: small, and independent of how much content is listed."""
 
-import datetime
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -70,11 +68,10 @@ def add_faqs(make_faq, publish, add_articles):
 
 
 def test_article_page_query_budget(
-    client, make_article, publish, make_faq, django_assert_max_num_queries
+    client, make_article, publish, publish_reviewed, make_faq, django_assert_max_num_queries
 ):
     """An article with author, topic, reviewer and 5 published FAQs renders in at most 6 queries."""
-    reviewer = Author.objects.create(name="Dr Rita Review", slug="dr-rita-review")
-    article = publish(make_article(reviewed_by=reviewer, last_reviewed=datetime.date(2024, 1, 1)))
+    article = publish_reviewed(make_article())
     for n in range(5):
         publish(make_faq(f"Question {n}?", f"Answer {n}.", article=article, topic=article.topic))
 

@@ -143,9 +143,9 @@ def test_revision_content_holds_every_content_field_and_the_faqs(draft, make_faq
     fields = revision.content["fields"]
     assert set(fields) == {f.name for f in Article.content_fields()}
     expected = {
-        "title", "slug", "summary", "body", "author", "topic", "reviewed_by", "last_reviewed",
-        "hero_image", "hero_image_alt", "meta_title", "meta_description", "focus_keyword",
-        "canonical_url", "noindex",
+        "title", "slug", "summary", "body", "author", "topic", "medical_review",
+        "review_interval", "hero_image", "hero_image_alt", "meta_title", "meta_description",
+        "focus_keyword", "canonical_url", "noindex",
     }  # fmt: skip
     assert expected <= set(fields)
     workflow_and_derived = {

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils import timezone
 
 from articles.models import Article, Author, Status, Topic, Transition
 from articles.publishing.roles import EDITOR, WRITER
@@ -47,14 +48,18 @@ def test_creates_writer_and_editor_accounts_in_their_groups():
 
 
 def test_states_are_reached_through_the_logged_workflow():
-    """Every non-draft sample item has its transitions logged, by the right users."""
+    """Every non-draft sample item has its transitions logged, by the right users; the
+    health article went live on a clinician's sign-off, which names her on the page."""
     load()
     article = Article.objects.get(status=Status.PUBLISHED)
     log = list(article.transitions())
     assert [(t.action, t.user.username) for t in log] == [
         ("publish", "editor"),
+        ("sign_off", "reviewer"),
         ("submit", "writer"),
     ]
+    assert article.reviewed_by.user.username == "reviewer"
+    assert article.last_reviewed == timezone.localdate(log[1].created_at)
     for item in [
         *Article.objects.exclude(status=Status.DRAFT),
         *FAQEntry.objects.exclude(status=Status.DRAFT),

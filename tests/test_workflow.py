@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from articles.models import PLACEHOLDER_TITLE_PREFIX, Article, Status, Transition
-from articles.publishing.roles import EDITOR, WRITER
+from articles.publishing.roles import EDITOR, MEDICAL_REVIEWER, WRITER
 from articles.publishing.workflow import PUBLIC_MOVES as TRANSITIONS
 from articles.publishing.workflow import InvalidTransition, transition
 from faq.models import FAQEntry
@@ -62,18 +62,24 @@ METHODS = {
     "publish": "publish",
     "request_changes": "request_changes",
     "unpublish": "unpublish",
+    "sign_off": "sign_off",
 }
-ROLES = ["writer", "editor", "outsider", "none", "anonymous"]
-ALLOWED = {"writer": {"submit"}, "editor": set(TRANSITIONS)}
+ROLES = ["writer", "editor", "clinician", "outsider", "none", "anonymous"]
+ALLOWED = {
+    "writer": {"submit"},
+    "editor": {"submit", "publish", "request_changes", "unpublish"},
+    "clinician": {"sign_off", "request_changes"},
+}
 ALLOWED_CASES = [(r, a) for r in ROLES for a in TRANSITIONS if a in ALLOWED.get(r, ())]
 REFUSED_CASES = [(r, a) for r in ROLES for a in TRANSITIONS if a not in ALLOWED.get(r, ())]
 
 
 @pytest.fixture
-def users(writer, editor, outsider):
+def users(writer, editor, clinician, outsider):
     return {
         "writer": writer,
         "editor": editor,
+        "clinician": clinician,
         "outsider": outsider,
         "none": None,
         "anonymous": AnonymousUser(),
@@ -101,13 +107,15 @@ def test_allowed_move_writes_exactly_one_log_row(role, action, users, draft):
     item = in_state(draft, spec.source)
     log = move(item, action, users[role], note="  Because  ")
     item.refresh_from_db()
-    assert item.status == spec.target
+    # A sign-off leaves the state as it was.
+    target = spec.target or spec.source
+    assert item.status == target
     assert list(Transition.objects.all()) == [log]
     log.refresh_from_db()
     assert (log.action, log.from_status, log.to_status, log.user, log.note) == (
         action,
         spec.source,
-        spec.target,
+        target,
         users[role],
         "Because",
     )
@@ -254,7 +262,7 @@ def test_faq_permissions_are_separate_from_article_ones(make_faq, writer, outsid
     assert faq.status == Status.IN_REVIEW
 
 
-WORKFLOW_ACTIONS = set(TRANSITIONS)
+WORKFLOW_ACTIONS = set(TRANSITIONS) - {"sign_off"}
 
 
 @pytest.mark.parametrize(("app_label", "model"), [("articles", "article"), ("faq", "faqentry")])
@@ -400,3 +408,14 @@ def test_the_gate_reads_the_draft_changes_not_the_live_row(make_article, publish
         item.publish(editor)
     item.refresh_from_db()
     assert item.meta_description  # the live row keeps the published description
+
+
+def test_medical_reviewers_read_sign_off_and_send_back_and_nothing_more(db):
+    """The Medical reviewer group may view, sign off and request changes; never edit or publish."""
+    codenames = set(
+        Group.objects.get(name=MEDICAL_REVIEWER).permissions.values_list("codename", flat=True)
+    )
+    assert codenames == {
+        "view_article", "sign_off_article", "request_changes_article",
+        "view_author", "view_topic", "view_faqentry",
+    }  # fmt: skip

@@ -24,7 +24,7 @@ from django.utils.timezone import localtime
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
-from . import analysis, diff, notify, presence, revisions, search, seo
+from . import analysis, diff, notify, presence, review, revisions, search, seo
 from .models import Comment, Revision, Status, Transition
 from .workflow import (
     PUBLIC_MOVES,
@@ -175,6 +175,33 @@ class OwnerFilter(admin.SimpleListFilter):
             return queryset.filter(owner=request.user)
         if self.value() == "my_drafts":
             return queryset.filter(owner=request.user, status=Status.DRAFT)
+        return queryset
+
+
+class MedicalReviewFilter(admin.SimpleListFilter):
+    title = "medical review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("awaiting", "Awaiting sign-off"),
+            ("changed", "Changed since review"),
+            ("due", f"Due within {review.NOTICE_DAYS} days"),
+            ("overdue", "Overdue"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "awaiting":
+            return review.awaiting_sign_off(queryset)
+        if self.value() == "changed":
+            return review.changed_since_review(queryset)
+        if self.value() == "due":
+            return review.falling_due(queryset, review.window(today)[1]).filter(
+                review_due__gte=today
+            )
+        if self.value() == "overdue":
+            return review.falling_due(queryset, today - datetime.timedelta(days=1))
         return queryset
 
 

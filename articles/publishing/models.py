@@ -224,6 +224,22 @@ class Publishable(SeoFields):
         """What stops this item being published; empty when it may go live."""
         return []
 
+    # Medical review (see review.py); content types without it keep these defaults.
+    medical_fields = ()
+    signed_off = False
+
+    def needs_medical_review(self):
+        """Whether publishing waits for a medical reviewer's sign-off on the version."""
+        return False
+
+    def sign_off_fields(self, user, day, digest):
+        """The row fields a sign-off by ``user`` writes; none for types never signed off."""
+        return {}
+
+    def review_schedule(self, digest):
+        """Review fields that follow from publishing this version (its due date, say)."""
+        return {}
+
     def workflow_children(self):
         """Items that move through the workflow with this one (a queryset)."""
         return type(self)._default_manager.none()
@@ -250,6 +266,9 @@ class Publishable(SeoFields):
 
     def unpublish(self, user, note=""):
         return self._transition("unpublish", user, note)
+
+    def sign_off(self, user, note=""):
+        return self._transition("sign_off", user, note)
 
     def _transition(self, action, user, note, **options):
         from articles.publishing.workflow import transition
@@ -422,3 +441,26 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message[:80]
+
+
+class ReviewReminder(models.Model):
+    """A reminder sent about one review falling due; the daily run sends each only once."""
+
+    SOON, OVERDUE = "soon", "overdue"
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    due = models.DateField()
+    kind = models.CharField(max_length=10, choices=[(SOON, "Due soon"), (OVERDUE, "Overdue")])
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = "articles"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "due", "kind"], name="one_reminder_per_due"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.due}"

@@ -70,6 +70,12 @@ def transition_made(obj, log):
             [obj.owner], "changes_requested", obj, log.user,
             f"{who} asked for changes to {title}: {log.note}",
         )  # fmt: skip
+    elif log.action == "sign_off":
+        notify(
+            [obj.owner, *publishers(type(obj))], "signed_off", obj, log.user,
+            f"{who} signed off the medical review of {title}"
+            + (f": {log.note}" if log.note else "."),
+        )  # fmt: skip
     elif log.action == "publish":
         when = "is live" if obj.published_at <= timezone.now() else "is scheduled"
         notify([obj.owner], "published", obj, log.user, f"{who} published {title}: it {when}.")

@@ -300,7 +300,7 @@ def _save_existing(obj, user, message, children, removed, base, overwrite, kind,
         if overwrite is None or int(overwrite) != latest.pk:
             raise StaleRevision(latest, base)
         kind, based_on = Revision.OVERWRITE, base
-    previous = _ensure_revision(current)
+    previous = ensure_revision(current)
     _normalize(obj)
     if not obj.slug:
         obj.slug = obj._unique_slug()
@@ -365,7 +365,7 @@ def _record(obj, user, content, previous, kind, message, created_at=None):
     return revision
 
 
-def _ensure_revision(current):
+def ensure_revision(current):
     """The latest content; items from before versioning get their row recorded first."""
     content = latest_content(current)
     if content is not None:
@@ -473,7 +473,7 @@ def materialize(current):
     """
     if current.revision_parent() is not None:
         return None  # a part: its parent's publication wrote its content
-    content = _ensure_revision(current)
+    content = ensure_revision(current)
     model = type(current)
     working = working_copy(current, content) if current.live else current
     children = working_children(current, content)

@@ -1,7 +1,8 @@
-"""The Writer and Editor groups, created by data migrations."""
+"""The Writer, Editor and Medical reviewer groups, created by data migrations."""
 
 WRITER = "Writer"
 EDITOR = "Editor"
+MEDICAL_REVIEWER = "Medical reviewer"
 
 # Per content model: what each role may do. Editors get everything writers get.
 WRITER_ACTIONS = ("add", "change", "view", "submit")
@@ -16,6 +17,29 @@ def grant(apps, app_label, content_models, reference_models=(), audit_models=())
     Run from a migration with its historical ``apps``, or with the real ones to put the
     groups back after a test database flush.
     """
+    _create_permissions(apps, app_label)
+
+    def codenames(models, actions):
+        return [f"{action}_{model}" for model in models for action in actions]
+
+    plan = {
+        WRITER: codenames(content_models, WRITER_ACTIONS) + codenames(reference_models, ["view"]),
+        EDITOR: codenames(content_models, EDITOR_ACTIONS)
+        + codenames(reference_models, ["add", "change", "view", "delete"])
+        + codenames(audit_models, ["view"]),
+    }
+    for group_name, wanted in plan.items():
+        _give(apps, group_name, app_label, wanted)
+
+
+def grant_reviewers(apps, app_label, codenames):
+    """Give the Medical reviewer group ``codenames`` of ``app_label``: reading what they
+    review, signing it off and sending it back; never editing or publishing it."""
+    _create_permissions(apps, app_label)
+    _give(apps, MEDICAL_REVIEWER, app_label, codenames)
+
+
+def _create_permissions(apps, app_label):
     from django.contrib.auth.management import create_permissions
 
     # Permissions are normally created after migrate; the groups need them now.
@@ -30,24 +54,14 @@ def grant(apps, app_label, content_models, reference_models=(), audit_models=())
     finally:
         if stub:
             app_config.models_module = None
+
+
+def _give(apps, group_name, app_label, wanted):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-
-    def codenames(models, actions):
-        return [f"{action}_{model}" for model in models for action in actions]
-
-    plan = {
-        WRITER: codenames(content_models, WRITER_ACTIONS) + codenames(reference_models, ["view"]),
-        EDITOR: codenames(content_models, EDITOR_ACTIONS)
-        + codenames(reference_models, ["add", "change", "view", "delete"])
-        + codenames(audit_models, ["view"]),
-    }
-    for group_name, wanted in plan.items():
-        group, _ = Group.objects.get_or_create(name=group_name)
-        permissions = Permission.objects.filter(
-            content_type__app_label=app_label, codename__in=wanted
-        )
-        missing = set(wanted) - set(permissions.values_list("codename", flat=True))
-        if missing:
-            raise RuntimeError(f"Permissions not found for {group_name}: {sorted(missing)}")
-        group.permissions.add(*permissions)
+    group, _ = Group.objects.get_or_create(name=group_name)
+    permissions = Permission.objects.filter(content_type__app_label=app_label, codename__in=wanted)
+    missing = set(wanted) - set(permissions.values_list("codename", flat=True))
+    if missing:
+        raise RuntimeError(f"Permissions not found for {group_name}: {sorted(missing)}")
+    group.permissions.add(*permissions)

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from . import notify, pagecache, redirects
+from . import notify, pagecache, redirects, review
 from .models import Revision, Status, Transition
 
 
@@ -23,7 +23,8 @@ class Move:
     action: str
     label: str
     source: str
-    target: str
+    # None leaves the state as it is (a sign-off).
+    target: str | None
     needs_note: bool = False
     # Internal moves are made by the system (a save), never offered as a button.
     internal: bool = False
@@ -31,14 +32,24 @@ class Move:
     needs_live: bool = False
     # The permission checked; by default the action's own.
     permission: str = ""
+    # Further states it may be made from.
+    also_from: tuple = ()
+    # Whether the item's parts (an article's FAQ entries) make the move with it.
+    cascades: bool = True
+    # Only for content types that are signed off by medical reviewers.
+    needs_sign_off: bool = False
 
     def applies_to(self, item):
+        if self.needs_sign_off and not item.signed_off:
+            return False
         if self.needs_live:
             return item.live
-        return item.status == self.source
+        return item.status == self.source or item.status in self.also_from
 
     def describe_sources(self):
-        return "live" if self.needs_live else Status(self.source).label.lower()
+        if self.needs_live:
+            return "live"
+        return " or ".join(Status(s).label.lower() for s in (self.source, *self.also_from))
 
 
 TRANSITIONS = {
@@ -53,6 +64,12 @@ TRANSITIONS = {
         Move(
             "edit", "Start draft changes", Status.PUBLISHED, Status.DRAFT,
             internal=True, permission="change",
+        ),
+        # A medical reviewer's approval of the version in review, or a periodic review
+        # of the live one; publishing health content needs one on the version it publishes.
+        Move(
+            review.SIGN_OFF, "Sign off medical review", Status.IN_REVIEW, None,
+            also_from=(Status.PUBLISHED,), cascades=False, needs_sign_off=True,
         ),
     )
 }  # fmt: skip
@@ -127,23 +144,36 @@ def transition(obj, action, user, note="", *, at=None, revision=None, locked=Fal
                 "Only a first publication can be scheduled: changes to a live page go "
                 "live when they are published."
             )
-        fields = {"status": move.target}
+        target = move.target or from_status
+        fields = {"status": target}
         revision_id = None
+        if action == review.SIGN_OFF:
+            fields.update(_sign_off(current, user, now))
+            revision_id = current.latest_revision_id
         if move.target == Status.PUBLISHED or action == "unpublish":
-            from .revisions import materialize, working_copy
+            from .revisions import latest_content, materialize, working_copy
 
-            problems = (
-                working_copy(current).publication_problems()
-                if move.target == Status.PUBLISHED else []
-            )  # fmt: skip
-            if problems:
-                raise InvalidTransition(f"Cannot publish “{current}”: " + " ".join(problems))
+            signed = None
+            if move.target == Status.PUBLISHED:
+                working = working_copy(current)
+                signed = review.sign_off_for(current, current.latest_revision_id)
+                problems = working.publication_problems() + _review_problems(
+                    current, working, signed
+                )
+                if problems:
+                    raise InvalidTransition(f"Cannot publish “{current}”: " + " ".join(problems))
             # A live page that moves leaves its old address redirecting to the new one.
-            live_path = current.get_absolute_url() if current.live and not problems else None
+            live_path = current.get_absolute_url() if current.live else None
             # The row now holds the working copy: live on publish, offline on unpublish.
             revision_id = materialize(current)
-            if live_path and move.target == Status.PUBLISHED:
-                redirects.moved(live_path, current.get_absolute_url())
+            if move.target == Status.PUBLISHED:
+                if live_path:
+                    redirects.moved(live_path, current.get_absolute_url())
+                digest = review.digest(model, latest_content(current))
+                fields.update(working.review_schedule(digest))
+                if signed is not None:
+                    day = timezone.localdate(signed.created_at)
+                    fields.update(working.sign_off_fields(signed.user, day, digest))
         revision_id = revision_id or getattr(revision, "pk", None) or current.latest_revision_id
         if move.target == Status.PUBLISHED:
             fields["live"] = True
@@ -177,7 +207,7 @@ def transition(obj, action, user, note="", *, at=None, revision=None, locked=Fal
             object_repr=str(current)[:200],
             action=action,
             from_status=from_status,
-            to_status=move.target,
+            to_status=target,
             user=user,
             note=note,
             revision_id=revision_id,
@@ -189,7 +219,9 @@ def transition(obj, action, user, note="", *, at=None, revision=None, locked=Fal
         # Parts shown on the item's page (an article's FAQ entries) travel with it, each
         # checked and logged in its own right; one refusal undoes the whole move.
         children = current.workflow_children()
-        if move.needs_live:
+        if not move.cascades:
+            children = children.none()
+        elif move.needs_live:
             children = children.filter(live=True)
         elif not move.internal:
             children = children.filter(status=move.source)
@@ -209,6 +241,37 @@ def transition(obj, action, user, note="", *, at=None, revision=None, locked=Fal
                 revision=Revision(pk=revision_id) if revision_id else None,
             )
         return log
+
+
+def _sign_off(current, user, now):
+    """The row fields a sign-off writes now: only when the version signed is the one the
+    row holds (a draft, or a live page without draft changes). A sign-off on draft changes
+    to a live page is written when that version is published."""
+    from .revisions import ensure_revision
+
+    content = ensure_revision(current)
+    digest = review.digest(type(current), content)
+    fields = current.sign_off_fields(user, timezone.localdate(now), digest)
+    if current.live and current.status != Status.PUBLISHED:
+        return {}
+    if current.live:
+        pagecache.changed()
+    return fields
+
+
+def _review_problems(current, working, signed):
+    if signed is not None or not working.needs_medical_review():
+        return []
+    last = review.sign_offs(current).select_related("user").first()
+    earlier = (
+        f" The last sign-off, by {last.author_name} on "
+        f"{timezone.localdate(last.created_at):%-d %B %Y}, was on an earlier version."
+        if last is not None else ""
+    )  # fmt: skip
+    return [
+        "It is health content: a medical reviewer must sign off this exact version before "
+        f"it is published.{earlier}"
+    ]
 
 
 def _content_type_id(obj):

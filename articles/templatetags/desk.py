@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Comment, Status, Transition, part_model
+from articles.publishing import review
 from articles.publishing.workflow import permission_name
 
 FAQEntry = part_model("faqs")  # through the reverse relation: no import of faq
@@ -109,6 +110,35 @@ def _mine(user):
     }
 
 
+def _sign_off_queue(user):
+    """Health content in review that waits for a medical reviewer's sign-off."""
+    if not user.has_perm(permission_name(Article, review.SIGN_OFF)):
+        return None
+    waiting = review.awaiting_sign_off(Article.objects.all()).select_related("owner")
+    return {
+        "rows": [_row(a, owner=a.owner) for a in waiting.order_by("updated_at")[:SHOWN]],
+        "total": waiting.count(),
+        "link": _listing(Article, "?review=awaiting"),
+    }
+
+
+def _reviews_due():
+    """Live articles whose medical review falls due within the notice period, or is overdue."""
+    today = timezone.localdate()
+    due = review.falling_due(Article.objects.all(), review.window(today)[1])
+    return {
+        "rows": [
+            _row(a, due=a.review_due, overdue=a.review_due < today, reviewer=a.reviewed_by)
+            for a in due.select_related("reviewed_by")[:SHOWN]
+        ],
+        "total": due.count(),
+        "links": [
+            ("overdue", _listing(Article, "?review=overdue")),
+            ("due soon", _listing(Article, "?review=due")),
+        ],
+    }
+
+
 def _scheduled():
     now = timezone.now()
     return [
@@ -129,4 +159,6 @@ def desk(context):
         "queue": _review_queue(user),
         "mine": _mine(user) if user.has_perm("articles.add_article") else None,
         "scheduled": _scheduled(),
+        "sign_off": _sign_off_queue(user),
+        "due": _reviews_due(),
     }

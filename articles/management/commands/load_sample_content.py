@@ -1,15 +1,13 @@
 """Demo accounts and a few sample articles in every workflow state; safe to run again."""
 
-import datetime
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
 from articles.models import Article, Author, Topic, part_model
-from articles.publishing.roles import EDITOR, WRITER
+from articles.publishing.roles import EDITOR, MEDICAL_REVIEWER, WRITER
+from articles.publishing.workflow import transition
 
 FAQEntry = part_model("faqs")  # through the reverse relation: no import of faq
 
@@ -17,7 +15,10 @@ ACCOUNTS = [
     # username, password, group
     ("writer", "writer-demo-pass", WRITER),
     ("editor", "editor-demo-pass", EDITOR),
+    ("reviewer", "reviewer-demo-pass", MEDICAL_REVIEWER),
 ]
+# The reviewer account signs off as this author profile.
+REVIEWER_PROFILE = "dr-lena-hart"
 
 AUTHORS = {
     "maya-okafor": {
@@ -147,6 +148,10 @@ class Command(BaseCommand):
             )[0]
             for slug, (name, description) in TOPICS.items()
         }
+        profile = authors[REVIEWER_PROFILE]
+        if profile.user_id is None:
+            profile.user = users["reviewer"]
+            profile.save()
         created = 0
         for spec in ARTICLES:
             if Article.objects.filter(slug=spec["slug"]).exists():
@@ -162,7 +167,7 @@ class Command(BaseCommand):
         )
         self.stdout.write("Log in at /admin/ as:")
         for username, password, group in ACCOUNTS:
-            self.stdout.write(f"  {group.lower():<7} username “{username}”, password “{password}”")
+            self.stdout.write(f"  {group.lower():<16} username “{username}”, password “{password}”")
 
     def account(self, username, password, group_name):
         user, created = get_user_model().objects.get_or_create(
@@ -175,7 +180,7 @@ class Command(BaseCommand):
         return user
 
     def create_article(self, spec, users, authors, topics):
-        writer, editor = users["writer"], users["editor"]
+        writer, editor, reviewer = users["writer"], users["editor"], users["reviewer"]
         article = Article(
             title=spec["title"],
             slug=spec["slug"],
@@ -187,9 +192,6 @@ class Command(BaseCommand):
             meta_description=spec.get("meta_description", ""),
             focus_keyword=spec.get("focus_keyword", ""),
         )
-        if spec["state"] == "published":
-            article.reviewed_by = authors["dr-lena-hart"]
-            article.last_reviewed = timezone.localdate() - datetime.timedelta(days=3)
         faqs = [
             FAQEntry(title=question, answer=answer, topic=article.topic, order=n)
             for n, (question, answer) in enumerate(spec["faqs"], start=1)
@@ -201,4 +203,6 @@ class Command(BaseCommand):
         if spec["state"] in ("in_review", "published"):
             article.submit_for_review(writer, note="Ready for review.")
         if spec["state"] == "published":
+            # Health content goes live only once a clinician has signed off this version.
+            transition(article, "sign_off", reviewer, note="Accurate and safe to publish.")
             article.publish(editor, note="Checked and approved.")

@@ -253,10 +253,22 @@ def restore(data, options, report):
             action = "updated" if obj else "created"
             obj = obj or model()
             _assign(obj, row, fields, where, options, report)
+            _note_review_left_out(obj, row, where, options, report)
             save(obj, options)
             _reach(obj, row["status"], options, where)
             report.items.append(ItemReport(action, kind, obj.slug))
     _restore_history(created, options, report)
+
+
+def _note_review_left_out(obj, row, where, options, report):
+    """Through the workflow, the review comes from a clinician's sign-off, never a file;
+    a writer's import has been told already that it may not set it."""
+    named = [name for name in sorted(EDITOR_FIELDS) if row.get(name)]
+    if named and _may_publish(obj, options):
+        report.warnings.append(
+            f"{where}: {' and '.join(named)} not imported: an item restored through the "
+            "workflow is reviewed by a medical reviewer's sign-off"
+        )
 
 
 def _check(obj, options):

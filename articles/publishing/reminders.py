@@ -1,0 +1,111 @@
+"""The daily reminder of medical reviews falling due, run by the task worker.
+
+Each run tells the owner and the reviewers of every live item whose review falls due
+within ``review.NOTICE_DAYS``, and again once it is overdue. A ReviewReminder row per
+item, due date and kind makes each reminder go out once, however often the run repeats.
+"""
+
+import datetime
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.tasks import task
+from django.utils import timezone
+
+from . import notify, review
+from .models import ReviewReminder
+
+# The daily run's local time: before the working day, so the inbox has it at nine.
+RUN_AT = datetime.time(6, 0)
+
+
+def _content_model():
+    return apps.get_model("articles", "Article")
+
+
+def signers(model):
+    """Active users who may sign off this kind of item, through a group or directly."""
+    opts = model._meta
+    permission = Permission.objects.filter(
+        content_type__app_label=opts.app_label, codename=f"{review.SIGN_OFF}_{opts.model_name}"
+    ).first()
+    if permission is None:
+        return []
+    return list(
+        get_user_model()
+        .objects.filter(
+            Q(groups__permissions=permission) | Q(user_permissions=permission), is_active=True
+        )
+        .distinct()
+    )
+
+
+def send(today):
+    """Send the reminders due on ``today`` that have not gone out yet; return how many."""
+    model = _content_model()
+    content_type = ContentType.objects.get_for_model(model)
+    due = review.falling_due(model.objects.all(), review.window(today)[1]).select_related(
+        "owner", "reviewed_by__user"
+    )
+    everyone = None
+    sent = 0
+    for item in due.iterator(chunk_size=500):
+        kind = ReviewReminder.OVERDUE if item.review_due < today else ReviewReminder.SOON
+        with transaction.atomic():
+            _, created = ReviewReminder.objects.get_or_create(
+                content_type=content_type, object_id=item.pk, due=item.review_due, kind=kind
+            )
+            if not created:
+                continue
+            # The clinician who last reviewed it, or, when no account is theirs, all of them.
+            reviewer = item.reviewed_by.user if item.reviewed_by_id else None
+            if reviewer is None or not reviewer.is_active:
+                everyone = signers(model) if everyone is None else everyone
+                reviewers = everyone
+            else:
+                reviewers = [reviewer]
+            notify.notify([item.owner, *reviewers], "review_due", item, None, _message(item, kind))
+            sent += 1
+    return sent
+
+
+def _message(item, kind):
+    when = f"{item.review_due:%-d %B %Y}"
+    if kind == ReviewReminder.OVERDUE:
+        return f"The medical review of “{item}” is overdue: it was due on {when}."
+    return f"The medical review of “{item}” is due on {when}."
+
+
+def next_run(now):
+    """The next RUN_AT, local time, after ``now``."""
+    local = timezone.localtime(now)
+    at = local.replace(hour=RUN_AT.hour, minute=RUN_AT.minute, second=0, microsecond=0)
+    return at if at > local else at + datetime.timedelta(days=1)
+
+
+def schedule(now=None):
+    """Queue the next daily run unless one is queued already; returns its time."""
+    from django_tasks_db.models import DBTaskResult
+
+    queued = (
+        DBTaskResult.objects.filter(status="READY", task_path=remind.module_path)
+        .order_by("run_after")
+        .first()
+    )
+    if queued is not None:
+        return queued.run_after
+    at = next_run(now or timezone.now())
+    remind.using(run_after=at).enqueue()
+    return at
+
+
+@task()
+def remind():
+    """The daily run: send today's reminders, then queue tomorrow's run."""
+    sent = send(timezone.localdate())
+    schedule()
+    return sent
