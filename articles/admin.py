@@ -193,7 +193,7 @@ class ArticleAdmin(PublishableAdmin):
         if not self.has_view_permission(request, article):
             raise PermissionDenied
         # The working copy, with its draft changes: what the reviewer is asked to approve.
-        article = revisions.working_copy(article)
+        row, article = article, revisions.working_copy(article)
         faqs = revisions.working_children(article).get("faqs", [])
         page = meta.article(article, faqs)
         page.noindex = True
@@ -203,6 +203,7 @@ class ArticleAdmin(PublishableAdmin):
             "faqs": faqs,
             "meta": page,
             "preview": True,
+            "standing": review.standing(row, article),
         }
         response = TemplateResponse(request, "articles/article_detail.html", context)
         response["X-Robots-Tag"] = "noindex"

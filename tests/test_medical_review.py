@@ -1,11 +1,13 @@
 """Medical review: sign-off on a version gates publishing, stale reviews show, cycles fall due."""
 
 import datetime
+import io
 import json
 import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article, Author, Notification, ReviewReminder, Status, Transition
@@ -390,3 +392,33 @@ def test_reviewer_transition_records_revision_in_history(in_review, clinician):
     transition(in_review, "sign_off", clinician, note="Fine.")
     log = fresh(in_review).transitions().first()
     assert (log.action, log.user, log.note) == ("sign_off", clinician, "Fine.")
+
+
+def test_the_staff_preview_says_changed_since_review(client, in_review, clinician, editor):
+    """The preview of a version edited after sign-off tells staff, and never the public."""
+    in_review.sign_off(clinician)
+    edited = edit(in_review, editor, body="Intro.\n\n## A section\n\nA changed dose.")
+    client.force_login(editor)
+    preview = client.get(f"{CHANGELIST}{edited.pk}/preview/").text
+    assert "Changed since review" in preview and "signed off" in preview
+    client.logout()
+    assert client.get(f"{CHANGELIST}{edited.pk}/preview/").status_code == 302
+
+
+def test_the_imported_seed_goes_live_only_with_a_clinicians_sign_off(
+    seed_a, health, author, writer, editor, clinician, client
+):
+    """The seed article filed under a health topic is refused until signed off, then its page
+    names the clinician, visibly and as the MedicalWebPage's reviewedBy."""
+    call_command("import_content", str(seed_a), stdout=io.StringIO(), stderr=io.StringIO())
+    article = Article.objects.get()
+    article.topic, article.author = health, author
+    article.save(user=editor)
+    article.submit_for_review(writer)
+    with pytest.raises(InvalidTransition, match="must sign off"):
+        article.publish(editor)
+    article.sign_off(clinician)
+    article.publish(editor)
+    page = client.get(fresh(article).get_absolute_url()).text
+    assert 'Medically reviewed by <a href="/authors/dr-rita-review/">Dr Rita Review</a>' in page
+    assert '"@type": "MedicalWebPage"' in page and '"name": "Dr Rita Review"' in page

@@ -5,9 +5,10 @@ import re
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from articles.models import Article, Author
+from articles.models import Article, Author, Topic
 from tests.conftest import parse_page, sitemap_locations
 from tests.importing.test_seed_publishing import empty_values
 
@@ -19,10 +20,13 @@ CANONICAL = re.compile(r'<link rel="canonical" href="([^"]+)">')
 
 @pytest.fixture
 def site_content(db, seeds, editor, writer):
-    """The sample content, plus both seeds imported, completed by an editor and published."""
+    """The sample content, plus both seeds imported, completed by an editor, filed under a
+    health topic, signed off by the sample clinician and published."""
     call_command("load_sample_content", stdout=io.StringIO())
     call_command("import_content", str(seeds), stdout=io.StringIO(), stderr=io.StringIO())
     author = Author.objects.order_by("pk").first()
+    health = Topic.objects.get(slug="stress-and-anxiety")
+    clinician = get_user_model().objects.get(username="reviewer")
     for article in Article.objects.filter(live=False, status="draft", owner=None):
         if article.has_placeholder_title:
             article.title = "Rekindling intimacy when depression gets in the way"
@@ -31,8 +35,10 @@ def site_content(db, seeds, editor, writer):
             "How depression and its treatment can dampen desire, and the small, practical "
             "steps that help couples find their way back to intimacy."
         )
+        article.topic = health
         article.save(user=editor)
         article.submit_for_review(writer)
+        article.sign_off(clinician, note="Checked against current guidance.")
         article.publish(editor)
 
 
@@ -75,7 +81,7 @@ def test_every_public_page_matches_its_structured_data(client, site_content):
     assert {"", "articles", "topics", "authors", "faq"} <= kinds, sorted(pages)
     assert "/articles/strategies-to-get-your-sex-back-after-mental-health-challenges/" in pages
     assert "/articles/rekindling-intimacy-when-depression-gets-in-the-way/" in pages
-    problems = []
+    problems, medical = [], 0
     for path, html in sorted(pages.items()):
         page = parse_page(html)  # json.loads of every JSON-LD block
         if len(page["jsonld"]) != 1:
@@ -96,6 +102,11 @@ def test_every_public_page_matches_its_structured_data(client, site_content):
         text = page["text"]
         for node in data["@graph"]:
             types = node["@type"] if isinstance(node["@type"], list) else [node["@type"]]
+            if "MedicalWebPage" in types:
+                medical += 1
+                reviewer = node["reviewedBy"]
+                if reviewer["name"] not in text or node["lastReviewed"] not in html:
+                    problems.append(f"{path}: the review in the schema is not on the page")
             if "Article" in types and h1s and node["headline"] != parse_page(h1s[0])["text"]:
                 problems.append(f"{path}: headline {node['headline']!r} is not the h1")
             if "FAQPage" in types:
@@ -104,6 +115,7 @@ def test_every_public_page_matches_its_structured_data(client, site_content):
                     if question["name"] not in text or " ".join(answer.split()) not in text:
                         problems.append(f"{path}: FAQ “{question['name']}” is not visible")
     assert problems == [], "\n".join(problems)
+    assert medical == 3  # the sample health article and both seeds
 
 
 def test_each_question_is_marked_up_on_exactly_one_page(client, site_content):
