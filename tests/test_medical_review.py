@@ -422,3 +422,16 @@ def test_the_imported_seed_goes_live_only_with_a_clinicians_sign_off(
     page = client.get(fresh(article).get_absolute_url()).text
     assert 'Medically reviewed by <a href="/authors/dr-rita-review/">Dr Rita Review</a>' in page
     assert '"@type": "MedicalWebPage"' in page and '"name": "Dr Rita Review"' in page
+
+
+def test_submitting_health_content_tells_the_clinicians(
+    make_article, health, writer, editor, clinician
+):
+    """Editors hear of every submission; clinicians of those that need their sign-off."""
+    make_article("Health piece").submit_for_review(writer)
+    assert Notification.objects.filter(recipient=clinician, verb="submitted").count() == 1
+    health.medical = False
+    health.save()
+    make_article("Other piece").submit_for_review(writer)
+    assert Notification.objects.filter(recipient=clinician, verb="submitted").count() == 1
+    assert Notification.objects.filter(recipient=editor, verb="submitted").count() == 2

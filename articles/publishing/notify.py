@@ -36,21 +36,25 @@ def notify(recipients, verb, obj, actor, message):
     return rows
 
 
-def publishers(model):
-    """Active users who may publish this kind of item, through a group or directly."""
+def holders(model, action):
+    """Active users who may make ``action`` on this kind of item, through a group or directly."""
     opts = model._meta
     permission = Permission.objects.filter(
-        content_type__app_label=opts.app_label, codename=f"publish_{opts.model_name}"
+        content_type__app_label=opts.app_label, codename=f"{action}_{opts.model_name}"
     ).first()
     if permission is None:
         return []
-    return (
+    return list(
         get_user_model()
         .objects.filter(
             Q(groups__permissions=permission) | Q(user_permissions=permission), is_active=True
         )
         .distinct()
     )
+
+
+def publishers(model):
+    return holders(model, "publish")
 
 
 def _name(user):
@@ -61,8 +65,10 @@ def transition_made(obj, log):
     """Who hears of a move: editors of a submission, the owner of a decision."""
     who, title = _name(log.user), f"“{obj}”"
     if log.action == "submit":
+        # Health content needs a clinician's sign-off too, so the clinicians hear of it.
+        clinicians = holders(type(obj), "sign_off") if obj.needs_medical_review() else []
         notify(
-            publishers(type(obj)), "submitted", obj, log.user,
+            [*publishers(type(obj)), *clinicians], "submitted", obj, log.user,
             f"{who} sent {title} for review.",
         )  # fmt: skip
     elif log.action == "request_changes":

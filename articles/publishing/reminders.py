@@ -8,11 +8,8 @@ item, due date and kind makes each reminder go out once, however often the run r
 import datetime
 
 from django.apps import apps
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
@@ -25,23 +22,6 @@ RUN_AT = datetime.time(6, 0)
 
 def _content_model():
     return apps.get_model("articles", "Article")
-
-
-def signers(model):
-    """Active users who may sign off this kind of item, through a group or directly."""
-    opts = model._meta
-    permission = Permission.objects.filter(
-        content_type__app_label=opts.app_label, codename=f"{review.SIGN_OFF}_{opts.model_name}"
-    ).first()
-    if permission is None:
-        return []
-    return list(
-        get_user_model()
-        .objects.filter(
-            Q(groups__permissions=permission) | Q(user_permissions=permission), is_active=True
-        )
-        .distinct()
-    )
 
 
 def send(today):
@@ -64,7 +44,7 @@ def send(today):
             # The clinician who last reviewed it, or, when no account is theirs, all of them.
             reviewer = item.reviewed_by.user if item.reviewed_by_id else None
             if reviewer is None or not reviewer.is_active:
-                everyone = signers(model) if everyone is None else everyone
+                everyone = notify.holders(model, review.SIGN_OFF) if everyone is None else everyone
                 reviewers = everyone
             else:
                 reviewers = [reviewer]
