@@ -112,11 +112,16 @@ def test_axe_finds_nothing_on_the_pages_we_own(
     live_server,
     writer,
     editor,
+    clinician,
     make_article,
     make_faq,
+    publish_reviewed,
 ):
-    """Change form, desk, history, compare, import and inbox pages: no axe violations."""
-    article = make_article("A page to check", user=writer)
+    """Change form, desk, history, compare, import and inbox pages, and the clinician's
+    desk and sign-off form: no axe violations."""
+    due = publish_reviewed(make_article("A review falling due", medical_review=True))
+    Article.objects.filter(pk=due.pk).update(review_due=due.last_reviewed)
+    article = make_article("A page to check", user=writer, medical_review=True)
     question = make_faq("Does it check?", user=writer)
     article.submit_for_review(writer)
     admin = "/admin/articles/article"
@@ -132,11 +137,12 @@ def test_axe_finds_nothing_on_the_pages_we_own(
         f"{admin}/",
         "/admin/articles/notification/",
     ]
+    reviewer_pages = ["/admin/", f"{admin}/{article.pk}/change/", f"{admin}/?review=awaiting"]
     found = {}
-    for user in (writer, editor):
+    for user, paths in ((writer, pages), (editor, pages), (clinician, reviewer_pages)):
         # axe is injected as an inline script, which the admin's CSP rightly refuses.
         page = log_in(browser, live_server, user, bypass_csp=True)
-        for path in pages:
+        for path in paths:
             page.goto(f"{live_server.url}{path}")
             if violations := axe_violations(page):
                 found[f"{user.username} {path}"] = violations
