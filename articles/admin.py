@@ -59,6 +59,7 @@ class ArticleAdmin(PublishableAdmin):
 
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
+        ("Sources", {"fields": ["sources"]}),
         ("Byline and review", {"fields": ["author", "topic", "reviewed_by", "last_reviewed"]}),
         ("Hero image", {"fields": ["hero_image", "hero_image_alt"]}),
         PublishableAdmin.seo_fieldset,
