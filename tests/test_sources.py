@@ -1,14 +1,17 @@
 """Cited sources: checked entries, [^N] citations, the page, JSON-LD, .md, admin, gate, import."""
 
+import io
 import json
 import re
 from html.parser import HTMLParser
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from articles.models import Article, Status
 from articles.publishing import sources
+from articles.publishing.importing.load import Options, import_file
 from articles.publishing.markdown import render_markdown
 from articles.publishing.workflow import InvalidTransition
 from tests.conftest import graph_nodes, parse_page
@@ -461,3 +464,111 @@ def test_sources_change_through_review_and_restore(client, editor, cited, publis
     revisions.restore(live, first_revision, editor)
     restored = Article.objects.get(pk=cited.pk)
     assert restored.latest_revision.content["fields"]["sources"] == stored(NHS, PAPER)
+
+
+# --- Import --------------------------------------------------------------------------------------
+
+DOCUMENT = """Sleep problems are common.[^1] Worry makes them worse.[^2]
+
+Most people sleep better with a routine.[^3]
+
+## References
+
+1. Insomnia. NHS, 2024. https://www.nhs.uk/conditions/insomnia/
+2. A cognitive model of insomnia. Behaviour Research and Therapy, 2002-08.
+   doi:10.1016/S0005-7967(01)00061-4 PMID: 12186352
+3. [Insomnia: management](https://cks.nice.org.uk/topics/insomnia/management/) NICE
+"""
+
+
+def test_an_imported_file_keeps_its_sources(tmp_path, editor):
+    """A closing References list becomes the sources, and leaves the body."""
+    report = import_file("sleep.txt", DOCUMENT.encode(), Options(user=editor, title="Sleep"))
+    assert report.ok, report.error
+    article = Article.objects.get(slug="sleep")
+    assert "References" not in article.body and "doi:" not in article.body
+    assert article.body.endswith("Most people sleep better with a routine.[^3]")
+    assert article.sources == stored(
+        {**NHS, "date": "2024"},
+        {**PAPER, "url": ""},
+        {
+            "title": "Insomnia: management",
+            "publisher": "NICE",
+            "url": "https://cks.nice.org.uk/topics/insomnia/management/",
+        },
+    )
+    assert not [p for p in article.publication_problems() if "source" in p]
+
+
+def test_footnote_definitions_in_a_file_are_sources_too(editor):
+    """[^N]: lines of the same shape become source N, and leave the body."""
+    text = (
+        "Routines help.[^2] Light matters.[^1]\n\n"
+        "[^1]: Light and sleep. Sleep Foundation. https://example.org/light\n"
+        "[^2]: Routines. NHS, 2023-01. https://example.org/routines\n"
+    )
+    report = import_file("notes.txt", text.encode(), Options(user=editor, title="Notes"))
+    assert report.ok and report.warnings == []
+    article = Article.objects.get(slug="notes")
+    assert article.body == "Routines help.[^2] Light matters.[^1]"
+    assert [(s["title"], s["publisher"], s["date"]) for s in article.sources] == [
+        ("Light and sleep", "Sleep Foundation", ""),
+        ("Routines", "NHS", "2023-01"),
+    ]
+
+
+def test_a_sources_heading_over_ordinary_text_is_left_in_the_body(editor):
+    """Only a closing list of references is taken: prose under the heading stays."""
+    text = "Intro.\n\nSources\n\nWe read widely for this piece.\n"
+    report = import_file("prose.txt", text.encode(), Options(user=editor, title="Prose"))
+    assert report.ok
+    article = Article.objects.get(slug="prose")
+    assert article.sources == [] and "We read widely" in article.body
+
+
+def test_the_seeds_import_exactly_as_before(seed_a, seed_b):
+    """The sample documents have no sources: nothing is taken out of them."""
+    from articles.publishing.importing.formats import split_sources
+
+    for path in (seed_a, seed_b):
+        lines = path.read_text(encoding="utf-8").replace("\r\n", "\n").split("\n")
+        assert split_sources(lines) == (lines, [], [])
+
+
+def test_an_export_carries_sources_and_an_older_one_leaves_them(cited, editor):
+    """export_content writes sources and import_content restores them; a file from before
+    sources leaves an article's own as they are."""
+    out = io.StringIO()
+    call_command("export_content", stdout=out, stderr=io.StringIO())
+    document = json.loads(out.getvalue())
+    row = next(a for a in document["articles"] if a["slug"] == cited.slug)
+    assert row["sources"] == cited.sources
+
+    Article.objects.filter(pk=cited.pk).delete()
+    result = import_file("export.json", json.dumps(document).encode(), Options(user=editor))
+    assert result.ok, result.error
+    assert Article.objects.get(slug=cited.slug).sources == stored(NHS, PAPER)
+
+    for entry in document["articles"]:
+        entry.pop("sources")
+        entry["body"] = "Changed text.[^1][^2]"
+    result = import_file(
+        "old.json", json.dumps(document).encode(), Options(user=editor, force=True)
+    )
+    assert result.ok, result.error
+    article = Article.objects.get(slug=cited.slug)
+    assert article.latest_revision.content["fields"]["sources"] == stored(NHS, PAPER)
+
+
+def test_an_export_with_bad_sources_is_refused(cited, editor):
+    """Sources in an export are checked like the admin's: a javascript: URL fails the file."""
+    out = io.StringIO()
+    call_command("export_content", stdout=out, stderr=io.StringIO())
+    document = json.loads(out.getvalue())
+    Article.objects.all().delete()
+    document["articles"][0]["sources"] = [{"title": "X", "url": "javascript:alert(1)"}]
+    result = import_file("bad.json", json.dumps(document).encode(), Options(user=editor))
+    assert not result.ok and "Source 1, URL" in result.error
+    document["articles"][0]["sources"] = "not a list"
+    result = import_file("bad.json", json.dumps(document).encode(), Options(user=editor))
+    assert not result.ok and "sources must be a list" in result.error
