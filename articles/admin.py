@@ -67,6 +67,7 @@ class ArticleAdmin(PublishableAdmin):
 
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
+        ("Sources", {"fields": ["sources"]}),
         ("Byline", {"fields": ["author", "topic"]}),
         (
             "Medical review",

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from .publishing import jsonld
+from .publishing import jsonld, sources
 from .publishing.seo import PageMeta, site
 
 
@@ -61,6 +61,8 @@ def article(obj, faqs=()):
         # schema.org defines review on the page, not on the Article itself.
         reviewedBy=jsonld.person(s, obj.reviewed_by) if obj.reviewed_by else None,
         lastReviewed=jsonld.iso(obj.last_reviewed),
+        # Health pages name their evidence on the page as well as on the Article.
+        citation=sources.citations(obj.sources) if medical else None,
     )
     return PageMeta(
         title=obj.seo_title(),

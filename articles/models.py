@@ -18,6 +18,7 @@ from .publishing.models import (
     Status,
     Transition,
 )
+from .publishing.sources import SourcesField, entries
 from .publishing.text import html_to_text, outline, reading_minutes, truncate, web_url, word_count
 
 __all__ = [
@@ -168,7 +169,7 @@ class Article(Publishable):
     # What search reads, strongest first (see publishing/search.py).
     search_fields = ("title", "summary", "body")
     # What a medical reviewer signs off: an edit to these after sign-off needs a new one.
-    medical_fields = ("title", "summary", "body")
+    medical_fields = ("title", "summary", "body", "sources")
     signed_off = True
     workflow_fields = Publishable.workflow_fields | {
         "reviewed_by", "last_reviewed", "review_due", "reviewed_digest", "live_digest",
@@ -182,6 +183,13 @@ class Article(Publishable):
         validators=[MarkdownValidator(BODY_MAX_LENGTH)],
     )
     body_html = models.TextField(editable=False, blank=True)
+    # Ordered references, versioned with the text: [^1] in the body cites the first.
+    sources = SourcesField(
+        default=list,
+        blank=True,
+        help_text="Cite a source in the text as [^1], [^2]… by its number here. Each needs "
+        "a URL or a DOI before the article can be published.",
+    )
     # Derived from body_html on save, like it: the sections for the in-page contents list.
     sections = models.JSONField(editable=False, default=list, blank=True)
     word_count = models.PositiveIntegerField(editable=False, default=0)
@@ -332,6 +340,7 @@ class Article(Publishable):
                 hero_image=bool(self.hero_image),
                 hero_image_alt=self.hero_image_alt,
                 keyphrase_used_by=list(used_by),
+                sources=self.source_list,
             )
         )
 
@@ -397,6 +406,11 @@ class Article(Publishable):
     @property
     def contents(self):
         return self.sections if len(self.sections) >= MIN_SECTIONS_FOR_CONTENTS else []
+
+    @property
+    def source_list(self):
+        """The sources as the page shows them, numbered, links checked."""
+        return entries(self.sources)
 
     @property
     def reading_minutes(self):

@@ -14,6 +14,12 @@ from tests.test_images import picture
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 VIEWPORT = {"width": 1366, "height": 900}
+CITED = [
+    {"title": "Insomnia", "publisher": "NHS", "url": "https://www.nhs.uk/conditions/insomnia/",
+     "date": "2024-03", "doi": "", "pmid": ""},
+    {"title": "A cognitive model of insomnia", "publisher": "Behaviour Research and Therapy",
+     "url": "", "date": "2002", "doi": "10.1016/S0005-7967(01)00061-4", "pmid": "12186352"},
+]  # fmt: skip
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("restore_roles")]
 
@@ -121,7 +127,8 @@ def test_axe_finds_nothing_on_the_pages_we_own(
     desk and sign-off form: no axe violations."""
     due = publish_reviewed(make_article("A review falling due", medical_review=True))
     Article.objects.filter(pk=due.pk).update(review_due=due.last_reviewed)
-    article = make_article("A page to check", user=writer, medical_review=True)
+    # With a source, so the sources rows hold values as well as blanks.
+    article = make_article("A page to check", user=writer, sources=CITED, medical_review=True)
     question = make_faq("Does it check?", user=writer)
     article.submit_for_review(writer)
     admin = "/admin/articles/article"
@@ -160,7 +167,13 @@ def test_axe_finds_nothing_on_the_reader_pages(
     scheme,
 ):
     """Home, articles with and without a hero image, search, topics, authors, FAQ, 404."""
-    pictured = make_article("Pictured piece", hero_image_alt="A quiet bedroom at dusk")
+    # Cited sources too: the Sources section and the links to it.
+    pictured = make_article(
+        "Pictured piece",
+        hero_image_alt="A quiet bedroom at dusk",
+        body="Intro.[^1]\n\n## One\n\nA.[^2]\n\n## Two\n\nB.\n\n## Three\n\nC.",
+        sources=CITED,
+    )
     pictured.hero_image.save("bedroom.jpg", picture(), save=False)
     pictured.save(user=editor)
     publish(pictured)

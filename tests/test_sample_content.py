@@ -1,5 +1,6 @@
 """The load_sample_content command: demo accounts and content in every state, idempotently."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -86,3 +87,18 @@ def test_published_sample_article_page_renders_with_valid_jsonld(client):
     assert len(page["jsonld"]) == 1
     assert graph_nodes(page, "Article")[0]["name"] == article.title
     assert len(graph_nodes(page, "FAQPage")[0]["mainEntity"]) == article.faqs.count()
+
+
+def test_sample_health_articles_cite_their_sources(client):
+    """The reviewed samples cite real sources, each linked, and the page lists them."""
+    load()
+    for article in Article.objects.exclude(status=Status.DRAFT):
+        assert len(article.sources) >= 3
+        assert all(source.has_link for source in article.source_list)
+        cited = {int(n) for n in re.findall(r'href="#source-(\d+)"', article.body_html)}
+        assert cited == set(range(1, len(article.sources) + 1)), article.slug
+    article = Article.objects.published().get()
+    assert article.publication_problems() == []
+    page = parse_page(client.get(article.get_absolute_url()).text)
+    citation = graph_nodes(page, "Article")[0]["citation"]
+    assert any(work.get("identifier") for work in citation)  # a paper with DOI and PMID

@@ -34,7 +34,7 @@ def schedule_reviews(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0012_topic_medical'),
+        ('articles', '0013_article_sources'),
         ('contenttypes', '0002_remove_content_type_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -47,6 +47,8 @@ class Page:
     hero_image_alt: str = ""
     # Titles of other articles that already target the same keyphrase.
     keyphrase_used_by: list = field(default_factory=list)
+    # The article's sources (sources.Source), numbered as the text cites them.
+    sources: list = field(default_factory=list)
 
 
 class _Structure(HTMLParser):
@@ -57,13 +59,15 @@ class _Structure(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.paragraphs, self.blocks, self.headings, self.sections = [], [], [], [""]
-        self.links, self.images = [], []
+        self.links, self.images, self.citations = [], [], set()
         self._tag, self._text = None, []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
+            if cited := re.fullmatch(r"#source-(\d+)", attrs["href"]):
+                self.citations.add(int(cited.group(1)))
         elif tag == "img":
             self.images.append((attrs.get("alt") or "").strip())
         elif tag in self.BLOCKS or re.fullmatch(r"h[2-6]", tag):
@@ -171,6 +175,41 @@ def _gate(page, structure):
         )
     elif structure.images or page.hero_image:
         yield Check("alt_text", GOOD, "Every image has alt text.")
+    yield from _sources(page, structure)
+
+
+def _source_name(source):
+    return f"Source {source.number}" + (f" (“{source.title[:60]}”)" if source.title else "")
+
+
+def _sources(page, structure):
+    """Each source findable (a URL or a DOI), and each citation pointing at a source."""
+    if not page.sources and not structure.citations:
+        return
+    count = len(page.sources)
+    unlinked = [_source_name(source) for source in page.sources if not source.has_link]
+    missing = sorted(number for number in structure.citations if number > count)
+    for name in unlinked:
+        yield Check(
+            "sources", PROBLEM, f"{name} has no URL or DOI: give one, so readers can check it."
+        )
+    for number in missing:
+        yield Check(
+            "sources",
+            PROBLEM,
+            f"The text cites [^{number}], but there is no source {number}: add it under "
+            "Sources, or correct the number.",
+        )
+    uncited = [s for s in page.sources if s.number not in structure.citations]
+    for source in uncited:
+        yield Check(
+            "sources",
+            IMPROVE,
+            f"{_source_name(source)} is not cited in the text: cite it as [^{source.number}] "
+            "where it is used, or remove it.",
+        )
+    if not (unlinked or missing or uncited):
+        yield Check("sources", GOOD, f"{_plural(count, 'source')}, each cited and with a link.")
 
 
 def _search(page, structure, text, words):
@@ -276,6 +315,8 @@ def _links(page, structure):
             internal += 1
         else:
             outbound += 1
+    # The sources list links out too, to the studies and guidance the text relies on.
+    outbound += sum(1 for source in page.sources if source.has_link)
     if internal:
         yield Check("internal_links", GOOD, f"{_plural(internal, 'link')} to our own pages.")
     else:

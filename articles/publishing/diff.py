@@ -85,8 +85,10 @@ class PartChange:
 
 
 def _display(model_field, value, labels):
-    if value in (None, ""):
+    if value in (None, "", []):
         return ""
+    if hasattr(model_field, "display_text"):
+        return model_field.display_text(value)  # a list of sources, say: one line each
     if model_field.is_relation:
         return labels.get((model_field.related_model, value), f"#{value}")
     if model_field.choices:

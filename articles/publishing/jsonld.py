@@ -8,6 +8,8 @@ Nothing here touches the database or the request: the view passes in what the pa
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from . import sources
+
 
 @dataclass(frozen=True)
 class Site:
@@ -163,6 +165,8 @@ def article(site, obj, url, image_urls=()):
         "keywords": obj.focus_keyword,
         "wordCount": obj.word_count or None,
         "inLanguage": site.language,
+        # The works the text cites, in citation order.
+        "citation": sources.citations(getattr(obj, "sources", None)),
     }
 
 

@@ -7,17 +7,11 @@ tag that it was not written as.
 """
 
 import html
-import re
 
 import bleach
 
-
-def inert(text):
-    """One line of plain text, safe inside Markdown we compose: tags dropped, markup
-    characters escaped, no line breaks."""
-    text = html.unescape(bleach.clean(text or "", tags=set(), strip=True))
-    text = " ".join(text.split())
-    return re.sub(r"([\\`*_{}\[\]()<>#|!])", r"\\\1", text)
+from . import sources
+from .text import inert
 
 
 def body(markdown):
@@ -31,7 +25,7 @@ def _date(value):
 
 
 def article(obj, faqs, url):
-    """The article as Markdown: title, byline, review line, body and its FAQ."""
+    """The article as Markdown: title, byline, review line, body, its FAQ and sources."""
     lines = [f"# {inert(obj.title)}", ""]
     if obj.summary:
         lines += [f"> {inert(obj.summary)}", ""]
@@ -52,6 +46,9 @@ def article(obj, faqs, url):
         lines += ["## Frequently asked questions", ""]
         for entry in faqs:
             lines += [f"### {inert(entry.title)}", "", body(entry.answer), ""]
+    if cited := sources.markdown(obj.sources):
+        # Numbered as the text cites them: [^2] is the second.
+        lines += ["## Sources", "", *cited, ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -33,8 +34,9 @@ ALLOWED_ATTRIBUTES = {
     "img": ["src", "alt", "title", "width", "height"],
     "abbr": ["title"],
     "th": ["align"],
-    # Footnote links and their back-references point at these ids.
-    "sup": ["id"],
+    # Footnote links and their back-references point at these ids; "cite" marks a
+    # citation of the article's sources, and is the only class kept.
+    "sup": lambda tag, name, value: name == "id" or (name == "class" and value == "cite"),
     "li": ["id"],
     "td": ["align"],
     **{f"h{level}": ["id"] for level in range(2, 7)},
@@ -86,6 +88,60 @@ def _align_cells(state):
                 token.attrSet("align", style.removeprefix("text-align:"))
 
 
+# [^N] with no footnote N defined cites the article's source N (see sources.py).
+_CITATION = re.compile(r"\[\^([1-9]\d{0,2})\]")
+
+
+def _cite_sources(state):
+    """Turn [^N] in plain text into citation tokens: code and link text stay as written."""
+    defined = state.env.get("footnotes", {}).get("refs", {})
+    seen = {}
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children, in_link = [], 0
+        for token in block.children:
+            in_link += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+            if token.type != "text" or in_link or "[^" not in token.content:
+                children.append(token)
+                continue
+            children += _split_citations(state, token, defined, seen)
+        block.children = children
+
+
+def _split_citations(state, token, defined, seen):
+    pieces, start = [], 0
+    for found in _CITATION.finditer(token.content):
+        number = int(found.group(1))
+        if f":{number}" in defined:
+            continue  # a footnote of the text's own
+        if found.start() > start:
+            pieces.append(_text(state, token.content[start : found.start()]))
+        seen[number] = seen.get(number, 0) + 1
+        cite = Token("source_cite", "", 0)
+        cite.meta = {"number": number, "occurrence": seen[number]}
+        pieces.append(cite)
+        start = found.end()
+    if not pieces:
+        return [token]
+    if start < len(token.content):
+        pieces.append(_text(state, token.content[start:]))
+    return pieces
+
+
+def _text(state, content):
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _source_cite(renderer, tokens, idx, options, env):
+    number, occurrence = tokens[idx].meta["number"], tokens[idx].meta["occurrence"]
+    # Each citation its own id; the first is the one a source's reader returns to.
+    anchor = f"cite-{number}" + (f"-{occurrence}" if occurrence > 1 else "")
+    return f'<sup class="cite" id="{anchor}"><a href="#source-{number}">[{number}]</a></sup>'
+
+
 def _footnote_ref(renderer, tokens, idx, options, env):
     meta = tokens[idx].meta
     number = meta["id"] + 1
@@ -117,7 +173,10 @@ def _parser():
     md.use(footnote_plugin).use(deflist_plugin)
     md.core.ruler.push("demote_h1", _demote_h1)
     md.core.ruler.push("align_cells", _align_cells)
+    # Before text_join, while an escaped `\[^1]` is still apart from its text.
+    md.core.ruler.before("text_join", "cite_sources", _cite_sources)
     md.use(anchors_plugin, min_level=2, max_level=6, slug_func=slugify)
+    md.add_render_rule("source_cite", _source_cite)
     md.add_render_rule("footnote_ref", _footnote_ref)
     md.add_render_rule("footnote_block_open", _footnote_block_open)
     md.add_render_rule("footnote_block_close", _footnote_block_close)

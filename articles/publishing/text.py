@@ -5,6 +5,7 @@ import math
 import re
 from urllib.parse import urlsplit
 
+import bleach
 from django.utils.html import strip_tags
 
 WORDS_PER_MINUTE = 230
@@ -55,3 +56,11 @@ def web_url(value):
     except ValueError:
         return ""
     return value if parts.scheme.lower() in {"http", "https"} and parts.netloc else ""
+
+
+def inert(text):
+    """One line of plain text, safe inside Markdown we compose: tags dropped, markup
+    characters escaped, no line breaks."""
+    text = html.unescape(bleach.clean(text or "", tags=set(), strip=True))
+    text = " ".join(text.split())
+    return re.sub(r"([\\`*_{}\[\]()<>#|!])", r"\\\1", text)

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from articles.models import Article, Author, Topic, part_model
+from articles.publishing import sources
 from articles.publishing.roles import EDITOR, MEDICAL_REVIEWER, WRITER
 from articles.publishing.workflow import transition
 
@@ -50,27 +51,56 @@ ARTICLES = [
         "meta_description": "Bedtime worry is a stress response. Learn why racing thoughts "
         "keep you awake and five practical steps that help you fall asleep.",
         "focus_keyword": "worry keeps you awake",
-        "body": """Lying awake with a busy mind is one of the most common sleep complaints.
+        "body": """Lying awake with a busy mind is one of the most common sleep complaints.[^1]
 It feels personal, but it follows a predictable pattern.
 
 ## What happens in the body
 
 When you worry, the body prepares for action: heart rate rises and stress hormones
-such as cortisol stay high. Sleep needs the opposite — a slower, safer state.
+such as cortisol stay high. Sleep needs the opposite — a slower, safer state. Worry
+at bedtime keeps that alert state going, which is why it so often keeps people awake.[^2]
 
 ## Steps that help
 
 1. **Write it down.** Ten minutes with a notebook early in the evening moves worries
-   out of your head and onto paper.
+   out of your head and onto paper. In one study, writing a to-do list before bed
+   helped people fall asleep faster.[^3]
 2. **Keep a wind-down hour.** Dim lights and put screens away.
 3. **Get up if you cannot sleep.** After about twenty minutes, do something calm in
-   another room and return when you feel sleepy.
+   another room and return when you feel sleepy.[^4]
 4. **Breathe slowly.** Breathing out for longer than you breathe in tells the nervous
    system it is safe.
 5. **Keep the same wake-up time**, even after a poor night.
 
-> If poor sleep lasts more than a few weeks, talk to your GP.
+> If poor sleep lasts more than a few weeks, talk to your GP.[^1]
 """,
+        "sources": [
+            {
+                "title": "Insomnia",
+                "publisher": "NHS",
+                "url": "https://www.nhs.uk/conditions/insomnia/",
+            },
+            {
+                "title": "A cognitive model of insomnia",
+                "publisher": "Behaviour Research and Therapy",
+                "date": "2002-08",
+                "doi": "10.1016/S0005-7967(01)00061-4",
+                "pmid": "12186352",
+            },
+            {
+                "title": "The effects of bedtime writing on difficulty falling asleep: "
+                "a polysomnographic study comparing to-do lists and completed activity lists",
+                "publisher": "Journal of Experimental Psychology: General",
+                "date": "2018-01",
+                "doi": "10.1037/xge0000374",
+                "pmid": "29058942",
+            },
+            {
+                "title": "Insomnia: management",
+                "publisher": "NICE Clinical Knowledge Summaries",
+                "url": "https://cks.nice.org.uk/topics/insomnia/management/",
+            },
+        ],
         "faqs": [
             (
                 "How long should it take to fall asleep?",
@@ -91,7 +121,8 @@ such as cortisol stay high. Sleep needs the opposite — a slower, safer state.
         "topic": "stress-and-anxiety",
         "summary": "A simple exhale-focused breathing pattern you can use anywhere.",
         "body": """Slow breathing with a long exhale is one of the quickest ways to calm
-the stress response.
+the stress response.[^1] Slowing the breath down is linked with a calmer heart rate
+and a more relaxed state of mind.[^2]
 
 ## How to do it
 
@@ -101,8 +132,32 @@ the stress response.
 
 ## When to use it
 
-Before a difficult conversation, on a crowded train, or at bedtime.
+Before a difficult conversation, on a crowded train, or at bedtime. If worry is
+with you most days, talk to your GP: there are treatments that help.[^3]
 """,
+        "sources": [
+            {
+                "title": "Breathing exercises for stress",
+                "publisher": "NHS",
+                "url": "https://www.nhs.uk/mental-health/self-help/guides-tools-and-activities/"
+                "breathing-exercises-for-stress/",
+            },
+            {
+                "title": "How breath-control can change your life: a systematic review on "
+                "psycho-physiological correlates of slow breathing",
+                "publisher": "Frontiers in Human Neuroscience",
+                "date": "2018-09-07",
+                "doi": "10.3389/fnhum.2018.00353",
+                "pmid": "30245619",
+            },
+            {
+                "title": "Generalised anxiety disorder and panic disorder in adults: management "
+                "(CG113)",
+                "publisher": "NICE",
+                "date": "2011-01-26",
+                "url": "https://www.nice.org.uk/guidance/cg113",
+            },
+        ],
         "faqs": [
             (
                 "Can breathing exercises replace therapy?",
@@ -191,6 +246,7 @@ class Command(BaseCommand):
             meta_title=spec.get("meta_title", ""),
             meta_description=spec.get("meta_description", ""),
             focus_keyword=spec.get("focus_keyword", ""),
+            sources=sources.normalize(spec.get("sources", [])),
         )
         faqs = [
             FAQEntry(title=question, answer=answer, topic=article.topic, order=n)

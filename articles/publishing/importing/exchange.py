@@ -42,8 +42,10 @@ CONTENT_FIELDS = [
 ]  # fmt: skip
 ARTICLE_FIELDS = [
     *CONTENT_FIELDS, "summary", "body", "topic", "author", "reviewed_by", "last_reviewed",
-    "hero_image", "hero_image_alt",
+    "hero_image", "hero_image_alt", "sources",
 ]  # fmt: skip
+# Added since the first exports: a file without them leaves what is here as it is.
+OPTIONAL_FIELDS = {"sources"}
 FAQ_FIELDS = [*CONTENT_FIELDS, "answer", "topic", "article", "order"]
 # Set by the database or the workflow on import, so they are not restored.
 GENERATED = {"status", "created_at", "updated_at"}
@@ -428,7 +430,7 @@ def _rows(data, key, fields):
         where = f"{key}[{index}]"
         if not isinstance(row, dict):
             raise ImportFormatError(f"{where} must be an object")
-        missing = [name for name in fields if name not in row]
+        missing = [name for name in fields if name not in row and name not in OPTIONAL_FIELDS]
         if missing:
             raise ImportFormatError(f"{where} ({row.get('slug', 'no slug')}): missing {missing}")
         yield f"{where} “{row['slug']}”", row
@@ -441,6 +443,8 @@ EDITOR_FIELDS = {"reviewed_by", "last_reviewed"}
 def _assign(obj, row, fields, where, options=None, report=None):
     may_publish = _may_publish(obj, options)
     for name in fields:
+        if name not in row:
+            continue  # an optional field the file does not have
         value = row[name]
         if name in GENERATED or name in DATETIMES:
             continue  # the workflow's and the database's: restored with the history
@@ -491,6 +495,8 @@ def _check_type(obj, name, value, where):
         ok, kind = isinstance(value, int) and not isinstance(value, bool), "a whole number"
     elif isinstance(field, models.CharField | models.TextField):
         ok, kind = isinstance(value, str), "text"
+    elif isinstance(field, models.JSONField):
+        ok, kind = isinstance(value, list), "a list"
     else:
         ok, kind = True, ""
     if not ok:

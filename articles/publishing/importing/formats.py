@@ -53,6 +53,17 @@ _MD_START = re.compile(
 _PLACEHOLDER_DATE = re.compile(r"^\d{4}-01-01\b")
 _GENERIC = re.compile(r"\b(?:" + "|".join(map(re.escape, GENERIC_AUTHORS)) + r")\b", re.I)
 _FAQ_HEADING = re.compile(r"^(?:FAQs?|Frequently Asked Questions)\b", re.IGNORECASE)
+# A closing "Sources" or "References" section: a heading at any level, or a plain line.
+_SOURCES_HEADING = re.compile(
+    r"^(?:#{1,6}\s+)?(?:\*\*)?(?:sources|references)(?:\*\*)?\s*:?\s*(?:\*\*)?$", re.I
+)
+_SOURCE_ITEM = re.compile(r"^(?:(\d{1,3})[.)]|[-*•–])\s+(\S.*)$")
+_FOOTNOTE_DEF = re.compile(r"^\[\^(\d{1,3})\]:\s*(\S.*)$")
+_REF_DOI = re.compile(r"(?:\bdoi:\s*|https?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/\S+)", re.I)
+_REF_PMID = re.compile(r"\bPMID:?\s*(\d{1,9})\b", re.I)
+_REF_LINK = re.compile(r"^\[([^\]\n]+)\]\(<?(https?://[^)\s>]+)>?\)")
+_REF_URL = re.compile(r"<?(https?://[^\s<>]+)>?")
+_REF_DATE = re.compile(r"(?<![\d-])((?:19|20)\d\d(?:-\d\d(?:-\d\d)?)?)(?![\d-])")
 
 
 class ImportFormatError(Exception):
@@ -83,6 +94,8 @@ class ParsedDocument:
     focus_keyword: str = ""
     faqs: list[ParsedFAQ] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Cited sources, normalized as Article.sources stores them.
+    sources: list[dict] = field(default_factory=list)
 
 
 # --- JSON repair -------------------------------------------------------------------------------
@@ -217,9 +230,124 @@ def parse_document(text: str) -> ParsedDocument:
     if not text.strip():
         raise ImportFormatError("file is empty", line=1)
     lines = text.split("\n")
-    if text.lstrip().startswith("{") or START in text:
-        return _parse_a(lines)
-    return _parse_b(lines)
+    lines, sources, warnings = split_sources(lines)
+    doc = _parse_a(lines) if text.lstrip().startswith("{") or START in text else _parse_b(lines)
+    doc.sources, doc.warnings = sources, warnings + doc.warnings
+    return doc
+
+
+# --- Sources -----------------------------------------------------------------------------------
+
+
+def split_sources(lines: list[str]) -> tuple[list[str], list[dict], list[str]]:
+    """Take the cited sources out of a document: its closing "Sources" or "References"
+    section and any ``[^1]: …`` definitions.
+
+    Returns the lines with those blanked (so line numbers still point into the file),
+    the sources in number order, and warnings.
+    """
+    lines = list(lines)
+    end = _index(lines, START, 0)
+    end = len(lines) if end is None else end
+    found: list[tuple[int, int, str]] = []  # (number, line, text)
+    for i in range(end):
+        if m := _FOOTNOTE_DEF.match(lines[i].strip()):
+            found.append((int(m.group(1)), i + 1, m.group(2)))
+            lines[i] = ""
+    heading = next(
+        (i for i in range(end - 1, -1, -1) if _SOURCES_HEADING.match(lines[i].strip())), None
+    )
+    if heading is not None and (items := _source_items(lines[heading + 1 : end], heading + 1)):
+        for position, (number, line, text, _) in enumerate(items, start=1):
+            found.append((number or position, line, text))
+        for i in range(heading, heading + 2 + items[-1][3]):
+            lines[i] = ""
+    if not found:
+        return lines, [], []
+    warnings, by_number = [], {}
+    for number, line, text in found:
+        if number in by_number:
+            warnings.append(f"line {line}: a second source {number}; ignored")
+            continue
+        by_number[number] = (line, text)
+    numbers = sorted(by_number)
+    if numbers != list(range(1, len(numbers) + 1)):
+        warnings.append(
+            f"sources are numbered {', '.join(map(str, numbers))}: kept in that order as 1 to "
+            f"{len(numbers)}; check the [^N] citations in the text"
+        )
+    sources = []
+    for number in numbers:
+        line, text = by_number[number]
+        entry, problems = _parse_reference(text)
+        label = f"line {line}: source {number}"
+        for name, problem in problems.items():
+            if name != "title":
+                warnings.append(f"{label}: {name} ignored, {problem}")
+        if not entry["title"]:
+            warnings.append(f"{label} has no title; skipped")
+            continue
+        sources.append(entry)
+    return lines, sources, warnings
+
+
+def _source_items(lines: list[str], offset: int) -> list[tuple[int | None, int, str, int]]:
+    """(number or None, file line, text, index of its last line) for each item of a sources
+    list; [] when what follows the heading is not only such a list. A line right under an
+    item continues it; an FAQ heading ends the list."""
+    items: list[list] = []
+    previous_blank = True
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if not line:
+            previous_blank = True
+            continue
+        if _FAQ_HEADING.match(line) and items:
+            break
+        if m := _SOURCE_ITEM.match(line):
+            number = int(m.group(1)) if m.group(1) else None
+            items.append([number, offset + i + 1, m.group(2), i])
+        elif items and not previous_blank:
+            items[-1][2] += " " + line
+            items[-1][3] = i
+        else:
+            return []
+        previous_blank = False
+    return [tuple(item) for item in items]
+
+
+def _parse_reference(text: str) -> tuple[dict, dict]:
+    """A source from one line such as ``Title. Publisher, 2024. https://… doi:10.1/x PMID: 1``."""
+    from articles.publishing.sources import clean_entry
+
+    raw = {"title": "", "publisher": "", "url": "", "date": "", "doi": "", "pmid": ""}
+    text = " ".join(text.split())
+
+    def take(pattern: re.Pattern, name: str, last: bool = False) -> None:
+        nonlocal text
+        matches = list(pattern.finditer(text))
+        if matches:
+            m = matches[-1] if last else matches[0]
+            raw[name] = m.group(m.lastindex or 0).rstrip(".,;)")
+            text = (text[: m.start()] + " " + text[m.end() :]).strip()
+
+    take(_REF_DOI, "doi")
+    take(_REF_PMID, "pmid")
+    if m := _REF_LINK.match(text):
+        raw["title"], raw["url"] = m.group(1), m.group(2)
+        text = text[m.end() :]
+    else:
+        take(_REF_URL, "url")
+    take(_REF_DATE, "date", last=True)
+    rest = re.sub(r"\s+([,.;])", r"\1", text).strip(" .,;:")
+    rest = re.sub(r"[,;]\s*(?=\.|$)", "", rest).strip(" .,;:")
+    if raw["title"]:
+        raw["publisher"] = rest
+    elif ". " in rest:
+        raw["title"], raw["publisher"] = (part.strip(" .,;") for part in rest.rsplit(". ", 1))
+    else:
+        raw["title"] = rest
+    return clean_entry(raw)
 
 
 def _escape_md(line: str) -> str:

@@ -166,6 +166,8 @@ def import_document(name, doc: ParsedDocument, options, report):
     for field_name in ("meta_title", "meta_description", "focus_keyword"):
         if getattr(doc, field_name):
             setattr(article, field_name, getattr(doc, field_name))
+    if doc.sources:
+        article.sources = doc.sources
     if options.author:
         article.author = options.author
     if options.topic:
