@@ -81,7 +81,19 @@ class ArticleAdmin(PublishableAdmin):
         ),
     ]
 
-    workflow_readonly = [*PublishableAdmin.workflow_readonly, "medical_review_standing"]
+    workflow_readonly = [
+        *PublishableAdmin.workflow_readonly, "medical_review_standing", "sources_list",
+    ]  # fmt: skip
+
+    def read_only_displays(self):
+        return {**super().read_only_displays(), "sources": "sources_list"}
+
+    @admin.display(description="sources")
+    def sources_list(self, obj):
+        listed = obj.source_list if obj is not None else []
+        if not listed:
+            return "None."
+        return render_to_string("admin/articles/article/sources.html", {"sources": listed})
 
     @admin.display(description="standing")
     def medical_review_standing(self, obj):

@@ -572,3 +572,14 @@ def test_an_export_with_bad_sources_is_refused(cited, editor):
     document["articles"][0]["sources"] = "not a list"
     result = import_file("bad.json", json.dumps(document).encode(), Options(user=editor))
     assert not result.ok and "sources must be a list" in result.error
+
+
+def test_someone_who_may_only_read_sees_the_sources_as_a_list(client, make_article, writer):
+    """A writer looking at an article in review reads its sources as the page lists them."""
+    article = make_article("In review", user=writer, body=CITING_BODY, sources=stored(NHS, PAPER))
+    article.submit_for_review(writer)
+    client.force_login(writer)
+    html = client.get(change_url(article)).text
+    assert '<a href="https://www.nhs.uk/conditions/insomnia/">Insomnia</a>' in html
+    assert 'PMID: <a href="https://pubmed.ncbi.nlm.nih.gov/12186352/">12186352</a>' in html
+    assert '"publisher": "NHS"' not in html and 'name="sources-0-title"' not in html

@@ -274,15 +274,19 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         # Someone who may only read sees the text as the page will show it, not Markdown.
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or not self.html_field or self.has_change_permission(request, obj):
+        shown = self.read_only_displays()
+        if obj is None or not shown or self.has_change_permission(request, obj):
             return fieldsets
-        source = self.html_field.removesuffix("_html")
         return [
-            (name, {**options, "fields": [
-                "rendered_text" if field == source else field for field in options["fields"]
-            ]})
+            (name, {**options, "fields": [shown.get(field, field) for field in options["fields"]]})
             for name, options in fieldsets
-        ]  # fmt: skip
+        ]
+
+    def read_only_displays(self):
+        """{field: display method} for fields a reader sees as the page shows them."""
+        if not self.html_field:
+            return {}
+        return {self.html_field.removesuffix("_html"): "rendered_text"}
 
     @admin.display(description="text")
     def rendered_text(self, obj):
