@@ -583,3 +583,10 @@ def test_someone_who_may_only_read_sees_the_sources_as_a_list(client, make_artic
     assert '<a href="https://www.nhs.uk/conditions/insomnia/">Insomnia</a>' in html
     assert 'PMID: <a href="https://pubmed.ncbi.nlm.nih.gov/12186352/">12186352</a>' in html
     assert '"publisher": "NHS"' not in html and 'name="sources-0-title"' not in html
+
+
+def test_a_heading_never_takes_the_id_of_a_source_or_a_page_part():
+    """ "## Source 1" cannot hijack the link that [^1] makes to the first source."""
+    html = render_markdown("## Source 1\n\nText.[^1]\n\n## Sources heading\n\n## Plain")
+    assert 'id="source-1-section"' in html and 'id="sources-heading-section"' in html
+    assert 'id="plain"' in html and 'href="#source-1"' in html

@@ -167,6 +167,15 @@ def _footnote_anchor(renderer, tokens, idx, options, env):
     return f' <a href="#{ref}" title="Back to the text">\u21a9\ufe0e</a>'
 
 
+# Ids the article page gives its own parts: a heading never takes one of them.
+_PAGE_IDS = re.compile(r"(?:source|cite)-\d+(?:-\d+)?|(?:contents|faq|sources|related)-heading")
+
+
+def _heading_id(text):
+    slug = slugify(text)
+    return f"{slug}-section" if _PAGE_IDS.fullmatch(slug) else slug
+
+
 def _parser():
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": _PARSER_NESTING})
     md.enable(["table", "strikethrough"])
@@ -175,7 +184,7 @@ def _parser():
     md.core.ruler.push("align_cells", _align_cells)
     # Before text_join, while an escaped `\[^1]` is still apart from its text.
     md.core.ruler.before("text_join", "cite_sources", _cite_sources)
-    md.use(anchors_plugin, min_level=2, max_level=6, slug_func=slugify)
+    md.use(anchors_plugin, min_level=2, max_level=6, slug_func=_heading_id)
     md.add_render_rule("source_cite", _source_cite)
     md.add_render_rule("footnote_ref", _footnote_ref)
     md.add_render_rule("footnote_block_open", _footnote_block_open)
