@@ -435,3 +435,30 @@ def test_submitting_health_content_tells_the_clinicians(
     make_article("Other piece").submit_for_review(writer)
     assert Notification.objects.filter(recipient=clinician, verb="submitted").count() == 1
     assert Notification.objects.filter(recipient=editor, verb="submitted").count() == 2
+
+
+def test_the_desk_and_a_quiet_reminder_run_cost_the_same_for_2_or_20_due(
+    client, make_article, publish_reviewed, editor, writer
+):
+    """The reviews-due panel reads no row one by one, and a run with nothing new to say
+    costs the same however many reminders went out before."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = timezone.localdate()
+    client.force_login(editor)
+
+    def costs():
+        with CaptureQueriesContext(connection) as page:
+            assert client.get("/admin/").status_code == 200
+        reminders.send(today)
+        with CaptureQueriesContext(connection) as run:
+            assert reminders.send(today) == 0
+        return len(page), len(run)
+
+    for n in range(2):
+        set_due(publish_reviewed(make_article(f"Due {n}", user=writer)), today)
+    few = costs()
+    for n in range(2, 20):
+        set_due(publish_reviewed(make_article(f"Due {n}", user=writer)), today)
+    assert costs() == few

@@ -10,6 +10,7 @@ import datetime
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.tasks import task
 from django.utils import timezone
 
@@ -28,28 +29,39 @@ def send(today):
     """Send the reminders due on ``today`` that have not gone out yet; return how many."""
     model = _content_model()
     content_type = ContentType.objects.get_for_model(model)
-    due = review.falling_due(model.objects.all(), review.window(today)[1]).select_related(
-        "owner", "reviewed_by__user"
-    )
+    soon = review.falling_due(model.objects.all(), review.window(today)[1])
     everyone = None
     sent = 0
-    for item in due.iterator(chunk_size=500):
-        kind = ReviewReminder.OVERDUE if item.review_due < today else ReviewReminder.SOON
-        with transaction.atomic():
-            _, created = ReviewReminder.objects.get_or_create(
-                content_type=content_type, object_id=item.pk, due=item.review_due, kind=kind
-            )
-            if not created:
-                continue
-            # The clinician who last reviewed it, or, when no account is theirs, all of them.
-            reviewer = item.reviewed_by.user if item.reviewed_by_id else None
-            if reviewer is None or not reviewer.is_active:
-                everyone = notify.holders(model, review.SIGN_OFF) if everyone is None else everyone
-                reviewers = everyone
-            else:
-                reviewers = [reviewer]
-            notify.notify([item.owner, *reviewers], "review_due", item, None, _message(item, kind))
-            sent += 1
+    for kind, due in (
+        (ReviewReminder.OVERDUE, soon.filter(review_due__lt=today)),
+        (ReviewReminder.SOON, soon.filter(review_due__gte=today)),
+    ):
+        # What was reminded of already costs nothing: a day with nothing new is one query.
+        reminded = ReviewReminder.objects.filter(
+            content_type=content_type, object_id=OuterRef("pk"), due=OuterRef("review_due"),
+            kind=kind,
+        )  # fmt: skip
+        pending = due.exclude(Exists(reminded)).select_related("owner", "reviewed_by__user")
+        for item in pending.iterator(chunk_size=500):
+            with transaction.atomic():
+                # The row is the proof of sending: a run racing this one cannot send twice.
+                _, created = ReviewReminder.objects.get_or_create(
+                    content_type=content_type, object_id=item.pk, due=item.review_due, kind=kind
+                )
+                if not created:
+                    continue
+                # The clinician who last reviewed it, or, when no account is theirs, all.
+                reviewer = item.reviewed_by.user if item.reviewed_by_id else None
+                if reviewer is None or not reviewer.is_active:
+                    if everyone is None:
+                        everyone = notify.holders(model, review.SIGN_OFF)
+                    reviewers = everyone
+                else:
+                    reviewers = [reviewer]
+                notify.notify(
+                    [item.owner, *reviewers], "review_due", item, None, _message(item, kind)
+                )
+                sent += 1
     return sent
 
 

@@ -39,7 +39,9 @@ def _review_queue(user):
     """Articles in review, each with its FAQ entries as one row, and FAQ entries on their own."""
     queue, total, links = [], 0, []
     if user.has_perm(permission_name(Article, "publish")):
-        waiting = Article.objects.filter(status=Status.IN_REVIEW).select_related("owner")
+        waiting = (
+            Article.objects.with_liveness().filter(status=Status.IN_REVIEW).select_related("owner")
+        )
         total += waiting.count()
         parts = dict(
             FAQEntry.objects.filter(article__in=waiting[:SHOWN], status=Status.IN_REVIEW)
@@ -96,7 +98,7 @@ def _open_comments(items):
 
 def _mine(user):
     """The writer's own work: sent back with a note, drafts, and what waits for review."""
-    mine = Article.objects.filter(owner=user)
+    mine = Article.objects.with_liveness().filter(owner=user)
     drafts = list(mine.filter(status=Status.DRAFT).order_by("-updated_at")[:SHOWN])
     notes = _sent_back(drafts)
     back = [a for a in drafts if a.pk in notes]
@@ -114,7 +116,7 @@ def _sign_off_queue(user):
     """Health content in review that waits for a medical reviewer's sign-off."""
     if not user.has_perm(permission_name(Article, review.SIGN_OFF)):
         return None
-    waiting = review.awaiting_sign_off(Article.objects.all()).select_related("owner")
+    waiting = review.awaiting_sign_off(Article.objects.with_liveness()).select_related("owner")
     return {
         "rows": [_row(a, owner=a.owner) for a in waiting.order_by("updated_at")[:SHOWN]],
         "total": waiting.count(),
@@ -125,7 +127,7 @@ def _sign_off_queue(user):
 def _reviews_due():
     """Live articles whose medical review falls due within the notice period, or is overdue."""
     today = timezone.localdate()
-    due = review.falling_due(Article.objects.all(), review.window(today)[1])
+    due = review.falling_due(Article.objects.with_liveness(), review.window(today)[1])
     return {
         "rows": [
             _row(a, due=a.review_due, overdue=a.review_due < today, reviewer=a.reviewed_by)
@@ -143,9 +145,9 @@ def _scheduled():
     now = timezone.now()
     return [
         _row(a, at=a.published_at)
-        for a in Article.objects.filter(live=True, published_at__gt=now).order_by("published_at")[
-            :SHOWN
-        ]
+        for a in Article.objects.with_liveness()
+        .filter(live=True, published_at__gt=now)
+        .order_by("published_at")[:SHOWN]
     ]
 
 
