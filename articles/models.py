@@ -2,13 +2,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from markdownx.models import MarkdownxField
 
 from .publishing import analysis, images, redirects
 from .publishing.analysis import Page, analyse
 from .publishing.markdown import MarkdownValidator, render_markdown
 from .publishing.models import Comment, Notification, Publishable, Revision, Status, Transition
+from .publishing.paths import slug_path
 from .publishing.text import html_to_text, outline, reading_minutes, truncate, web_url, word_count
 
 __all__ = [
@@ -69,7 +69,7 @@ class Author(MovesWithSlug):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return slug_path("articles:author", self.slug)
 
     # Only http(s) reaches a link or the JSON-LD, whatever was written to the database.
     def website_link(self):
@@ -105,7 +105,7 @@ class Topic(MovesWithSlug):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:topic", kwargs={"slug": self.slug})
+        return slug_path("articles:topic", self.slug)
 
 
 # About 9,000 words: far beyond a long guide, and a bound on what one save may cost.
@@ -189,7 +189,7 @@ class Article(Publishable):
         ]
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return slug_path("articles:detail", self.slug)
 
     def render(self):
         self.body_html = render_markdown(self.body)

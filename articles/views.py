@@ -13,6 +13,7 @@ from . import meta
 from .models import Article, Author, Topic
 from .publishing import llms, pagecache, search, seo
 from .publishing.paging import PaginatedMixin
+from .publishing.paths import slug_path
 from .publishing.seo import PageMetaMixin
 
 PAGE_SIZE = 10
@@ -227,7 +228,7 @@ def llms_txt(request):
 
 
 def markdown_url(article):
-    return reverse("articles:markdown", kwargs={"slug": article.slug})
+    return slug_path("articles:markdown", article.slug)
 
 
 class SearchView(PageMetaMixin, TemplateView):
