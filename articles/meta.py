@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from .publishing import jsonld, sources
+from .publishing.paths import slug_path
 from .publishing.seo import PageMeta, site
 
 
@@ -74,7 +75,7 @@ def article(obj, faqs=()):
         noindex=obj.noindex,
         published=obj.published_at,
         modified=obj.updated_at,
-        markdown=reverse("articles:markdown", kwargs={"slug": obj.slug}),
+        markdown=slug_path("articles:markdown", obj.slug),
         jsonld=jsonld.graph(
             jsonld.website(s),
             jsonld.organization(s),

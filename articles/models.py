@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from markdownx.models import MarkdownxField
 
 from .publishing import analysis, images, redirects, review
@@ -18,6 +17,7 @@ from .publishing.models import (
     Status,
     Transition,
 )
+from .publishing.paths import slug_path
 from .publishing.sources import SourcesField, entries
 from .publishing.text import html_to_text, outline, reading_minutes, truncate, web_url, word_count
 
@@ -94,7 +94,7 @@ class Author(MovesWithSlug):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return slug_path("articles:author", self.slug)
 
     # Only http(s) reaches a link or the JSON-LD, whatever was written to the database.
     def website_link(self):
@@ -144,7 +144,7 @@ class Topic(MovesWithSlug):
             self.reschedule_reviews()
 
     def get_absolute_url(self):
-        return reverse("articles:topic", kwargs={"slug": self.slug})
+        return slug_path("articles:topic", self.slug)
 
     def reschedule_reviews(self):
         """Move the due dates of its articles that follow the topic's interval: one update
@@ -275,7 +275,7 @@ class Article(Publishable):
         ]
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return slug_path("articles:detail", self.slug)
 
     def render(self):
         self.body_html = render_markdown(self.body)

@@ -10,10 +10,13 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import meta
-from .models import Article, Author, Topic
+from .models import Article, Author, Topic, part_model
 from .publishing import llms, pagecache, search, seo
 from .publishing.paging import PaginatedMixin
+from .publishing.paths import slug_path
 from .publishing.seo import PageMetaMixin
+
+FAQEntry = part_model("faqs")
 
 PAGE_SIZE = 10
 RELATED = 3
@@ -54,9 +57,14 @@ class ArticleDetailView(PageMetaMixin, DetailView):
         return published_articles().select_related("reviewed_by")
 
     def get_context_data(self, **kwargs):
-        # FAQ entries reach the article through the reverse relation, so this app
-        # never imports the faq app; published() comes from the shared queryset.
-        kwargs["faqs"] = list(self.object.faqs.published())
+        # The FAQ model comes through the reverse relation, so this app never imports
+        # the faq app. Queried from its manager, not the related one, which ties each
+        # entry to the article, and with only what the page and its JSON-LD show.
+        kwargs["faqs"] = list(
+            FAQEntry.objects.published()
+            .filter(article=self.object)
+            .only("title", "slug", "answer_html")
+        )
         kwargs["related"] = self.related()
         return super().get_context_data(**kwargs)
 
@@ -227,7 +235,7 @@ def llms_txt(request):
 
 
 def markdown_url(article):
-    return reverse("articles:markdown", kwargs={"slug": article.slug})
+    return slug_path("articles:markdown", article.slug)
 
 
 class SearchView(PageMetaMixin, TemplateView):

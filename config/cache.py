@@ -9,7 +9,7 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -18,8 +18,28 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER = 5.0
 
 
+class ReusedClient(RedisCacheClient):
+    """Django's client, keeping one redis.Redis per connection pool: building one for each
+    command, as Django does, fills a table of some 170 reply handlers every time."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     _down_until = 0.0
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClient
 
     def _guard(self, operation, default, *args, **kwargs):
         if time.monotonic() < self._down_until:

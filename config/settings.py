@@ -134,6 +134,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound by the server, so a query a connection runs again and again (an
+    # article page's two) is prepared once and not parsed and planned on every request.
+    # Behind PgBouncer in transaction mode this needs its max_prepared_statements.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,10 +1,10 @@
 from django.db import models
-from django.urls import reverse
 from markdownx.models import MarkdownxField
 
 from articles.models import Article, Topic
 from articles.publishing.markdown import MarkdownValidator, render_markdown
 from articles.publishing.models import Publishable
+from articles.publishing.paths import slug_path
 from articles.publishing.text import html_to_text
 
 ANSWER_MAX_LENGTH = 10_000
@@ -62,7 +62,7 @@ class FAQEntry(Publishable):
 
     def get_absolute_url(self):
         slug = self.topic.slug if self.topic_id else GENERAL
-        return reverse("faq:topic", kwargs={"slug": slug}) + f"#{self.slug}"
+        return slug_path("faq:topic", slug) + f"#{self.slug}"
 
     def render(self):
         self.answer_html = render_markdown(self.answer)

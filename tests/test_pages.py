@@ -593,3 +593,22 @@ def test_the_404_page_uses_the_site_layout(client, db):
     assert 'class="site-header"' in html and 'href="/topics/"' in html and "site.css" in html
     assert '<meta name="robots" content="noindex, follow">' in html
     assert "<h1>Page not found</h1>" in html
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["articles:detail", "articles:markdown", "articles:topic", "articles:author", "faq:topic"],
+)
+def test_slug_paths_are_what_reverse_gives(name):
+    """Paths built from a pattern reversed once match reverse(), under a script prefix too."""
+    from django.urls import reverse, set_script_prefix
+
+    from articles.publishing.paths import slug_path
+
+    for prefix in ("/", "/journal/"):
+        set_script_prefix(prefix)
+        try:
+            for slug in ("a", "sleep-and-mood-2", "x_y"):
+                assert slug_path(name, slug) == reverse(name, kwargs={"slug": slug})
+        finally:
+            set_script_prefix("/")

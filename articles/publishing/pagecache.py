@@ -117,16 +117,32 @@ def changed():
 
 def memo(name, compute):
     """compute(), made once per generation and shared by every server: for aggregates
-    (counts, indexes of topics) that would otherwise read every article on each render."""
+    (counts, indexes of topics) that would otherwise read every article on each render.
+
+    Each process also keeps what it read for the generation, so a value is fetched and
+    unpickled once per process, not on every render; callers must not change it.
+    """
+    global _memos
     generation = current()
     if generation is None:
         return compute()
-    key = f"memo:{generation[0]}:{name}"
+    token = generation[0]
+    held = _memos
+    if held[0] != token or len(held[1]) > LOCAL_ENTRIES:
+        held = _memos = (token, {})
+    if name in held[1]:
+        return held[1][name]
+    key = f"memo:{token}:{name}"
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, TIMEOUT)
+    held[1][name] = value
     return value
+
+
+# (generation token, {name: value}): this process's memo values, for one generation.
+_memos = (None, {})
 
 
 def watch(*models):

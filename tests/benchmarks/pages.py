@@ -14,6 +14,10 @@ SQLite file) with ``generate_content N``, serves it with gunicorn as in producti
 - queries per rendered page, and the admin changelist, admin search and sitemap times;
 - the memory of a worker after 10,000 requests.
 
+BENCH_PAGES="article;home, deep page" measures only those rows (labels as printed).
+PostgreSQL databases are named after the one in DATABASE_URL (editorial_100 for
+editorial), so runs against different databases on one server keep apart.
+
 Timings belong here, not in the test suite.
 """
 
@@ -94,8 +98,8 @@ def prepare(count, env):
     if base.startswith("postgres"):
         import psycopg
 
-        name = f"editorial_bench_{count}"
-        server = base.rsplit("/", 1)[0]
+        server, own = base.rsplit("/", 1)
+        name = f"{own.split('?')[0] or 'editorial_bench'}_{count}"
         with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name}")
             admin.execute(f"CREATE DATABASE {name}")
@@ -105,6 +109,8 @@ def prepare(count, env):
     run = {**env, "DATABASE_URL": url}
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=run, check=True)  # noqa: S603
+    # Before anything renders a page: the manifest storage needs the collected files.
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=run, check=True)  # noqa: S603
     subprocess.run([*manage, "generate_content", str(count)], cwd=ROOT, env=run, check=True,  # noqa: S603
                    stdout=subprocess.DEVNULL)  # fmt: skip
     if url.startswith("postgres"):
@@ -153,7 +159,12 @@ for label, path in [("admin articles", "/admin/articles/article/"),
 
 
 def pages(article, topic, count):
-    """(label, path) of each page measured; the deep pages are the last ones."""
+    """(label, path) of each page measured, or of those named in BENCH_PAGES."""
+    wanted = set(filter(None, os.environ.get("BENCH_PAGES", "").split(";")))
+    return [row for row in _pages(article, topic, count) if not wanted or row[0] in wanted]
+
+
+def _pages(article, topic, count):
     return [
         ("article", article.get_absolute_url()),
         ("home", "/"),
@@ -173,8 +184,6 @@ def pages(article, topic, count):
 
 def serve(url, env, port):
     run = {**env, "DATABASE_URL": url}
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],  # noqa: S603
-                   cwd=ROOT, env=run, check=True)  # fmt: skip
     server = subprocess.Popen(  # noqa: S603
         [str(GUNICORN), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "-t", "120"],
         cwd=ROOT, env=run, stderr=subprocess.DEVNULL,
