@@ -101,8 +101,8 @@ class ArticleAdmin(PublishableAdmin):
         # only by sign-offs and publishing, never typed here.
         if obj is None or obj.pk is None:
             return "Not saved yet."
-        working = revisions.working_copy(obj)
-        context = {"article": obj, "standing": review.standing(obj, working)}
+        # The admin's object is the working copy already (see get_object).
+        context = {"article": obj, "standing": review.standing(obj)}
         context["overdue"] = obj.live and obj.review_due and obj.review_due < timezone.localdate()
         return render_to_string("admin/articles/article/review_standing.html", context)
 
@@ -206,7 +206,7 @@ class ArticleAdmin(PublishableAdmin):
         if not self.has_view_permission(request, article):
             raise PermissionDenied
         # The working copy, with its draft changes: what the reviewer is asked to approve.
-        row, article = article, revisions.working_copy(article)
+        article = revisions.working_copy(article)
         faqs = revisions.working_children(article).get("faqs", [])
         page = meta.article(article, faqs)
         page.noindex = True
@@ -216,7 +216,7 @@ class ArticleAdmin(PublishableAdmin):
             "faqs": faqs,
             "meta": page,
             "preview": True,
-            "standing": review.standing(row, article),
+            "standing": review.standing(article),
         }
         response = TemplateResponse(request, "articles/article_detail.html", context)
         response["X-Robots-Tag"] = "noindex"

@@ -56,7 +56,12 @@ class MovesWithSlug(models.Model):
     def save(self, *args, **kwargs):
         old = type(self).objects.filter(pk=self.pk).first() if self.pk else None
         super().save(*args, **kwargs)
-        if old is not None and old.slug != self.slug:
+        if old is not None:
+            self.saved_over(old)
+
+    def saved_over(self, old):
+        """What follows from changing ``old`` into this; subclasses add their own."""
+        if old.slug != self.slug:
             redirects.moved(old.get_absolute_url(), self.get_absolute_url())
 
 
@@ -136,15 +141,13 @@ class Topic(MovesWithSlug):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        before = Topic.objects.filter(pk=self.pk).values_list("review_interval", flat=True)
-        old = before.first() if self.pk else None
-        super().save(*args, **kwargs)
-        if old is not None and old != self.review_interval:
-            self.reschedule_reviews()
-
     def get_absolute_url(self):
         return slug_path("articles:topic", self.slug)
+
+    def saved_over(self, old):
+        super().saved_over(old)
+        if old.review_interval != self.review_interval:
+            self.reschedule_reviews()
 
     def reschedule_reviews(self):
         """Move the due dates of its articles that follow the topic's interval: one update
@@ -170,7 +173,7 @@ class Article(Publishable):
     search_fields = ("title", "summary", "body")
     # What a medical reviewer signs off: an edit to these after sign-off needs a new one.
     medical_fields = ("title", "summary", "body", "sources")
-    signed_off = True
+    takes_sign_off = True
     workflow_fields = Publishable.workflow_fields | {
         "reviewed_by", "last_reviewed", "review_due", "reviewed_digest", "live_digest",
     }  # fmt: skip

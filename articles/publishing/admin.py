@@ -197,7 +197,7 @@ class MedicalReviewFilter(admin.SimpleListFilter):
         if self.value() == "changed":
             return review.changed_since_review(queryset)
         if self.value() == "due":
-            return review.falling_due(queryset, review.window(today)[1]).filter(
+            return review.falling_due(queryset, review.notice_by(today)).filter(
                 review_due__gte=today
             )
         if self.value() == "overdue":

@@ -226,7 +226,8 @@ class Publishable(SeoFields):
 
     # Medical review (see review.py); content types without it keep these defaults.
     medical_fields = ()
-    signed_off = False
+    # Whether medical reviewers sign off this type of content.
+    takes_sign_off = False
 
     def needs_medical_review(self):
         """Whether publishing waits for a medical reviewer's sign-off on the version."""

@@ -29,7 +29,7 @@ def send(today):
     """Send the reminders due on ``today`` that have not gone out yet; return how many."""
     model = _content_model()
     content_type = ContentType.objects.get_for_model(model)
-    soon = review.falling_due(model.objects.all(), review.window(today)[1])
+    soon = review.falling_due(model.objects.all(), review.notice_by(today))
     everyone = None
     sent = 0
     for kind, due in (

@@ -12,6 +12,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from django.db.models import Exists, F, OuterRef
+
 from .models import Revision, Status, Transition
 
 SIGN_OFF = "sign_off"
@@ -91,9 +93,8 @@ class Standing:
         return self.required and not self.current
 
 
-def standing(obj, working=None):
-    """The review standing of ``obj``, whose working copy is ``working`` (two queries)."""
-    working = working or obj
+def standing(obj):
+    """The review standing of ``obj``, a working copy (three queries at most)."""
     last = sign_offs(obj).select_related("user").first()
     current = last is not None and last.revision_id == obj.latest_revision_id
     changed_since = False
@@ -103,7 +104,7 @@ def standing(obj, working=None):
             model, obj.latest_revision_id
         )
     return Standing(
-        required=working.needs_medical_review(),
+        required=obj.needs_medical_review(),
         last=last,
         current=current,
         changed_since=changed_since,
@@ -116,9 +117,9 @@ def live_changed_since(obj):
     return bool(obj.live and reviewed and reviewed != obj.live_digest)
 
 
-def window(today):
-    """The dates a reminder run looks at: what is overdue, and what falls due soon."""
-    return today, today + datetime.timedelta(days=NOTICE_DAYS)
+def notice_by(today):
+    """The last due date a run on ``today`` gives notice of."""
+    return today + datetime.timedelta(days=NOTICE_DAYS)
 
 
 # --- Lists: the dashboard, the changelist filter and the reminders share these ----------
@@ -127,7 +128,6 @@ def window(today):
 def awaiting_sign_off(queryset):
     """Items in review that need a sign-off and have none on their working copy."""
     from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Exists, OuterRef
 
     model = queryset.model
     signed = Transition.objects.filter(
@@ -148,8 +148,6 @@ def falling_due(queryset, by):
 
 def changed_since_review(queryset):
     """Live items whose medical text readers see is not the text that was signed off."""
-    from django.db.models import F
-
     return (
         queryset.filter(live=True)
         .exclude(reviewed_digest="")

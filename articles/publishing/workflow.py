@@ -40,7 +40,7 @@ class Move:
     needs_sign_off: bool = False
 
     def applies_to(self, item):
-        if self.needs_sign_off and not item.signed_off:
+        if self.needs_sign_off and not item.takes_sign_off:
             return False
         if self.needs_live:
             return item.live

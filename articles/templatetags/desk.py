@@ -127,7 +127,7 @@ def _sign_off_queue(user):
 def _reviews_due():
     """Live articles whose medical review falls due within the notice period, or is overdue."""
     today = timezone.localdate()
-    due = review.falling_due(Article.objects.with_liveness(), review.window(today)[1])
+    due = review.falling_due(Article.objects.with_liveness(), review.notice_by(today))
     return {
         "rows": [
             _row(a, due=a.review_due, overdue=a.review_due < today, reviewer=a.reviewed_by)
