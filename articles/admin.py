@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from . import meta, search_panel
 from .forms import ImportForm
@@ -93,7 +94,9 @@ class ArticleAdmin(PublishableAdmin):
         listed = obj.source_list if obj is not None else []
         if not listed:
             return "None."
-        return render_to_string("admin/articles/article/sources.html", {"sources": listed})
+        # The page's own list (a Jinja2 template, which returns plain text it escaped).
+        html = render_to_string("admin/articles/article/sources.html", {"sources": listed})
+        return mark_safe(html)  # noqa: S308
 
     @admin.display(description="standing")
     def medical_review_standing(self, obj):

@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from . import meta
+from .publishing import jsonld
 from .publishing.analysis import GOOD, IMPROVE, MAX_META_TITLE, MIN_DESCRIPTION, PROBLEM
 from .publishing.models import META_DESCRIPTION_LIMIT, META_TITLE_LIMIT
-from .templatetags.publishing import jsonld as jsonld_block
 
 
 def _counter(label, length, low, high, hard_limit):
@@ -60,7 +60,7 @@ def context(article):
                 500,
             ),
         ],
-        "jsonld_text": str(jsonld_block(page.jsonld)),
+        "jsonld_text": str(jsonld.script(page.jsonld)),
         "panel_url": reverse("admin:articles_article_search_panel")
         + (f"?pk={article.pk}" if article.pk else ""),
     }

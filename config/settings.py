@@ -110,6 +110,17 @@ AXES_LOCKOUT_CALLABLE = "config.lockout.locked_out"
 ROOT_URLCONF = "config.urls"
 
 TEMPLATES = [
+    # Readers' pages (templates/jinja2/); see config/jinja2.py.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "config.jinja2.environment",
+            "context_processors": ["articles.context_processors.site"],
+        },
+    },
+    # The admin, and the apps' own templates.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

@@ -75,7 +75,7 @@ def test_meta_field_attribute_breakout_is_escaped(client, make_article, publish,
     article = publish(make_article(**{field: value}))
     html, page = get_page(client, article.get_absolute_url())
     assert '"><script>' not in head(html)
-    assert "&quot;&gt;&lt;script&gt;" in head(html)
+    assert "&#34;&gt;&lt;script&gt;" in head(html)
     node = graph_nodes(page, "Article")[0]
     if field == "meta_title":
         assert node["headline"] == article.title

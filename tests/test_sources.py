@@ -270,7 +270,7 @@ def test_hostile_sources_are_inert_on_the_page(client, hostile):
     hrefs = [attrs["href"] for tag, attrs in tags if tag == "a"]
     assert len(hrefs) == 4 and all(href.startswith("https://") for href in hrefs)
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in section
-    assert "ACME&quot;&gt;&lt;svg onload=alert(4)&gt; ## Injected" in section
+    assert "ACME&#34;&gt;&lt;svg onload=alert(4)&gt; ## Injected" in section
     assert 'href="https://example.org/a?q=&lt;/script&gt;' in section
     # The DOI's own link is percent-encoded; its text is escaped.
     assert 'href="https://doi.org/10.1000/%3Cimg/src%3Dx/onerror%3Dalert%286%29%3E"' in section

@@ -8,6 +8,9 @@ Nothing here touches the database or the request: the view passes in what the pa
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.html import json_script
+from django.utils.safestring import mark_safe
+
 from . import sources
 
 
@@ -191,3 +194,14 @@ def faq_page(entries, url, page_id=None):
         "isPartOf": ref(url) if page_id is None else None,
         "mainEntity": [question(entry, url) for entry in entries],
     }
+
+
+def script(value):
+    """The page's JSON-LD script block, escaped exactly as Django's json_script escapes JSON.
+
+    ``<``, ``>`` and ``&`` become unicode escapes, so no content can close the tag.
+    """
+    if not value:
+        return ""
+    html = json_script(value)
+    return mark_safe(html.replace('type="application/json"', 'type="application/ld+json"', 1))  # noqa: S308

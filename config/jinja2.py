@@ -1,0 +1,56 @@
+"""The template environment of the public site.
+
+Readers' pages render with Jinja2: the same pages cost a third of what Django's template
+language does, which a page rendered on every cache miss feels. The admin keeps Django's
+templates. The helpers below give the public templates what Django's tags gave them.
+"""
+
+import functools
+
+from django.template import defaultfilters
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from jinja2 import Environment
+
+from articles.publishing import jsonld
+
+
+def date(value, arg=None):
+    """Django's date filter, in the current time zone as Django's templates show it."""
+    return defaultfilters.date(timezone.template_localtime(value), arg)
+
+
+def day(value):
+    """A date, or a datetime's date in the current time zone, as YYYY-MM-DD: what
+    ``date("Y-m-d")`` gives, at a fraction of its cost for a sitemap's thousands."""
+    return timezone.template_localtime(value).strftime("%Y-%m-%d")
+
+
+def now(arg):
+    return defaultfilters.date(timezone.localtime(), arg)
+
+
+def url(name, *args):
+    return reverse(name, args=args)
+
+
+def environment(**options):
+    # Whatever the settings say: readers' pages always escape what they show.
+    options.pop("autoescape", None)
+    env = Environment(autoescape=True, **options)
+    env.globals.update(
+        # A static file's hashed name does not change while a process runs.
+        static=functools.cache(static),
+        url=url,
+        now=now,
+    )
+    env.filters.update(
+        date=date,
+        day=day,
+        jsonld=jsonld.script,
+        capfirst=defaultfilters.capfirst,
+        pluralize=defaultfilters.pluralize,
+        urlencode=defaultfilters.urlencode,
+    )
+    return env
