@@ -214,3 +214,37 @@ def test_the_cache_is_redis_when_configured_and_really_answers(settings):
     cache.set("probe", "here", 30)
     client = redis.Redis.from_url(settings.REDIS_URL)
     assert client.exists(cache.make_and_validate_key("probe")) == 1
+
+
+def test_a_rendered_page_reads_the_generation_once(client, published, monkeypatch):
+    """The middleware and every memo() of one page share one read of the generation."""
+    reads = []
+    real = pagecache.cache
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def get(self, key, *args, **kwargs):
+            reads.append(key)
+            return real.get(key, *args, **kwargs)
+
+    forget_cached_pages()
+    pagecache._memos = (None, {})
+    monkeypatch.setattr(pagecache, "cache", Counting())
+    response = client.get(published.get_absolute_url())
+    assert response.status_code == 200
+    assert reads.count(pagecache.GENERATION_KEY) == 1
+    assert any(key.startswith("memo:") for key in reads)  # the page did use a memo
+
+
+@pytest.mark.django_db
+def test_a_change_during_a_request_is_seen_by_the_rest_of_it():
+    """A publication in the middle of a request starts the generation its later reads see."""
+    held = pagecache._request.set([])
+    try:
+        before = pagecache.current()
+        pagecache.changed()
+        assert pagecache.current()[0] != before[0]
+    finally:
+        pagecache._request.reset(held)

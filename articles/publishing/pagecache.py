@@ -16,6 +16,7 @@ While the database is down, a page that cannot be rendered is served from the la
 held, however old, rather than the 503 page.
 """
 
+import contextvars
 import logging
 import re
 import threading
@@ -83,11 +84,26 @@ def _aware(timestamp):
     return datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC)
 
 
+# The generation as read for the request being served: the middleware and each memo()
+# of one page share one read of the shared cache.
+_request = contextvars.ContextVar("pages_generation")
+
+
 def current():
     """The live generation, starting a new one when a scheduled item has gone live.
 
     None when it cannot be known (the cache is down): pages are then served uncached.
     """
+    held = _request.get(None)
+    if held:
+        return held[0]
+    record = _read()
+    if held is not None:
+        held.append(record)
+    return record
+
+
+def _read():
     record = cache.get(GENERATION_KEY)
     if record is not None and time.time() < record[2]:
         return record
@@ -165,6 +181,8 @@ def _saved_or_deleted(sender, instance, **kwargs):
 
 
 def _restart():
+    if held := _request.get(None):
+        held.clear()
     try:
         cache.set(GENERATION_KEY, _new_generation(), None)
     except DatabaseError:
@@ -266,6 +284,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        held = _request.set([])
+        try:
+            return self._serve(request)
+        finally:
+            _request.reset(held)
+
+    def _serve(self, request):
         if not _cacheable(request):
             return self.get_response(request)
         generation = current()
