@@ -4,10 +4,10 @@ The count is made once per content generation (see pagecache), not on every view
 deep page reads its ids first, which the database answers from an index alone, then
 loads only its own rows with their joins, rather than joining every row it skips.
 
-For a list ordered newest first on ``keyset`` fields (all descending, the last one
-unique), the position of every STEP-th row is also kept per generation, so a deep page
-starts from the nearest such checkpoint: it skips fewer than STEP index entries, at
-page 10 or page 10,000.
+For a list ordered on ``keyset`` fields (newest first, all descending, unless it is
+ascending; the last one unique), the position of every STEP-th row is also kept per
+generation, so a deep page starts from the nearest such checkpoint: it skips fewer than
+STEP index entries, at page 10 or page 10,000.
 """
 
 from django.core import paginator
@@ -26,10 +26,12 @@ STEP = 1000
 
 
 class Paginator(paginator.Paginator):
-    def __init__(self, object_list, per_page, *args, key="", keyset=(), **kwargs):
+    def __init__(self, object_list, per_page, *args, key="", keyset=(), ascending=False, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
         self.key = key
         self.keyset = keyset
+        # Lists run newest first; a sitemap section runs oldest first, so its pages keep.
+        self.ascending = ascending
 
     @cached_property
     def count(self):
@@ -49,15 +51,19 @@ class Paginator(paginator.Paginator):
         checkpoints = self._checkpoints() if self.keyset and self.key else []
         if passed := min(bottom // STEP, len(checkpoints)):
             rows, skip = rows.filter(self._after(checkpoints[passed - 1])), bottom - passed * STEP
+        if skip < SHALLOW:
+            # Near a checkpoint: one query, as for a shallow page.
+            return self._get_page(rows[skip : skip + top - bottom], number, self)
         ids = list(rows.values_list("pk", flat=True)[skip : skip + top - bottom])
-        found = self.object_list.order_by().in_bulk(ids)
+        # Models or rows (a values_list naming "pk"), as the list holds them.
+        found = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
         return self._get_page([found[pk] for pk in ids if pk in found], number, self)
 
     def _checkpoints(self):
         """The keyset values of rows STEP, 2×STEP…: made once per content generation."""
 
         def find():
-            order = [F(name).desc() for name in self.keyset]
+            order = [F(name).asc() if self.ascending else F(name).desc() for name in self.keyset]
             numbered = self.object_list.order_by().annotate(
                 row_number=Window(RowNumber(), order_by=order),
                 step=ExpressionWrapper(F("row_number") % STEP, output_field=IntegerField()),
@@ -78,7 +84,8 @@ class Paginator(paginator.Paginator):
         database = connections[self.object_list.db]
         values = [f.get_db_prep_value(v, database) for f, v in zip(fields, values, strict=True)]
         # Column names from the model; the values go as parameters.
-        return RawSQL(f"({columns}) < ({marks})", values, output_field=BooleanField())  # noqa: S611
+        after = ">" if self.ascending else "<"
+        return RawSQL(f"({columns}) {after} ({marks})", values, output_field=BooleanField())  # noqa: S611
 
 
 class PaginatedMixin:
