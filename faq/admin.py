@@ -18,6 +18,9 @@ class FAQEntryAdmin(PublishableAdmin):
     list_display = ["title", "status_badge", "topic", "article", "order", "updated"]
     list_filter = [StateFilter, OwnerFilter, "topic"]
     list_select_related = ["topic", "article"]
+    # Latest changes first, from the index on the date: "order" only means something
+    # within one article, and sorting every entry by it read the whole table.
+    ordering = ["-updated_at"]
     search_fields = [*PublishableAdmin.search_fields, "answer"]
     autocomplete_fields = ["topic", "article"]
     html_field = "answer_html"

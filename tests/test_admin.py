@@ -576,3 +576,14 @@ def test_admin_search_uses_the_text_index_in_every_state(client, editor, make_ar
     assert titles('"(anx):*') == {"Calm evenings", "Draft on worry"}  # words only
     faq = client.get("/admin/faq/faqentry/", {"q": "sleep"})
     assert faq.status_code == 200
+
+
+def test_the_faq_list_shows_the_latest_changes_first(client, editor, make_faq):
+    """FAQ entries are listed by their last change, newest first, as the index on it runs."""
+    older = make_faq("Does a warm bath help sleep?", order=2)
+    make_faq("Is napping good for you?", order=1)
+    older.title = "Does a warm bath before bed help sleep?"
+    older.save()
+    client.force_login(editor)
+    html = client.get("/admin/faq/faqentry/").text
+    assert html.index("Does a warm bath before bed") < html.index("Is napping good")
