@@ -31,16 +31,16 @@ class SiteSitemap(Sitemap):
     # Neither is set: search engines ignore both. Declared, so that asking for them per
     # URL is a plain lookup.
     changefreq = priority = None
+    # The section's order, for checkpoints (see Paginator); empty for none.
+    keyset, ascending = (), False
 
     @property
     def paginator(self):
         # Counted once per content change; deep pages read ids from an index first.
         return Paginator(
-            self._items(), self.limit, key=f"sitemap:{type(self).__name__}", **self.keyset
-        )
-
-    # Sections in id order start deep pages from checkpoints, as the lists do.
-    keyset = {}
+            self._items(), self.limit, key=f"sitemap:{type(self).__name__}",
+            keyset=self.keyset, ascending=self.ascending,
+        )  # fmt: skip
 
     @property
     def protocol(self):
@@ -51,7 +51,8 @@ class SiteSitemap(Sitemap):
 
 
 class ArticleSitemap(SiteSitemap):
-    keyset = {"keyset": ("pk",), "ascending": True}
+    # In id order, deep sections start from checkpoints as the lists do.
+    keyset, ascending = ("pk",), True
 
     def items(self):
         # noindex pages stay out of the sitemap, as Yoast does.
