@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from articles.sitemaps import SiteSitemap
 
@@ -9,6 +10,11 @@ class FAQSitemap(SiteSitemap):
     """The hub, dated by its newest answer, and each topic's FAQ page."""
 
     def items(self):
+        return self.pages
+
+    @cached_property
+    def pages(self):
+        # The index asks twice, for the section's date and its page count: read once.
         live = FAQEntry.objects.published()
         latest = live.order_by("-updated_at").values_list("updated_at", flat=True).first()
         if latest is None:

@@ -5,6 +5,8 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Author, Topic
@@ -133,3 +135,13 @@ def test_sitemap_sections_are_pages_of_bounded_size(client, make_article, publis
     ]
     assert sizes == [2, 2, 1]
     assert len(set(sitemap_locations(client))) == len(sitemap_locations(client))
+
+
+def test_the_sitemap_index_reads_the_faq_pages_once(client, make_faq, publish, topic):
+    """The index asks the FAQ section for its date and its page count: one read serves both."""
+    publish(make_faq("Does a warm bath help sleep?", topic=topic))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/sitemap.xml", {"uncached": 1})
+    assert response.status_code == 200 and b"/sitemap-faq.xml" in response.content
+    faq_reads = [q["sql"] for q in queries if 'FROM "faq_faqentry"' in q["sql"]]
+    assert len([sql for sql in faq_reads if "updated_at" in sql and "LIMIT 1" in sql]) == 1
