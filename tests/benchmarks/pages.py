@@ -13,7 +13,10 @@ SQLite file) with ``generate_content N``, serves it with gunicorn as in producti
 - p50 (the lowest median of 3 rounds of 100) and p99 latency of the rendered page, one
   request at a time;
 - queries per rendered page, and the admin changelist, admin search and sitemap times;
-- the memory of a worker after 10,000 requests.
+- the memory of a worker after 10,000 requests;
+- with two sizes, each page's rendered p50 at both again, side by side: a server up for
+  each size and their rounds alternating, so the ratio is not two moments of a busy
+  machine compared.
 
 BENCH_PAGES="article;home, deep page" measures only those rows (labels as printed).
 PostgreSQL databases are named after the one in DATABASE_URL (editorial_100 for
@@ -250,7 +253,44 @@ def measure(count, env, port):
     finally:
         server.terminate()
         server.wait(10)
-    return hellos, rows, extra, admin
+    return hellos, rows, extra, admin, url
+
+
+def side_by_side(urls, env, port, rounds=5):
+    """Rendered p50 of each page at every size, with a server up for each and their rounds
+    alternating, so that each ratio compares two sizes measured at the same moments."""
+    # Each server keeps to its own cache: one size's counts and lists are not the other's.
+    servers = {
+        count: serve(url, {**env, **_own_cache(env, count)}, port + i)
+        for i, (count, url) in enumerate(urls.items())
+    }
+    try:
+        ports = {count: port + i for i, count in enumerate(urls)}
+        targets = {count: _targets(url, env, count) for count, url in urls.items()}
+        labels = [label for label, _ in next(iter(targets.values()))]
+        best = {}
+        for row, label in enumerate(labels):
+            medians = {count: [] for count in urls}
+            for _ in range(rounds):
+                for count in urls:
+                    path = targets[count][row][1]
+                    uncached = path + ("&" if "?" in path else "?") + "uncached=1"
+                    medians[count].append(
+                        statistics.median(_latency_round(ports[count], uncached, 50))
+                    )
+            best[label] = {count: min(values) for count, values in medians.items()}
+        return best
+    finally:
+        for server in servers.values():
+            server.terminate()
+            server.wait(10)
+
+
+def _own_cache(env, count):
+    return {
+        "CACHE_KEY_PREFIX": f"{env['CACHE_KEY_PREFIX']}-{count}",
+        "CACHE_DIR": tempfile.mkdtemp(prefix=f"editorial-bench-cache-{count}-"),
+    }
 
 
 def _targets(url, env, count):
@@ -299,7 +339,7 @@ def main(*counts):
     cache = "Redis" if os.environ.get("REDIS_URL") else "file cache"
     print(f"\nPages on gunicorn (2 sync workers, DEBUG off), {database}, {cache}.")
     print("Throughput as a multiple of /hello/; latency of the rendered page, one at a time.\n")
-    for count, (hellos, rows, extra, admin) in results.items():
+    for count, (hellos, rows, extra, admin, _url) in results.items():
         print(f"{count} articles: /hello/ {min(hellos):.0f} to {max(hellos):.0f} requests/s; "
               f"a 304: {extra['304']:.2f}×; "
               f"worker memory after 10,000 requests: {extra['memory']:.0f} MB")  # fmt: skip
@@ -318,6 +358,13 @@ def main(*counts):
         before = {row[0]: row[3] for row in results[small][1]}
         for label, *_, p50, _p99, _q in results[large][1]:
             print(f"  {label}: {p50 / before[label]:.2f}×")
+        urls = {count: results[count][4] for count in (small, large)}
+        print("\nThe same, side by side: a server for each size, 5 alternating rounds of 50 "
+              "requests, the lowest median of each (ms):")  # fmt: skip
+        print(f"| Page | {small} | {large} | ratio |\n|---|---|---|---|")
+        for label, p50s in side_by_side(urls, env, port).items():
+            print(f"| {label} | {p50s[small]:.1f} | {p50s[large]:.1f} | "
+                  f"{p50s[large] / p50s[small]:.2f}× |")  # fmt: skip
 
 
 if __name__ == "__main__":
