@@ -4,6 +4,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Status, Transition
@@ -587,3 +589,40 @@ def test_the_faq_list_shows_the_latest_changes_first(client, editor, make_faq):
     client.force_login(editor)
     html = client.get("/admin/faq/faqentry/").text
     assert html.index("Does a warm bath before bed") < html.index("Is napping good")
+
+
+def test_admin_search_past_the_match_limit_counts_no_further(
+    client, editor, make_article, monkeypatch
+):
+    """A search with more matches than MATCH_LIMIT lists the newest that many, says there
+    are more, and never counts the rest; at or under the limit the count is exact."""
+    from articles.admin import ArticleAdmin
+    from articles.publishing import search
+
+    monkeypatch.setattr(search, "MATCH_LIMIT", 2)
+    monkeypatch.setattr(ArticleAdmin, "list_per_page", 1)  # pages, as 1,000 matches would be
+    for day in range(3):
+        make_article(f"Sleep note {day}", body="Sleep hygiene, night after night.")
+    make_article("Other", body="Nothing alike.")
+    client.force_login(editor)
+
+    def listed(page):
+        html = client.get("/admin/articles/article/", {"q": "sleep", "p": page}).text
+        return html, re.findall(r">(Sleep note \d)<", html)
+
+    with CaptureQueriesContext(connection) as queries:
+        html, first = listed(1)
+    assert "More than 2 articles match" in html
+    assert "More than 2 results" in html
+    assert first == ["Sleep note 2"]  # the newest first
+    assert listed(2)[1] == ["Sleep note 1"]
+    assert "Sleep note 0" not in listed(3)[0]
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert not [sql for sql in counts if "articles_article" in sql]
+
+    monkeypatch.setattr(search, "MATCH_LIMIT", 3)
+    monkeypatch.setattr(ArticleAdmin, "list_per_page", 100)
+    html, found = listed(1)
+    assert "More than" not in html
+    assert "3 articles" in html
+    assert found == ["Sleep note 2", "Sleep note 1", "Sleep note 0"]

@@ -303,7 +303,20 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
         found = search.matching(self.model, search_term) if indexed else None
         if found is None:
             return super().get_search_results(request, queryset, search_term)
-        return queryset.filter(found | Q(slug=search_term.strip())), False
+        # Read by get_paginator, which the changelist calls next with the same request.
+        request.more_matches = found.more
+        return queryset.filter(found.filter | Q(slug=search_term.strip())), False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(
+            request, queryset, per_page, orphans, allow_empty_first_page
+        )
+        if getattr(request, "more_matches", False):
+            # Counted no further: the list pages through the first MATCH_LIMIT, and its
+            # templates say there are more.
+            paginator.count = search.MATCH_LIMIT
+            paginator.more = True
+        return paginator
 
     def get_object(self, request, object_id, from_field=None):
         """The working copy: the latest revision, over the live row when there is one.
