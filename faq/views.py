@@ -13,7 +13,8 @@ from .models import GENERAL, FAQEntry, answered_topics
 
 TOPICS_PER_PAGE = 20
 SHOWN_PER_TOPIC = 5
-ENTRIES_PER_PAGE = 50
+# Each with its whole answer: a page a reader gets through, as a topic's page of articles.
+ENTRIES_PER_PAGE = 20
 
 
 def live_entries():
@@ -70,7 +71,8 @@ class FAQTopicView(PaginatedMixin, PageMetaMixin, ListView):
                 raise Http404("No such topic.")
             self.name = self.topic.name
             entries = live_entries().filter(topic=self.topic)
-        return entries
+        # What the page and its JSON-LD show: no timestamps, no Markdown.
+        return entries.only("title", "slug", "answer_html", "article_id")
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, entries, is_paginated = super().paginate_queryset(queryset, page_size)
