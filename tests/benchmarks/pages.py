@@ -73,12 +73,12 @@ def latencies(port, path, n=LATENCY_REQUESTS, rounds=3):
     return min(statistics.median(times) for times in results), p99
 
 
-def _latency_round(port, path, n):
+def _latency_round(port, path, n, headers=None):
     times = []
     for _ in range(n):
         started = time.perf_counter()
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        connection.request("GET", path)
+        connection.request("GET", path, headers=headers or {})
         response = connection.getresponse()
         response.read()
         connection.close()
@@ -133,7 +133,7 @@ from django.db import connection
 from django.contrib.auth import get_user_model
 from articles.models import Article, Topic
 from articles.publishing import pagecache
-from tests.benchmarks.pages import pages
+from tests.benchmarks.pages import ADMIN_PAGES, pages
 client = Client(HTTP_HOST="127.0.0.1")
 for label, path in pages(Article.objects.published().order_by("-published_at").first(),
                          Topic.objects.filter(slug="generated-0").first(), {count}):
@@ -144,10 +144,7 @@ for label, path in pages(Article.objects.published().order_by("-published_at").f
 user = get_user_model().objects.filter(username="bench").first() or \\
     get_user_model().objects.create_superuser("bench", "b@example.test", "bench-pass-0")
 client.force_login(user)
-for label, path in [("admin articles", "/admin/articles/article/"),
-                    ("admin articles, search", "/admin/articles/article/?q=anxiety"),
-                    ("admin FAQ", "/admin/faq/faqentry/"),
-                    ("admin FAQ, search", "/admin/faq/faqentry/?q=sleep")]:
+for label, path in ADMIN_PAGES:
     client.get(path)
     times = []
     for _ in range(5):
@@ -160,6 +157,14 @@ for label, path in [("admin articles", "/admin/articles/article/"),
         cwd=ROOT, env={**env, "DATABASE_URL": url}, check=True, capture_output=True, text=True,
     )  # fmt: skip
     return [line.split("\t") for line in result.stdout.splitlines() if line[:2] in ("Q\t", "A\t")]
+
+
+ADMIN_PAGES = [
+    ("admin articles", "/admin/articles/article/"),
+    ("admin articles, search", "/admin/articles/article/?q=anxiety"),
+    ("admin FAQ", "/admin/faq/faqentry/"),
+    ("admin FAQ, search", "/admin/faq/faqentry/?q=sleep"),
+]
 
 
 def pages(article, topic, count):
@@ -260,30 +265,56 @@ def side_by_side(urls, env, port, rounds=5):
     """Rendered p50 of each page at every size, with a server up for each and their rounds
     alternating, so that each ratio compares two sizes measured at the same moments."""
     # Each server keeps to its own cache: one size's counts and lists are not the other's.
+    caches = {count: _own_cache(env, count) for count in urls}
     servers = {
-        count: serve(url, {**env, **_own_cache(env, count)}, port + i)
+        count: serve(url, {**env, **caches[count]}, port + i)
         for i, (count, url) in enumerate(urls.items())
     }
     try:
         ports = {count: port + i for i, count in enumerate(urls)}
-        targets = {count: _targets(url, env, count) for count, url in urls.items()}
-        labels = [label for label, _ in next(iter(targets.values()))]
+        # (label, path, headers, requests a round): public pages rendered, and the admin's
+        # as a superuser signed in to that server sees them.
+        targets = {}
+        for count, url in urls.items():
+            cookie = {"Cookie": _admin_session({**env, **caches[count]}, url)}
+            targets[count] = [
+                *((label, path + ("&" if "?" in path else "?") + "uncached=1", {}, 50)
+                  for label, path in _targets(url, env, count)),
+                *((label, path, cookie, 10) for label, path in ADMIN_PAGES),
+            ]  # fmt: skip
         best = {}
-        for row, label in enumerate(labels):
+        for row, (label, *_) in enumerate(targets[next(iter(urls))]):
             medians = {count: [] for count in urls}
             for _ in range(rounds):
                 for count in urls:
-                    path = targets[count][row][1]
-                    uncached = path + ("&" if "?" in path else "?") + "uncached=1"
-                    medians[count].append(
-                        statistics.median(_latency_round(ports[count], uncached, 50))
-                    )
+                    _, path, headers, n = targets[count][row]
+                    times = _latency_round(ports[count], path, n, headers)
+                    medians[count].append(statistics.median(times))
             best[label] = {count: min(values) for count, values in medians.items()}
         return best
     finally:
         for server in servers.values():
             server.terminate()
             server.wait(10)
+
+
+def _admin_session(env, url):
+    """A Cookie header for a signed-in superuser, in the session store the server reads."""
+    code = (
+        "from django.conf import settings\n"
+        "from django.contrib.auth import get_user_model\n"
+        "from django.test import Client\n"
+        "user = get_user_model().objects.get(username='bench')\n"
+        "client = Client()\n"
+        "client.force_login(user)\n"
+        "name = settings.SESSION_COOKIE_NAME\n"
+        "print(f'{name}={client.cookies[name].value}')"
+    )
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT, env={**env, "DATABASE_URL": url}, check=True, capture_output=True, text=True,
+    ).stdout.split()  # fmt: skip
+    return out[-1]
 
 
 def _own_cache(env, count):
@@ -360,7 +391,7 @@ def main(*counts):
             print(f"  {label}: {p50 / before[label]:.2f}×")
         urls = {count: results[count][4] for count in (small, large)}
         print("\nThe same, side by side: a server for each size, 5 alternating rounds of 50 "
-              "requests, the lowest median of each (ms):")  # fmt: skip
+              "requests (10 for the admin's), the lowest median of each (ms):")  # fmt: skip
         print(f"| Page | {small} | {large} | ratio |\n|---|---|---|---|")
         for label, p50s in side_by_side(urls, env, port).items():
             print(f"| {label} | {p50s[small]:.1f} | {p50s[large]:.1f} | "
