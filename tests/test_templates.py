@@ -34,13 +34,14 @@ def test_public_pages_escape_whatever_the_settings_ask():
     ],
 )
 def test_dates_are_shown_in_the_sites_time_zone_as_django_shows_them(moment):
-    """date() and day() match Django's date filter after its time-zone conversion."""
+    """date() and day() match Django's date filter after its time-zone conversion, ISO 8601 too."""
     with timezone.override(LONDON):
         expected = django_date(timezone.template_localtime(moment), "Y-m-d")
         assert site_templates.day(moment) == expected
-        assert site_templates.date(moment, "j F Y") == django_date(
-            timezone.template_localtime(moment), "j F Y"
-        )
+        for format_ in ("j F Y", "c"):
+            assert site_templates.date(moment, format_) == django_date(
+                timezone.template_localtime(moment), format_
+            )
     if isinstance(moment, datetime.datetime) and moment.hour == 23:
         assert expected == "2026-07-02"
 
@@ -48,6 +49,7 @@ def test_dates_are_shown_in_the_sites_time_zone_as_django_shows_them(moment):
 def test_empty_dates_render_nothing():
     """A missing date is blank, as Django's filter leaves it."""
     assert site_templates.date(None, "j F Y") == ""
+    assert site_templates.date(None, "c") == ""
     assert render("{{ d|date('Y') }}", d="") == ""
 
 
