@@ -245,17 +245,20 @@ class SearchView(PageMetaMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "")[: search.MAX_QUERY_LENGTH].strip()
-        page = Paginator(search.search(query), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        found = search.search(query)
+        page = Paginator(found.ranked, PAGE_SIZE).get_page(self.request.GET.get("page"))
         kwargs.update(
             query=query,
             page_obj=page,
             hits=search.hits(page.object_list, query),
             count=page.paginator.count,
+            more=found.more,
         )
         if query and not page.paginator.count:
+            # A probe of the topic's index each, not a join over every live article.
             kwargs["suggestions"] = Topic.objects.filter(
-                articles__in=Article.objects.published()
-            ).distinct()
+                Exists(Article.objects.published().filter(topic=OuterRef("pk")))
+            )
         return super().get_context_data(**kwargs)
 
     def get_page_meta(self, context):

@@ -97,6 +97,29 @@ def test_results_are_paginated_with_the_count(client, make_article, publish):
     assert len(more) == 2 and not set(more) & set(titles)
 
 
+def test_past_the_match_limit_the_newest_are_ranked_and_the_page_says_so(
+    client, make_article, publish, monkeypatch
+):
+    """With more matches of a kind than MATCH_LIMIT, only the newest that many are ranked,
+    best first, and the count says there are more; at the limit every match is ranked."""
+    from articles.publishing import search
+
+    now = timezone.now()
+    # The best match is the oldest: its title holds the word, the others' bodies do.
+    publish(make_article("Insomnia", body="Insomnia, night after night."),
+            at=now - datetime.timedelta(days=3))  # fmt: skip
+    for days, title in ((2, "Older note"), (1, "Newer note")):
+        publish(make_article(title, body="About insomnia."), at=now - datetime.timedelta(days=days))
+    monkeypatch.setattr(search, "MATCH_LIMIT", 2)
+    titles, html = results(client, "insomnia")
+    assert sorted(titles) == ["Newer note", "Older note"]
+    assert "More than 2 results for “insomnia”" in html
+    monkeypatch.setattr(search, "MATCH_LIMIT", 3)
+    titles, html = results(client, "insomnia")
+    assert titles[0] == "Insomnia" and len(titles) == 3
+    assert "3 results for “insomnia”" in html and "More than" not in html
+
+
 def test_the_results_page_is_noindex_and_every_page_has_the_search_box(client, published):
     """Search result pages ask not to be indexed; the header on every page has the form."""
     _, html = results(client, "calm")
@@ -116,7 +139,7 @@ def test_postgresql_matches_through_the_index_and_restores_the_planner(library):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's planner only; CI runs this in its PostgreSQL pass")
     with CaptureQueriesContext(connection) as queries:
-        assert search.search("antidepressant")
+        assert search.search("antidepressant").ranked
     ranking = next(q["sql"] for q in queries if "ts_rank" in q["sql"] and "articles" in q["sql"])
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_seqscan")

@@ -61,7 +61,7 @@ def main(articles=10_000, queries=200):
         for _ in range(queries):
             query = " ".join(rng.sample(WORDS, rng.choice((1, 2))))
             started = time.perf_counter()
-            ranked = search.search(query)
+            ranked = search.search(query).ranked
             ranking.append((time.perf_counter() - started) * 1000)
             search.hits(ranked[:10], query)
             timings.append((time.perf_counter() - started) * 1000)
