@@ -1,5 +1,6 @@
 """Markdown rendering and sanitizing: what survives, what is stripped, and when it runs."""
 
+import threading
 import time
 
 import pytest
@@ -265,3 +266,26 @@ def test_images_with_alt_text_pass():
     """Alt text in either form is enough."""
     source = '![A cat](https://img.example/a.png)\n\n<img src="b.png" alt="A dog">'
     assert markdown_problems(source, BODY_MAX_LENGTH) == []
+
+
+def test_threads_sanitize_with_cleaners_of_their_own():
+    """bleach's Cleaner keeps parser state between calls, so each thread has its own, and
+    threads cleaning at once get what one thread alone would."""
+    markdown = articles.publishing.markdown
+    documents = [f'<p onclick="x()">Note {n} <script>bad()</script><b>{n}</b></p>' * 20
+                 for n in range(40)]  # fmt: skip
+    expected = [markdown.sanitize_html(doc) for doc in documents]
+    cleaners, results = [], {}
+
+    def work(name):
+        cleaners.append(markdown._cleaner())
+        results[name] = [markdown.sanitize_html(doc) for doc in documents]
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(cleaner) for cleaner in cleaners}) == 6
+    assert markdown._cleaner() is markdown._cleaner()
+    assert all(found == expected for found in results.values())

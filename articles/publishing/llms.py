@@ -8,15 +8,13 @@ tag that it was not written as.
 
 import html
 
-import bleach
-
 from . import sources
-from .text import inert
+from .text import inert, without_tags
 
 
 def body(markdown):
     """The Markdown body as written, without raw HTML, which the page itself drops."""
-    cleaned = html.unescape(bleach.clean(markdown or "", tags=set(), strip=True))
+    cleaned = html.unescape(without_tags(markdown))
     return cleaned.replace("\r\n", "\n").strip()
 
 

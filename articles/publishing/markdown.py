@@ -18,6 +18,8 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .text import per_thread
+
 ALLOWED_TAGS = frozenset(
     {
         "h2", "h3", "h4", "h5", "h6",
@@ -49,12 +51,14 @@ MAX_DEPTH = 10
 MAX_INLINE_DEPTH = 40
 _PARSER_NESTING = 2 * MAX_DEPTH + 8
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
+_cleaner = per_thread(
+    lambda: bleach.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+    )
 )
 
 # bleach keeps the text of stripped tags; the text of these is code, never content.
@@ -68,7 +72,7 @@ _CLOSER = re.compile(rf"</({_CODE_TAGS})\s*>", re.IGNORECASE)
 
 def sanitize_html(html):
     """Strip everything outside the allowlist: scripts, handlers, iframes, bad URLs."""
-    return _cleaner.clean(_CODE_ELEMENTS.sub("", html or ""))
+    return _cleaner().clean(_CODE_ELEMENTS.sub("", html or ""))
 
 
 def _demote_h1(state):

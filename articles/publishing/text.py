@@ -3,6 +3,7 @@
 import html
 import math
 import re
+import threading
 from urllib.parse import urlsplit
 
 import bleach
@@ -17,6 +18,29 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\u
 
 def strip_controls(value):
     return CONTROL_CHARACTERS.sub("", value)
+
+
+def per_thread(make):
+    """A getter of make()'s value, made once in each thread: for bleach's Cleaner, which
+    keeps parser state between calls, and costs more to build than most texts to clean."""
+    local = threading.local()
+
+    def get():
+        try:
+            return local.value
+        except AttributeError:
+            local.value = make()
+            return local.value
+
+    return get
+
+
+_tag_stripper = per_thread(lambda: bleach.Cleaner(tags=set(), strip=True))
+
+
+def without_tags(text):
+    """``text`` with every tag removed and its text kept, entities as bleach leaves them."""
+    return _tag_stripper().clean(text or "")
 
 
 def html_to_text(markup):
@@ -61,6 +85,6 @@ def web_url(value):
 def inert(text):
     """One line of plain text, safe inside Markdown we compose: tags dropped, markup
     characters escaped, no line breaks."""
-    text = html.unescape(bleach.clean(text or "", tags=set(), strip=True))
+    text = html.unescape(without_tags(text))
     text = " ".join(text.split())
     return re.sub(r"([\\`*_{}\[\]()<>#|!])", r"\\\1", text)
