@@ -100,7 +100,7 @@ def test_results_are_paginated_with_the_count(client, make_article, publish):
 def test_past_the_match_limit_the_newest_are_ranked_and_the_page_says_so(
     client, make_article, publish, monkeypatch
 ):
-    """With more matches of a kind than MATCH_LIMIT, only the newest that many are ranked,
+    """With more matches of a kind than RANK_LIMIT, only the newest MATCH_LIMIT are ranked,
     best first, and the count says there are more; at the limit every match is ranked."""
     from articles.publishing import search
 
@@ -110,11 +110,12 @@ def test_past_the_match_limit_the_newest_are_ranked_and_the_page_says_so(
             at=now - datetime.timedelta(days=3))  # fmt: skip
     for days, title in ((2, "Older note"), (1, "Newer note")):
         publish(make_article(title, body="About insomnia."), at=now - datetime.timedelta(days=days))
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
     monkeypatch.setattr(search, "MATCH_LIMIT", 2)
     titles, html = results(client, "insomnia")
     assert sorted(titles) == ["Newer note", "Older note"]
     assert "More than 2 results for “insomnia”" in html
-    monkeypatch.setattr(search, "MATCH_LIMIT", 3)
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
     titles, html = results(client, "insomnia")
     assert titles[0] == "Insomnia" and len(titles) == 3
     assert "3 results for “insomnia”" in html and "More than" not in html
