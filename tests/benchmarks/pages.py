@@ -152,11 +152,16 @@ for label, path in ADMIN_PAGES:
         times.append((time.perf_counter() - started) * 1000)
     print(f"A\\t{{label}}\\t{{statistics.median(times):.0f}}\\t{{status}}")
 """
-    result = subprocess.run(  # noqa: S603
+    out = _shell(code, env, url)
+    return [line.split("\t") for line in out.splitlines() if line[:2] in ("Q\t", "A\t")]
+
+
+def _shell(code, env, url):
+    """What ``manage.py shell -c code`` prints, run against the database at ``url``."""
+    return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "shell", "-c", code],
         cwd=ROOT, env={**env, "DATABASE_URL": url}, check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    return [line.split("\t") for line in result.stdout.splitlines() if line[:2] in ("Q\t", "A\t")]
+    ).stdout  # fmt: skip
 
 
 ADMIN_PAGES = [
@@ -310,11 +315,7 @@ def _admin_session(env, url):
         "name = settings.SESSION_COOKIE_NAME\n"
         "print(f'{name}={client.cookies[name].value}')"
     )
-    out = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT, env={**env, "DATABASE_URL": url}, check=True, capture_output=True, text=True,
-    ).stdout.split()  # fmt: skip
-    return out[-1]
+    return _shell(code, env, url).split()[-1]
 
 
 def _own_cache(env, count):
@@ -331,11 +332,7 @@ def _targets(url, env, count):
         "t = Topic.objects.get(slug='generated-0')\n"
         "print(a.get_absolute_url(), t.get_absolute_url(), a.author.get_absolute_url())"
     )
-    out = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT, env={**env, "DATABASE_URL": url}, check=True, capture_output=True, text=True,
-    ).stdout.split()  # fmt: skip
-    article, topic, author = out[-3:]
+    article, topic, author = _shell(code, env, url).split()[-3:]
 
     class Obj:
         pass
