@@ -231,7 +231,9 @@ class Article(Publishable):
     # when a live page changed after its review.
     reviewed_digest = models.CharField(max_length=64, blank=True, editable=False)
     live_digest = models.CharField(max_length=64, blank=True, editable=False)
-    hero_image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
+    hero_image = models.ImageField(
+        upload_to="articles/%Y/%m/", blank=True, validators=[images.validate_upload]
+    )
     # Read from the file on save, so pages never open the image (or fail if it is gone).
     hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)

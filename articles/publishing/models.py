@@ -135,8 +135,11 @@ class Publishable(SeoFields):
 
     def save_row(self, **kwargs):
         """Write the row itself; for the revisions and workflow services only."""
+        from .revisions import commit_files
+
         if not self.slug:
             self.slug = self._unique_slug()
+        commit_files(self)
         self.render()
         super().save(**kwargs)
 

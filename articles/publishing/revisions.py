@@ -302,6 +302,9 @@ def _save_existing(obj, user, message, children, removed, base, overwrite, kind,
         kind, based_on = Revision.OVERWRITE, base
     previous = ensure_revision(current)
     _normalize(obj)
+    # Uploads are stored before anything reads them, so the revision names the stored
+    # file and renditions are made from it, not from an upload the request will close.
+    commit_files(obj)
     if not obj.slug:
         obj.slug = obj._unique_slug()
     obj.render()
@@ -324,11 +327,9 @@ def _save_existing(obj, user, message, children, removed, base, overwrite, kind,
         from .workflow import transition
 
         # The live page stays as it is; the item now has draft changes to review.
-        _commit_files(obj)
         transition(current, "edit", user, revision=revision, locked=True,
                    also={"latest_revision": revision})  # fmt: skip
     elif current.live:
-        _commit_files(obj)
         model._default_manager.filter(pk=obj.pk).update(latest_revision=revision)
     else:
         obj.save_row(update_fields=_row_fields(model))
@@ -433,7 +434,7 @@ def _write_parts(obj, children, removed_now, previous):
     live = _live_pks(changed)
     for part in changed:
         if (type(part), part.pk) in live:
-            _commit_files(part)
+            commit_files(part)
         else:
             part.save_row(update_fields=_row_fields(type(part)))
     for part in removed_now:
@@ -445,8 +446,9 @@ def _row_fields(model):
     return [*names, "updated_at", "latest_revision"]
 
 
-def _commit_files(obj):
-    # A new upload is stored now, so the revision names a file that exists.
+def commit_files(obj):
+    """Store new uploads now, as the row's save would, so whatever reads the item next
+    (a revision, the renditions) finds the file in storage under its final name."""
     for field in type(obj).content_fields():
         if isinstance(field, models.FileField):
             field.pre_save(obj, add=False)
