@@ -9,7 +9,9 @@ from .publishing import analysis, images, redirects, review
 from .publishing.analysis import Page, analyse
 from .publishing.markdown import MarkdownValidator, render_markdown
 from .publishing.models import (
+    DEFAULT_REVIEW_MONTHS,
     Comment,
+    MedicallyReviewed,
     Notification,
     Publishable,
     ReviewReminder,
@@ -41,8 +43,6 @@ PLACEHOLDER_TITLE_PREFIX = "[Untitled import]"
 PLACEHOLDER_SLUG_PREFIX = "untitled-"
 # An "on this page" list helps from this many sections on.
 MIN_SECTIONS_FOR_CONTENTS = 3
-# How long a medical review holds, unless the topic or the article says otherwise.
-DEFAULT_REVIEW_MONTHS = 12
 # Held by the Medical reviewer group: a clinician's approval of a version (see review.py).
 SIGN_OFF_PERMISSION = ("sign_off", "Can sign off medical review")
 
@@ -166,17 +166,14 @@ class Topic(MovesWithSlug):
 BODY_MAX_LENGTH = 60_000
 
 
-class Article(Publishable):
+class Article(MedicallyReviewed, Publishable):
     # The FAQ entries shown on the page are versioned with it (reverse relation only).
     revision_relations = ("faqs",)
     # What search reads, strongest first (see publishing/search.py).
     search_fields = ("title", "summary", "body")
     # What a medical reviewer signs off: an edit to these after sign-off needs a new one.
     medical_fields = ("title", "summary", "body", "sources")
-    takes_sign_off = True
-    workflow_fields = Publishable.workflow_fields | {
-        "reviewed_by", "last_reviewed", "review_due", "reviewed_digest", "live_digest",
-    }  # fmt: skip
+    workflow_fields = Publishable.workflow_fields | MedicallyReviewed.review_fields
 
     summary = models.TextField(
         blank=True, help_text="One or two sentences for lists, feeds and the meta description."
@@ -202,35 +199,6 @@ class Article(Publishable):
     author = models.ForeignKey(
         Author, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )
-    medical_review = models.BooleanField(
-        "needs medical review",
-        default=False,
-        help_text="Require a medical reviewer's sign-off even if its topic does not.",
-    )
-    review_interval = models.PositiveSmallIntegerField(
-        "review every (months)",
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(60)],
-        help_text="Overrides the topic's review interval for this article.",
-    )
-    # The medical review of the live version, written only by the workflow: a sign-off
-    # sets them, on the version it signed, when that version is what readers see.
-    reviewed_by = models.ForeignKey(
-        Author,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="reviewed_articles",
-        help_text="The clinician who signed off the live version.",
-    )
-    last_reviewed = models.DateField(null=True, blank=True, editable=False)
-    review_due = models.DateField(null=True, blank=True, editable=False)
-    # Digests of the medical content signed off and of the live version: they differ
-    # when a live page changed after its review.
-    reviewed_digest = models.CharField(max_length=64, blank=True, editable=False)
-    live_digest = models.CharField(max_length=64, blank=True, editable=False)
     hero_image = models.ImageField(
         upload_to="articles/%Y/%m/", blank=True, validators=[images.validate_upload]
     )
@@ -356,49 +324,6 @@ class Article(Publishable):
         if not self.body_html.strip():
             problems.append("Its body is empty.")
         return problems + analysis.problems(self.analysis() if checks is None else checks)
-
-    def needs_medical_review(self):
-        return self.medical_review or bool(self.topic_id and self.topic.medical)
-
-    @staticmethod
-    def medical_review_q():
-        """needs_medical_review() as a filter."""
-        return Q(medical_review=True) | Q(topic__medical=True)
-
-    def review_months(self):
-        if self.review_interval:
-            return self.review_interval
-        return self.topic.review_interval if self.topic_id else DEFAULT_REVIEW_MONTHS
-
-    def sign_off_fields(self, user, day, digest):
-        """What a sign-off by ``user`` on ``day`` writes, from their author profile."""
-        from .publishing.workflow import InvalidTransition
-
-        profile = Author.objects.filter(user=user).first()
-        if profile is None:
-            raise InvalidTransition(
-                "Your account is not linked to an author profile, so the page could not "
-                "name you as its reviewer. An editor links it under Authors → user."
-            )
-        if not profile.job_title.strip():
-            raise InvalidTransition(
-                f"Your author profile “{profile}” gives no credentials; readers and search "
-                "engines are shown them with the review. Add them under Authors first."
-            )
-        return {
-            "reviewed_by": profile,
-            "last_reviewed": day,
-            "review_due": review.due_date(day, self.review_months()),
-            "reviewed_digest": digest,
-        }
-
-    def review_schedule(self, digest):
-        """What publishing this version writes: the due date under its interval, and the
-        digest of the medical text readers now see."""
-        return {
-            "review_due": review.due_date(self.last_reviewed, self.review_months()),
-            "live_digest": digest,
-        }
 
     def workflow_children(self):
         # Its FAQ entries, through the reverse relation: this app never imports faq.

@@ -1,9 +1,9 @@
 from django.db import models
 from markdownx.models import MarkdownxField
 
-from articles.models import Article, Topic
+from articles.models import SIGN_OFF_PERMISSION, Article, Topic
 from articles.publishing.markdown import MarkdownValidator, render_markdown
-from articles.publishing.models import Publishable
+from articles.publishing.models import MedicallyReviewed, Publishable
 from articles.publishing.paths import slug_path
 from articles.publishing.text import html_to_text
 
@@ -12,11 +12,13 @@ ANSWER_MAX_LENGTH = 10_000
 GENERAL = "general"
 
 
-class FAQEntry(Publishable):
+class FAQEntry(MedicallyReviewed, Publishable):
     # What search reads, strongest first (see articles/publishing/search.py).
     search_fields = ("title", "answer")
-    # What a medical reviewer signs off when the entry is shown on an article.
+    # What a medical reviewer signs off: with its article when it is shown on one, on its
+    # own when it stands alone in a health topic.
     medical_fields = ("title", "answer")
+    workflow_fields = Publishable.workflow_fields | MedicallyReviewed.review_fields
     # The question is the entry's title; the base model's slug, dates and SEO fields apply.
     title = models.CharField("question", max_length=300)
     answer = MarkdownxField(
@@ -49,7 +51,7 @@ class FAQEntry(Publishable):
         ]
         permissions = [
             (f"{action}_faqentry", f"{label} (FAQ entry)")
-            for action, label in Publishable.workflow_permissions
+            for action, label in (*Publishable.workflow_permissions, SIGN_OFF_PERMISSION)
         ]
 
     @property
@@ -73,6 +75,14 @@ class FAQEntry(Publishable):
                 .values_list("topic_id", flat=True)
                 .first()
             )
+
+    def needs_medical_review(self):
+        # Shown on an article, it is signed off with the article's text.
+        return self.article_id is None and super().needs_medical_review()
+
+    @staticmethod
+    def medical_review_q():
+        return models.Q(article=None) & MedicallyReviewed.medical_review_q()
 
     def revision_parent(self):
         # An entry shown on an article is versioned with the article.

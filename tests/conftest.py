@@ -104,7 +104,11 @@ def restore_roles(transactional_db):
 
     for module in ("articles.migrations.0002_roles", "faq.migrations.0002_roles"):
         importlib.import_module(module).create_roles(apps, None)
-    for module in ("articles.migrations.0014_medical_review", "faq.migrations.0008_reviewers"):
+    for module in (
+        "articles.migrations.0014_medical_review",
+        "faq.migrations.0008_reviewers",
+        "faq.migrations.0009_medical_review",
+    ):
         importlib.import_module(module).create_reviewers(apps, None)
 
 

@@ -13,6 +13,7 @@ from articles.publishing.roles import EDITOR, MEDICAL_REVIEWER, WRITER
 from articles.publishing.workflow import PUBLIC_MOVES as TRANSITIONS
 from articles.publishing.workflow import InvalidTransition, transition
 from faq.models import FAQEntry
+from tests.conftest import make_user
 
 
 def test_writer_submits_and_the_log_records_it(draft, writer):
@@ -367,16 +368,37 @@ def test_a_refused_entry_undoes_the_whole_move(article_with_faqs, writer, editor
     assert set(FAQEntry.objects.values_list("status", flat=True)) == {Status.IN_REVIEW}
 
 
-def test_entry_permissions_are_checked_too(article_with_faqs, writer):
-    """Publishing articles without the FAQ permission is refused and changes nothing."""
-    article, _ = article_with_faqs
+def test_entries_move_on_the_authority_of_their_article(article_with_faqs, writer, editor):
+    """Whoever may publish the article publishes its entries with it: one permission, the
+    page's, checked once; each entry's own log still names them."""
+    article, entries = article_with_faqs
     article.submit_for_review(writer)
-    writer.user_permissions.add(Permission.objects.get(codename="publish_article"))
-    writer = type(writer).objects.get(pk=writer.pk)  # fresh permission cache
-    with pytest.raises(PermissionDenied):
-        article.publish(writer)
+    publisher = make_user("pat")
+    publisher.user_permissions.add(Permission.objects.get(codename="publish_article"))
+    publisher = type(publisher).objects.get(pk=publisher.pk)  # fresh permission cache
+    assert not publisher.has_perm("faq.publish_faqentry")
+    article.publish(publisher)
+    for entry in entries:
+        entry.refresh_from_db()
+        assert entry.status == Status.PUBLISHED
+        assert entry.transitions().first().user == publisher
+
+
+def test_a_clinician_sends_back_an_article_with_its_entries(
+    article_with_faqs, writer, clinician
+):
+    """The medical reviewer's Request changes takes the FAQ entries back to draft with the
+    article, though the reviewer holds no FAQ permission of their own."""
+    article, entries = article_with_faqs
+    article.submit_for_review(writer)
+    article.request_changes(clinician, note="Check the dose in question 2.")
     article.refresh_from_db()
-    assert article.status == Status.IN_REVIEW
+    assert article.status == Status.DRAFT
+    for entry in entries:
+        entry.refresh_from_db()
+        assert entry.status == Status.DRAFT
+        log = entry.transitions().first()
+        assert (log.action, log.user) == ("request_changes", clinician)
 
 
 @pytest.mark.parametrize(
@@ -417,5 +439,6 @@ def test_medical_reviewers_read_sign_off_and_send_back_and_nothing_more(db):
     )
     assert codenames == {
         "view_article", "sign_off_article", "request_changes_article",
-        "view_author", "view_topic", "view_faqentry",
+        "view_author", "view_topic",
+        "view_faqentry", "sign_off_faqentry", "request_changes_faqentry",
     }  # fmt: skip

@@ -1,6 +1,7 @@
 """Abstract models every publishable content type is built from."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
@@ -227,22 +228,14 @@ class Publishable(SeoFields):
         """What stops this item being published; empty when it may go live."""
         return []
 
-    # Medical review (see review.py); content types without it keep these defaults.
+    # Medical review (see MedicallyReviewed); content types without it keep these.
     medical_fields = ()
-    # Whether medical reviewers sign off this type of content.
     takes_sign_off = False
+    review_fields = frozenset()
 
     def needs_medical_review(self):
         """Whether publishing waits for a medical reviewer's sign-off on the version."""
         return False
-
-    def sign_off_fields(self, user, day, digest):
-        """The row fields a sign-off by ``user`` writes; none for types never signed off."""
-        return {}
-
-    def review_schedule(self, digest):
-        """Review fields that follow from publishing this version (its due date, say)."""
-        return {}
 
     def workflow_children(self):
         """Items that move through the workflow with this one (a queryset)."""
@@ -278,6 +271,71 @@ class Publishable(SeoFields):
         from articles.publishing.workflow import transition
 
         return transition(self, action, user, note=note, **options)
+
+
+# How long a medical review holds, unless the topic or the item says otherwise.
+DEFAULT_REVIEW_MONTHS = 12
+
+
+class MedicallyReviewed(models.Model):
+    """Health content: each version is signed off by a clinician before it goes live.
+
+    For a Publishable with a ``topic`` (a Topic, whose ``medical`` flag makes its content
+    health content). The review fields are written only by the workflow's sign-off step
+    (see workflow/steps.py): a sign-off sets them on the version it approved, when that
+    version is what readers see.
+    """
+
+    takes_sign_off = True
+    # The fields of a version the review covers; subclasses name them.
+    medical_fields = ()
+    review_fields = frozenset(
+        {"reviewed_by", "last_reviewed", "review_due", "reviewed_digest", "live_digest"}
+    )
+
+    medical_review = models.BooleanField(
+        "needs medical review",
+        default=False,
+        help_text="Require a medical reviewer's sign-off even if its topic does not.",
+    )
+    review_interval = models.PositiveSmallIntegerField(
+        "review every (months)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Overrides the topic’s review interval.",
+    )
+    reviewed_by = models.ForeignKey(
+        "articles.Author",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_%(class)ss",
+        help_text="The clinician who signed off the live version.",
+    )
+    last_reviewed = models.DateField(null=True, blank=True, editable=False)
+    review_due = models.DateField(null=True, blank=True, editable=False)
+    # Digests of the medical content signed off and of the live version: they differ
+    # when a live page changed after its review.
+    reviewed_digest = models.CharField(max_length=64, blank=True, editable=False)
+    live_digest = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def needs_medical_review(self):
+        return self.medical_review or bool(self.topic_id and self.topic.medical)
+
+    @staticmethod
+    def medical_review_q():
+        """needs_medical_review() as a filter."""
+        return Q(medical_review=True) | Q(topic__medical=True)
+
+    def review_months(self):
+        if self.review_interval:
+            return self.review_interval
+        return self.topic.review_interval if self.topic_id else DEFAULT_REVIEW_MONTHS
 
 
 class TransitionQuerySet(models.QuerySet):
