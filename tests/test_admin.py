@@ -231,7 +231,7 @@ def test_writer_cannot_run_bulk_publish(client, writer, in_state):
 @pytest.mark.parametrize(
     ("note", "status", "message"),
     [
-        ("Add sources", Status.DRAFT, "Request changes: "),
+        ("Add sources", Status.DRAFT, "Requested changes: "),
         ("", Status.IN_REVIEW, "Request changes needs a note"),
     ],
 )

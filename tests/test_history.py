@@ -127,9 +127,9 @@ def test_history_lists_revisions_and_transitions(client, make_article, writer, e
     rows = re.findall(r"<tr class=\"history-(revision|transition)\">(.*?)</tr>", table, re.S)
     assert [kind for kind, _ in rows] == ["transition", "transition", "revision", "revision"]
     publish_row, submit_row, edit_row, create_row = (squash(row) for _, row in rows)
-    assert "eddie" in publish_row and "Publish: In review → Published" in publish_row
+    assert "eddie" in publish_row and "Published: In review → Published" in publish_row
     assert "Looks good" in publish_row
-    assert "wendy" in submit_row and "Submit for review: Draft → In review" in submit_row
+    assert "wendy" in submit_row and "Submitted for review: Draft → In review" in submit_row
     assert "Ready for a look" in submit_row
     latest = fresh(article).latest_revision
     assert f"Revision {latest.pk}: saved" in edit_row
@@ -159,7 +159,7 @@ def test_history_of_draft_changes_links_to_the_comparison(client, with_draft_cha
     assert "Live · draft changes" in html
     assert f'href="{compare_url(with_draft_changes)}">Changes since the live version' in html
     assert "Changed FAQ entries." in html
-    assert "Start draft changes: Published → Draft" in html
+    assert "Started draft changes: Published → Draft" in html
 
 
 @pytest.mark.parametrize("who", ["anonymous", "reader", "outsider"])

@@ -349,9 +349,29 @@ def test_the_clinician_signs_off_from_the_change_page(client, in_review, clinici
         {"_transition": "sign_off", "_transition_note": "Checked."},
         follow=True,
     )
-    assert any("Sign off medical review" in m for m in messages(response))
+    revision = fresh(in_review).latest_revision_id
+    assert any(
+        f"Signed off the medical review of “{in_review}” (revision {revision}). An editor can "
+        "now publish it." in m for m in messages(response)
+    ), messages(response)
     assert review.sign_offs(in_review).get().note == "Checked."
-    assert "Signed off on this version by rita" in client.get(change_url(in_review)).text
+    page = client.get(change_url(in_review))
+    assert "Signed off on this version by rita" in page.text
+    # Done for this version: the step is no longer offered, and the bar says where it stands.
+    assert buttons(page) == {"request_changes"}
+    assert "Medical sign-off: signed off by rita on" in page.text
+
+
+def test_the_history_reads_a_sign_off_as_a_step_not_a_state_change(
+    client, in_review, clinician, editor
+):
+    """The history says "Signed off the medical review", never "In review → In review"."""
+    in_review.sign_off(clinician, note="Dose checked.")
+    client.force_login(editor)
+    html = client.get(change_url(in_review).replace("/change/", "/history/")).text
+    assert "Signed off the medical review" in html
+    assert "In review → In review" not in html
+    assert "Submitted for review:\n        Draft → In review" in html
 
 
 def test_the_desk_lists_sign_offs_waiting_and_reviews_due(

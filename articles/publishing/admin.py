@@ -28,6 +28,7 @@ from . import analysis, diff, notify, presence, review, revisions, search, seo
 from .models import Comment, Revision, Status, Transition
 from .workflow import (
     PUBLIC_MOVES,
+    STEPS,
     TRANSITIONS,
     InvalidTransition,
     available_transitions,
@@ -420,12 +421,11 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
             return "—"
         rows = format_html_join(
             "",
-            "<tr><td>{}</td><td>{} → {}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
                     localtime(t.created_at).strftime("%Y-%m-%d %H:%M"),
-                    Status(t.from_status).label,
-                    Status(t.to_status).label,
+                    _move_done(t),
                     t.user.get_username() if t.user else "—",
                     t.note or "",
                 )
@@ -442,6 +442,10 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["workflow_moves"] = available_transitions(request.user, obj) if obj else []
+        # Where each step publishing waits for stands, beside the state.
+        context["workflow_steps"] = [
+            (step.label, status) for step in STEPS.values() if obj and (status := step.status(obj))
+        ]
         children = obj.workflow_children() if obj else None
         if children is not None and children.exists():
             context["workflow_children"] = children.model._meta.verbose_name_plural
@@ -547,12 +551,7 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
             text = error.messages[0] if isinstance(error, ValidationError) else str(error)
             self.message_user(request, text or "You may not do that.", messages.ERROR)
             return False
-        move = TRANSITIONS[action]
-        self.message_user(
-            request,
-            f"{move.label}: “{obj}” is now {obj.state_label().lower()}.",
-            messages.SUCCESS,
-        )
+        self.message_user(request, _done_message(TRANSITIONS[action], obj), messages.SUCCESS)
         return True
 
     def run_bulk_transition(self, request, queryset, action):
@@ -697,7 +696,7 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
                 f"admin:{opts.app_label}_{opts.model_name}_compare", args=[obj.pk]
             ),
             "restore_url_name": f"admin:{opts.app_label}_{opts.model_name}_restore",
-            "moves": {action: move.label for action, move in TRANSITIONS.items()},
+            "moves": {action: move.done for action, move in TRANSITIONS.items()},
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name
@@ -801,6 +800,29 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
             "latest_by_me": bool(latest and latest.user_id == request.user.pk),
             "latest_at": localtime(latest.created_at).strftime("%H:%M") if latest else None,
         })  # fmt: skip
+
+
+def _done_message(move, obj):
+    """What the person who made ``move`` is told."""
+    if move.step:
+        if obj.status == Status.IN_REVIEW:
+            after = "An editor can now publish it."
+        elif obj.live and obj.status == Status.PUBLISHED:
+            after = "The live page shows the new review date."
+        else:
+            after = "It is recorded for when that version is published."
+        return f"{move.done} of “{obj}” (revision {obj.latest_revision_id}). {after}"
+    return f"{move.done}: “{obj}” is now {obj.state_label().lower()}."
+
+
+def _move_done(log):
+    """A logged move as editors read it: "Published: In review → Published", or, for a
+    step that changes no state, what was done ("Signed off the medical review")."""
+    move = TRANSITIONS.get(log.action)
+    done = move.done if move else log.action
+    if log.from_status == log.to_status:
+        return done
+    return f"{done}: {Status(log.from_status).label} → {Status(log.to_status).label}"
 
 
 def _recent_save_by_another(obj, user):
