@@ -352,7 +352,8 @@ def test_the_clinician_signs_off_from_the_change_page(client, in_review, clinici
     revision = fresh(in_review).latest_revision_id
     assert any(
         f"Signed off the medical review of “{in_review}” (revision {revision}). An editor can "
-        "now publish it." in m for m in messages(response)
+        "now publish it." in m
+        for m in messages(response)
     ), messages(response)
     assert review.sign_offs(in_review).get().note == "Checked."
     page = client.get(change_url(in_review))

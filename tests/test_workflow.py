@@ -384,9 +384,7 @@ def test_entries_move_on_the_authority_of_their_article(article_with_faqs, write
         assert entry.transitions().first().user == publisher
 
 
-def test_a_clinician_sends_back_an_article_with_its_entries(
-    article_with_faqs, writer, clinician
-):
+def test_a_clinician_sends_back_an_article_with_its_entries(article_with_faqs, writer, clinician):
     """The medical reviewer's Request changes takes the FAQ entries back to draft with the
     article, though the reviewer holds no FAQ permission of their own."""
     article, entries = article_with_faqs

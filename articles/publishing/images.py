@@ -85,7 +85,10 @@ def make(field_file):
     if not field_file:
         return {}
     try:
-        with field_file.storage.open(field_file.name, "rb") as handle, Image.open(handle) as original:
+        with (
+            field_file.storage.open(field_file.name, "rb") as handle,
+            Image.open(handle) as original,
+        ):
             if original.width * original.height > MAX_PIXELS:
                 logger.warning("%s has too many pixels for renditions", field_file.name)
                 return {}

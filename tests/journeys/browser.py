@@ -15,7 +15,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 class _Forms(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.forms, self._form, self._textarea, self._select, self._option = [], None, None, None, None
+        self.forms, self._form, self._textarea, self._select, self._option = (
+            [],
+            None,
+            None,
+            None,
+            None,
+        )
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)

@@ -124,8 +124,10 @@ class MedicalSignOff(Step):
             day = timezone.localtime(signed.created_at)
             return f"signed off by {signed.author_name} on {day:%-d %B %Y}, this version"
         if self.applies_to(item):
-            return "waiting for a medical reviewer" if item.status == Status.IN_REVIEW else (
-                "needed before publishing"
+            return (
+                "waiting for a medical reviewer"
+                if item.status == Status.IN_REVIEW
+                else ("needed before publishing")
             )
         return ""
 
