@@ -8,7 +8,6 @@ call builds its own parser, so nothing one render does can reach the next.
 import bisect
 import re
 
-import bleach
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.text import slugify
@@ -18,7 +17,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .text import per_thread
+from .text import cleaner, per_thread
 
 ALLOWED_TAGS = frozenset(
     {
@@ -52,7 +51,7 @@ MAX_INLINE_DEPTH = 40
 _PARSER_NESTING = 2 * MAX_DEPTH + 8
 
 _cleaner = per_thread(
-    lambda: bleach.Cleaner(
+    lambda: cleaner(
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         protocols=ALLOWED_PROTOCOLS,
