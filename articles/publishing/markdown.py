@@ -13,7 +13,6 @@ from django.utils.deconstruct import deconstructible
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -179,6 +178,30 @@ def _heading_id(text):
     return f"{slug}-section" if _PAGE_IDS.fullmatch(slug) else slug
 
 
+def _heading_ids(state):
+    """An id for each heading from its text, unique in the text: sleep, sleep-1, sleep-2.
+
+    Each id remembers the last number it took, so repeated headings cost one lookup each
+    (mdit-py-plugins' anchors count up from 1 every time: quadratic in the repeats).
+    """
+    taken, last = set(), {}
+    for index, token in enumerate(state.tokens):
+        if token.type != "heading_open":
+            continue
+        children = state.tokens[index + 1].children or ()
+        base = _heading_id("".join(c.content for c in children if c.type in _TITLE_TYPES))
+        slug, number = base, last.get(base, 0)
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        last[base] = number
+        taken.add(slug)
+        token.attrSet("id", slug)
+
+
+_TITLE_TYPES = frozenset({"text", "code_inline"})
+
+
 def _parser():
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": _PARSER_NESTING})
     md.enable(["table", "strikethrough"])
@@ -187,7 +210,7 @@ def _parser():
     md.core.ruler.push("align_cells", _align_cells)
     # Before text_join, while an escaped `\[^1]` is still apart from its text.
     md.core.ruler.before("text_join", "cite_sources", _cite_sources)
-    md.use(anchors_plugin, min_level=2, max_level=6, slug_func=_heading_id)
+    md.core.ruler.push("heading_ids", _heading_ids)
     md.add_render_rule("source_cite", _source_cite)
     md.add_render_rule("footnote_ref", _footnote_ref)
     md.add_render_rule("footnote_block_open", _footnote_block_open)
