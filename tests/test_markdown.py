@@ -191,6 +191,25 @@ def test_oversized_and_overnested_text_is_refused_unrendered(source, message, mo
 @pytest.mark.parametrize(
     "source",
     [
+        "\n\n".join(["Water is H<sub>2</sub>O."] * 60),
+        "A <b>bold</b> word. " * 60,
+        "<b><i>Mis</b>nested</i> tags. " * 60,
+    ],
+)
+def test_raw_tags_closed_where_they_open_add_no_depth(source):
+    """Sixty small tags, each closed after its word, pass the depth check on any line."""
+    assert markdown_problems(source, BODY_MAX_LENGTH) == []
+
+
+def test_a_closing_tag_of_another_name_closes_nothing():
+    """`<i></b>` repeated nests ever deeper, as html5lib builds it, and is refused."""
+    problems = markdown_problems("<i></b>" * 60, BODY_MAX_LENGTH)
+    assert any("nested more than 40 levels deep on line 1" in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
         "[" * 20_000,
         "[](" * 15_000,
         "*a**" * 10_000,

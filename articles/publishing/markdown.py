@@ -7,6 +7,7 @@ call builds its own parser, so nothing one render does can reach the next.
 
 import bisect
 import re
+from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
@@ -284,20 +285,38 @@ _CONTAINERS = frozenset(
 )
 
 
-def _raw_depth(html):
-    """How far raw HTML nests, counting only tags that stay open until closed."""
-    depth = deepest = 0
-    for closing, name, empty in _TAG.findall(html):
-        if empty or name.lower() in _SELF_CLOSING:
-            continue
-        depth = max(depth - 1, 0) if closing else depth + 1
-        deepest = max(deepest, depth)
-    return depth, deepest
+class _OpenTags:
+    """The raw HTML tags left open so far, across every piece of the text.
+
+    A closing tag closes its own opening and whatever was opened after it, as html5lib
+    does; one with nothing of its name open closes nothing.
+    """
+
+    def __init__(self):
+        self.stack, self.counts = [], Counter()
+
+    def feed(self, html):
+        """The deepest this piece of raw HTML nests, counting from what is already open."""
+        deepest = len(self.stack)
+        for closing, name, empty in _TAG.findall(html):
+            name = name.lower()
+            if empty or name in _SELF_CLOSING:
+                continue
+            if not closing:
+                self.stack.append(name)
+                self.counts[name] += 1
+                deepest = max(deepest, len(self.stack))
+            elif self.counts[name]:
+                while (closed := self.stack.pop()) != name:
+                    self.counts[closed] -= 1
+                self.counts[name] -= 1
+        return deepest
 
 
 def _too_deep(tokens):
     """A message for the first line where the text nests beyond what renders safely."""
-    containers = raw = 0
+    containers = 0
+    raw = _OpenTags()
     for line, token, pieces in _lines(tokens):
         if token.type in _CONTAINERS:
             containers += 1
@@ -314,11 +333,10 @@ def _too_deep(tokens):
         formatting = 0
         for piece in pieces:
             if piece.type in ("html_block", "html_inline"):
-                left_open, deepest = _raw_depth(piece.content)
-                deepest, raw = raw + deepest, raw + left_open
+                deepest = raw.feed(piece.content)
             else:
                 formatting = deepest = max(formatting + piece.nesting, 0)
-            if raw + formatting > MAX_INLINE_DEPTH or deepest > MAX_INLINE_DEPTH:
+            if len(raw.stack) + formatting > MAX_INLINE_DEPTH or deepest > MAX_INLINE_DEPTH:
                 return (
                     f"Formatting or HTML tags are nested more than {MAX_INLINE_DEPTH} levels "
                     f"deep on line {line}."
