@@ -279,10 +279,25 @@ _SELF_CLOSING = frozenset(
     "p li dt dd tr td th thead tbody tfoot option optgroup colgroup caption rt rp "
     "area base br col embed hr img input link meta source track wbr".split()
 )
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
+_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
+# The rest of a tag, to its ">"; a value quoted after "=" may hold one. Possessive, so each
+# tag is read once: one that never ends runs to the end of the text, as in a browser, and
+# nothing after it is a tag.
+_TAG_REST = re.compile(r"""(?:[^>"'=]++|=\s*+(?:"[^"]*+"|'[^']*+'|(?!["']))|["'])*+>""")
 _CONTAINERS = frozenset(
     {"bullet_list_open", "ordered_list_open", "blockquote_open", "dl_open", "footnote_open"}
 )
+
+
+def _tags(html):
+    """(closing, lowercase name, the whole tag) for each tag in raw HTML, in one pass."""
+    position = 0
+    while found := _TAG_NAME.search(html, position):
+        rest = _TAG_REST.match(html, found.end())
+        if rest is None:
+            return
+        yield found.group(1), found.group(2).lower(), html[found.start() : rest.end()]
+        position = rest.end()
 
 
 class _OpenTags:
@@ -298,9 +313,8 @@ class _OpenTags:
     def feed(self, html):
         """The deepest this piece of raw HTML nests, counting from what is already open."""
         deepest = len(self.stack)
-        for closing, name, empty in _TAG.findall(html):
-            name = name.lower()
-            if empty or name in _SELF_CLOSING:
+        for closing, name, tag in _tags(html):
+            if tag.endswith("/>") or name in _SELF_CLOSING:
                 continue
             if not closing:
                 self.stack.append(name)
@@ -344,21 +358,31 @@ def _too_deep(tokens):
     return None
 
 
+_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
 def _missing_alt(tokens):
     """The line of the first image, Markdown or raw HTML, with no alt text."""
     for line, _, pieces in _lines(tokens):
         for piece in pieces:
-            if (
-                piece.type == "image"
-                and not "".join(c.content for c in piece.children or ()).strip()
-            ):
+            if piece.type == "image" and not _image_text(piece).strip():
                 return line
-            if piece.type in ("html_block", "html_inline"):
-                for tag in re.findall(r"<img\b[^>]*>", piece.content, re.IGNORECASE):
-                    alt = re.search(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", tag, re.I)
-                    if not alt or not "".join(alt.groups("")).strip():
-                        return line
+            if piece.type in ("html_block", "html_inline") and _raw_image_without_alt(piece):
+                return line
     return None
+
+
+def _image_text(image):
+    return "".join(child.content for child in image.children or ())
+
+
+def _raw_image_without_alt(piece):
+    for closing, name, tag in _tags(piece.content):
+        if name == "img" and not closing:
+            alt = _ALT.search(tag)
+            if not alt or not "".join(alt.groups("")).strip():
+                return True
+    return False
 
 
 def _parse(text):
