@@ -11,12 +11,14 @@ from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
+from django.utils.html import linebreaks
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from . import limits
 from .text import cleaner, per_thread
 
 ALLOWED_TAGS = frozenset(
@@ -390,36 +392,53 @@ def _parse(text):
     return md, md.parse(text, env), env
 
 
-def render_markdown(text):
-    """Markdown source to sanitized HTML, as stored on the model."""
-    md, tokens, env = _parse(text or "")
+def _checked(text, max_length):
+    """(problems, parse): the parse is None when the text is refused.
+
+    The limits are counted on the raw text, so text past them is never parsed; text
+    that nests too deeply is parsed, but never rendered or sanitized, where depth is slow.
+    """
+    if problems := limits.problems(text, max_length):
+        return problems, None
+    parse = _parse(text)
+    if too_deep := _too_deep(parse[1]):
+        return [too_deep], None
+    return [], parse
+
+
+def _html(parse):
+    md, tokens, env = parse
     return sanitize_html(md.renderer.render(tokens, md.options, env))
 
 
-def preview(text, max_length):
-    """(problems, sanitized HTML) from one parse.
+def render_markdown(text):
+    """Markdown source to sanitized HTML, as stored on the model.
 
-    Text refused for size or depth is not rendered at all: that is where rendering is slow.
+    Text the checks refuse cannot be saved through a form or an import; should some
+    reach here (the unsaved text of a refused form, an old revision), it shows as
+    written, escaped, and is not parsed.
     """
     text = text or ""
-    if len(text) > max_length:
-        return [f"This is {len(text):,} characters long; the limit is {max_length:,}."], ""
-    md, tokens, env = _parse(text)
-    if too_deep := _too_deep(tokens):
-        return [too_deep], ""
-    problems = _soft_problems(tokens)
-    return problems, sanitize_html(md.renderer.render(tokens, md.options, env))
+    parse = _checked(text, limits.MAX_LENGTH)[1]
+    if parse is None:
+        # No longer than a text may be, so what reads the HTML (the search checks, the
+        # word count) stays bounded too.
+        return linebreaks(text[: limits.MAX_LENGTH], autoescape=True)
+    return _html(parse)
+
+
+def preview(text, max_length):
+    """(problems, sanitized HTML) from one parse; refused text is not rendered at all."""
+    problems, parse = _checked(text or "", max_length)
+    if parse is None:
+        return problems, ""
+    return _soft_problems(parse[1]), _html(parse)
 
 
 def markdown_problems(text, max_length):
     """What in this Markdown would fail or be lost on saving, as messages for the writer."""
-    text = text or ""
-    if len(text) > max_length:
-        return [f"This is {len(text):,} characters long; the limit is {max_length:,}."]
-    tokens = _parse(text)[1]
-    if too_deep := _too_deep(tokens):
-        return [too_deep]
-    return _soft_problems(tokens)
+    problems, parse = _checked(text or "", max_length)
+    return problems if parse is None else _soft_problems(parse[1])
 
 
 def _soft_problems(tokens):
@@ -434,7 +453,8 @@ def _soft_problems(tokens):
 
 @deconstructible
 class MarkdownValidator:
-    """Refuses Markdown that is too long, too deeply nested, or would lose text."""
+    """Refuses Markdown that is too long, holds too much markup, nests too deeply, or would
+    lose text."""
 
     def __init__(self, max_length):
         self.max_length = max_length
