@@ -14,7 +14,6 @@ RUNS = 5
 
 
 def _timed(operation, argument):
-    gc.collect()
     started = time.process_time()
     operation(argument)
     return time.process_time() - started
@@ -26,6 +25,7 @@ def growth(operation, make, size, factor=4, runs=RUNS):
     operation(small)  # first-call costs: imports, compiled patterns
     least_small = least_large = math.inf
     enabled = gc.isenabled()
+    gc.collect()
     gc.disable()
     try:
         for _ in range(runs):
