@@ -1,7 +1,9 @@
 """Markdown rendering and sanitizing: what survives, what is stripped, and when it runs."""
 
+import re
 import threading
 
+import bleach
 import pytest
 
 import articles.models
@@ -287,3 +289,32 @@ def test_threads_sanitize_with_cleaners_of_their_own():
     assert len({id(cleaner) for cleaner in cleaners}) == 6
     assert markdown._cleaner() is markdown._cleaner()
     assert all(found == expected for found in results.values())
+
+
+def test_the_linear_walker_cleans_exactly_as_bleachs_own(seed_a, seed_b):
+    """The sanitizer's own tree walk gives the output bleach's walker gives, tag for tag."""
+    markdown = articles.publishing.markdown
+    bleachs_own = bleach.Cleaner(
+        tags=markdown.ALLOWED_TAGS,
+        attributes=markdown.ALLOWED_ATTRIBUTES,
+        protocols=markdown.ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+    )
+    documents = [seed.read_text(encoding="utf-8") for seed in (seed_a, seed_b)] + [
+        "<p>One <b>two <i>three</b> four</i></p><table><tr><td>x<td>y</table>",
+        "<ul><li><p>a<li>b</ul><script>x()</script><svg><g><a>link</a></g></svg>",
+        "Text <!-- note --> &amp; <sup id=r><a href='#n'>1</a></sup> tail<br>more",
+    ]
+    for document in documents:
+        md, tokens, env = markdown._parse(document)
+        for source in (document, md.renderer.render(tokens, md.options, env)):
+            expected = bleachs_own.clean(markdown._CODE_ELEMENTS.sub("", source))
+            assert sanitize_html(source) == expected
+
+
+def test_a_heading_that_reads_like_a_numbered_id_takes_the_next_free_number():
+    """Ids stay unique when a heading's own text looks like a number already given."""
+    html = render_markdown("## Sleep\n\n## Sleep 1\n\n## Sleep\n\n## Sleep\n\n## Sleep 1")
+    ids = re.findall(r'<h2 id="([^"]+)"', html)
+    assert ids == ["sleep", "sleep-1", "sleep-2", "sleep-3", "sleep-1-1"]
