@@ -89,6 +89,16 @@ def test_the_sanitizer_walks_wide_elements_in_linear_time(make):
     assert_linear(markdown.sanitize_html, make, 1_000)
 
 
+def test_the_sanitizer_hands_a_paragraph_of_entities_to_its_tree_in_one_piece(monkeypatch):
+    """Text is added to the tree once per run, not once per "&": each addition copies it all."""
+    builder = type(markdown._cleaner().parser.tree)
+    added, insert = [], builder.insertText
+    monkeypatch.setattr(builder, "insertText", lambda *a, **k: added.append(1) or insert(*a, **k))
+    html = markdown.sanitize_html("<p>" + "R&amp;D, &quot;fish&quot; &gt; chips. " * 1_000 + "</p>")
+    assert html.count("&amp;") == 1_000
+    assert len(added) <= 2
+
+
 def _checks(tokens):
     return markdown._too_deep(tokens), markdown._missing_alt(tokens), markdown._unclosed(tokens)
 

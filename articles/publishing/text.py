@@ -82,9 +82,49 @@ class _LinearWalker(html5lib_shim.getTreeWalker("etree")):
         return element[0], 0, parents, None
 
 
+class _Tokenizer(html5lib_shim.BleachHTMLTokenizer):
+    """bleach's tokenizer, reading an "&" in text and all that follows it, up to the next
+    tag, as one piece of text.
+
+    bleach leaves entities as written, so that is all text, but the original hands it to
+    the tree in pieces cut at every "&", and the tree adds each piece to a growing string:
+    quadratic in a paragraph of entities (markdown writes &amp;, &quot; and &gt;).
+    """
+
+    def entityDataState(self):
+        if self.consume_entities:
+            return super().entityDataState()
+        text = "&" + self.stream.charsUntil(("<", "\u0000"))
+        self.tokenQueue.append({"type": html5lib_shim.TAG_TOKEN_TYPE_CHARACTERS, "data": text})
+        self.state = self.dataState
+        return True
+
+
+class _Parser(html5lib_shim.BleachHTMLParser):
+    """bleach's parser, with the tokenizer above."""
+
+    def _parse(self, stream, innerHTML=False, container="div", scripting=True, **kwargs):
+        # As bleach's own, but for the tokenizer's class.
+        self.innerHTMLMode = innerHTML
+        self.container = container
+        self.scripting = scripting
+        self.tokenizer = _Tokenizer(
+            stream=stream, consume_entities=self.consume_entities, parser=self, **kwargs
+        )
+        self.reset()
+        try:
+            self.mainLoop()
+        except html5lib_shim.ReparseException:
+            self.reset()
+            self.mainLoop()
+
+
 def cleaner(**options):
-    """A bleach Cleaner that walks the cleaned tree in linear time."""
+    """A bleach Cleaner that parses text and walks the cleaned tree in linear time."""
     made = bleach.Cleaner(**options)
+    made.parser = _Parser(
+        tags=made.tags, strip=made.strip, consume_entities=False, namespaceHTMLElements=False
+    )
     made.walker = _LinearWalker
     return made
 
