@@ -478,6 +478,20 @@ def test_the_search_panel_shows_a_body_past_the_limits_unparsed(client, writer, 
     assert "The text has 7500 words." in response.content.decode()
 
 
+def test_a_save_parses_the_body_once(client, writer, in_state, monkeypatch):
+    """The form's check, the revision and the row share one parse of the new body."""
+    item = in_state(Status.DRAFT)
+    client.force_login(writer)
+    body = "## Why sleep matters\n\nSleep *well*, with [a source](https://a.example/)."
+    data = form_data(client, item, body=body)
+    parsed, parse = [], markdown._parse
+    monkeypatch.setattr(markdown, "_parse", lambda text: parsed.append(text) or parse(text))
+    assert client.post(change_url(item), data).status_code == 302
+    assert parsed.count(body) == 1
+    item.refresh_from_db()
+    assert '<h2 id="why-sleep-matters">' in item.body_html
+
+
 def test_publishing_from_the_form_is_refused_with_the_problems(client, editor, in_state):
     """The Publish button on an article with no meta description says why and moves nothing."""
     item = in_state(Status.IN_REVIEW)

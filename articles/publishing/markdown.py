@@ -9,6 +9,7 @@ never rendered.
 """
 
 import bisect
+import functools
 import re
 from collections import Counter
 
@@ -395,23 +396,36 @@ def _parse(text):
     return md, md.parse(text, env), env
 
 
-def _checked(text, max_length):
-    """(problems, parse): the parse is None when the text is refused.
+def _outcome(text):
+    """(problems, sanitized HTML) for a text; the HTML is None when the text is refused.
 
     The limits are counted on the raw text, so text past them is never parsed; text
     that nests too deeply is parsed, but never rendered or sanitized, where depth is slow.
     """
-    if problems := limits.problems(text, max_length):
-        return problems, None
-    parse = _parse(text)
-    if too_deep := _too_deep(parse[1]):
-        return [too_deep], None
-    return [], parse
+    if problems := limits.problems(text, limits.MAX_LENGTH):
+        return tuple(problems), None
+    problems, html = _rendered(text)
+    return problems, None if html is None else sanitize_html(html)
 
 
-def _html(parse):
-    md, tokens, env = parse
-    return sanitize_html(md.renderer.render(tokens, md.options, env))
+def _rendered(text):
+    # Apart from _outcome, so the parse is let go before the sanitizer builds its tree.
+    md, tokens, env = _parse(text)
+    if too_deep := _too_deep(tokens):
+        return (too_deep,), None
+    return tuple(_soft_problems(tokens)), md.renderer.render(tokens, md.options, env)
+
+
+# A save checks the text in the form, then renders it for the revision and for the row:
+# the last few outcomes are kept, so the text is parsed and sanitized once.
+_recent_outcome = functools.lru_cache(maxsize=16)(_outcome)
+
+
+def _checked(text, max_length):
+    """(problems, HTML or None), held to the field's own length first."""
+    if len(text) > max_length:
+        return tuple(limits.problems(text, max_length)), None
+    return _recent_outcome(text)
 
 
 def render_markdown(text):
@@ -422,26 +436,23 @@ def render_markdown(text):
     written, escaped, and is not parsed.
     """
     text = text or ""
-    parse = _checked(text, limits.MAX_LENGTH)[1]
-    if parse is None:
+    html = _checked(text, limits.MAX_LENGTH)[1]
+    if html is None:
         # No longer than a text may be, so what reads the HTML (the search checks, the
         # word count) stays bounded too.
         return linebreaks(text[: limits.MAX_LENGTH], autoescape=True)
-    return _html(parse)
+    return html
 
 
 def preview(text, max_length):
-    """(problems, sanitized HTML) from one parse; refused text is not rendered at all."""
-    problems, parse = _checked(text or "", max_length)
-    if parse is None:
-        return problems, ""
-    return _soft_problems(parse[1]), _html(parse)
+    """(problems, sanitized HTML); refused text is not rendered at all."""
+    problems, html = _checked(text or "", max_length)
+    return list(problems), html or ""
 
 
 def markdown_problems(text, max_length):
     """What in this Markdown would fail or be lost on saving, as messages for the writer."""
-    problems, parse = _checked(text or "", max_length)
-    return problems if parse is None else _soft_problems(parse[1])
+    return list(_checked(text or "", max_length)[0])
 
 
 def _soft_problems(tokens):
