@@ -448,7 +448,7 @@ def unparsed(monkeypatch):
     ("body", "message"),
     [
         ("Sleep." + "z" * 99_994, "This is 100,000 characters long; the limit is 60,000."),
-        ("Sleep.\n" * 2_500, "The text has 2,500 lines that are not blank"),
+        ("Sleep.\n" * 2_501, "The text has 2,501 lines that are not blank"),
     ],
 )
 def test_a_body_past_the_limits_is_refused_unparsed_and_kept(
@@ -471,11 +471,11 @@ def test_the_search_panel_shows_a_body_past_the_limits_unparsed(client, writer, 
     """Unsaved text past the limits is counted and shown as written, never parsed."""
     item = in_state(Status.DRAFT)
     client.force_login(writer)
-    data = form_data(client, item, body="Sleep well tonight.\n" * 2_500)
+    data = form_data(client, item, body="Sleep well tonight.\n" * 2_501)
     unparsed()
     response = client.post(f"{PANEL}?pk={item.pk}", data)
     assert response.status_code == 200
-    assert "The text has 7500 words." in response.content.decode()
+    assert "The text has 7503 words." in response.content.decode()
 
 
 def test_a_save_parses_the_body_once(client, writer, in_state, monkeypatch):

@@ -223,6 +223,6 @@ def test_preview_refuses_text_past_a_limit_without_parsing_it(staff_client, monk
         raise AssertionError("text past the limits was parsed")
 
     monkeypatch.setattr(articles.publishing.markdown, "_parse", explode)
-    response = staff_client.post(PREVIEW, {"content": "- An item\n" * 2_001})
+    response = staff_client.post(PREVIEW, {"content": "- An item\n" * 2_501})
     assert response.status_code == 400
-    assert "The text has 2,001 lines that are not blank; the limit is 2,000." in response.text
+    assert "The text has 2,501 lines that are not blank; the limit is 2,500." in response.text

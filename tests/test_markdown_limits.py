@@ -27,8 +27,8 @@ def unparsed(monkeypatch):
     [
         ("x" * 60_001, "This is 60,001 characters long; the limit is 60,000."),
         (
-            "A line.\n\n \n" * 2_001,
-            "The text has 2,001 lines that are not blank; the limit is 2,000.",
+            "A line.\n\n \n" * 2_501,
+            "The text has 2,501 lines that are not blank; the limit is 2,500.",
         ),
         (
             "See [this](/a). " * 1_501,
@@ -82,13 +82,13 @@ def test_a_table_filled_out_by_the_parser_counts_every_cell():
 
 
 def test_text_near_several_limits_at_once_is_refused_unparsed(unparsed):
-    """1,501 lines, 999 links and 2,000 table cells pass no limit alone, but do together."""
-    source = TABLE + "| [a](/b) | 1 |\n" * 999 + "\n" + "A line.\n" * 500
+    """1,201 lines, 799 links and 1,600 table cells pass no limit alone, but do together."""
+    source = TABLE + "| [a](/b) | 1 |\n" * 799 + "\n" + "A line.\n" * 400
     problems = markdown_problems(source, BODY_MAX_LENGTH)
     assert problems == [
-        "The text comes close to several limits at once (1,501 of 2,000 lines, "
-        "2,000 of 3,000 table cells, 999 of 1,500 “[” brackets), which together make it too "
-        "slow to render. Shorten it, or split it into two."
+        "The text comes close to several limits at once (1,600 of 3,000 table cells, "
+        "799 of 1,500 “[” brackets, 1,201 of 2,500 lines), which together make it too slow "
+        "to render. Shorten it, or split it into two."
     ]
 
 
@@ -101,7 +101,7 @@ def test_an_answer_is_held_to_its_own_length():
 
 def test_refused_text_renders_as_written_escaped_and_unparsed(unparsed):
     """Whatever renders text past the limits (a refused form's panel) shows it as typed."""
-    html = render_markdown("<b>Bold</b> & *x*\n" * 2_001)
+    html = render_markdown("<b>Bold</b> & *x*\n" * 2_501)
     assert html.startswith("<p>&lt;b&gt;Bold&lt;/b&gt; &amp; *x*<br>&lt;b&gt;")
 
 
@@ -120,25 +120,26 @@ def dense_article():
     """An article at the length limit, written as a long, dense one would be."""
     sections = []
     for n in range(1, 80):
+        table = TABLE + "".join(f"| Measure {k} | {k * 7} |\n" for k in range(12))
         sections.append(
             f"## Part {n}: what the research says\n\n"
             f"Sleep *matters* for **mood**, says [a review](https://example.org/{n}).[^{n % 9 + 1}]"
             " Most adults need seven to nine hours; “catching up” at weekends helps less "
             "than a regular bedtime, and caffeine after noon shortens deep sleep.\n\n"
             + "".join(f"- Point {k}: keep the room dark, cool & quiet.\n" for k in range(6))
-            + "\n"
-            + TABLE
-            + "".join(f"| Measure {k} | {k * 7} |\n" for k in range(10))
+            + ("\n" + table if n % 3 == 0 else "")
             + "\nA closing paragraph that says what to try first, and when to see a doctor. " * 3
         )
     return "\n\n".join(sections)[: BODY_MAX_LENGTH - 10]
 
 
 def test_a_long_dense_article_passes_every_limit():
-    """A heading, links, emphasis, citations, a list and a table in every section pass."""
+    """A list in every section and a table in every third use under three quarters of it all."""
     text = dense_article()
     assert len(text) > BODY_MAX_LENGTH - 1_000
     assert markdown_problems(text, BODY_MAX_LENGTH) == []
+    used = sum(count / kind.limit for kind, count in limits.counts(text).items())
+    assert used < limits.COMBINED_LIMIT * 3 / 4, used
 
 
 def test_the_limits_are_counted_in_linear_time():

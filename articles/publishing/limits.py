@@ -12,8 +12,8 @@ from itertools import islice
 
 # The longest text the renderer takes: an article body. Each field sets its own.
 MAX_LENGTH = 60_000
-MAX_LINES = 2_000
-COMBINED_LIMIT = 2
+MAX_LINES = 2_500
+COMBINED_LIMIT = 1.5
 
 
 class Kind:
@@ -75,8 +75,7 @@ def problems(text, max_length):
     """Messages for every limit the text passes, found without parsing it."""
     if len(text) > max_length:
         return [f"This is {len(text):,} characters long; the limit is {max_length:,}."]
-    # Blank lines cost next to nothing, and spacing text out should not count against it.
-    lines = text.count("\n") + 1 - len(_BLANK_LINE.findall(text))
+    lines = _lines(text)
     if lines > MAX_LINES:
         return [_over(LINES, lines)]
     counts = {kind: kind.count(text) for kind in COUNTED}
@@ -90,6 +89,18 @@ def problems(text, max_length):
     if sum(count / kind.limit for kind, count in counts.items()) > COMBINED_LIMIT:
         return [_combined(counts)]
     return []
+
+
+def counts(text):
+    """{kind: how many of it the text holds}, for every kind."""
+    found = {LINES: _lines(text), **{kind: kind.count(text) for kind in COUNTED}}
+    found[TABLE_CELLS] = _table_cells(text)[0]
+    return found
+
+
+def _lines(text):
+    # Blank lines cost next to nothing, and spacing text out should not count against it.
+    return text.count("\n") + 1 - len(_BLANK_LINE.findall(text))
 
 
 def _table_cells(text):
