@@ -51,7 +51,7 @@ _DELIMITER_ROW = re.compile(r"^[ \t>]*[|:-][ \t|:-]*$", re.MULTILINE)
 _TABLE_END = re.compile(r"^[ \t>]*$", re.MULTILINE)
 
 
-def tables(text):
+def _tables(text):
     """(offset, cells) for each table: its columns times its rows, as the parser fills them.
 
     A table runs to the next blank line, which is as far as the parser can take it.
@@ -72,7 +72,8 @@ def tables(text):
 
 
 def problems(text, max_length):
-    """Messages for every limit the text passes, found without parsing it."""
+    """Messages for the limits the text passes, found without parsing it; none if it
+    passes none."""
     if len(text) > max_length:
         return [f"This is {len(text):,} characters long; the limit is {max_length:,}."]
     lines = _lines(text)
@@ -106,7 +107,7 @@ def _lines(text):
 def _table_cells(text):
     """Cells in all, and the line of the table that takes them past the limit."""
     total, past = 0, None
-    for offset, cells in tables(text):
+    for offset, cells in _tables(text):
         total += cells
         if past is None and total > TABLE_CELLS.limit:
             past = text.count("\n", 0, offset)
