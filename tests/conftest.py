@@ -49,6 +49,14 @@ def fresh_page_cache():
     forget_cached_pages()
 
 
+@pytest.fixture(autouse=True)
+def fresh_markdown_outcomes():
+    """Each test starts with no Markdown kept from an earlier render."""
+    from articles.publishing import markdown
+
+    markdown._recent_outcome.cache_clear()
+
+
 def sitemap_locations(client):
     """Every URL the sitemap lists, through its index and each page of each section."""
     from urllib.parse import urlsplit

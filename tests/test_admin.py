@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Status, Transition
+from articles.publishing import markdown
 
 CHANGELIST = "/admin/articles/article/"
 
@@ -428,6 +429,67 @@ def test_an_overnested_body_is_a_form_error_that_keeps_the_text(client, writer, 
     assert "- item" in response.content.decode()
     item.refresh_from_db()
     assert "- item" not in item.body
+
+
+@pytest.fixture
+def unparsed(monkeypatch):
+    """From here on, parsing Markdown fails the test."""
+
+    def arm():
+        def explode(*args, **kwargs):
+            raise AssertionError("text past the limits was parsed")
+
+        monkeypatch.setattr(markdown, "_parse", explode)
+
+    return arm
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("Sleep." + "z" * 99_994, "This is 100,000 characters long; the limit is 60,000."),
+        ("Sleep.\n" * 2_501, "The text has 2,501 lines that are not blank"),
+    ],
+)
+def test_a_body_past_the_limits_is_refused_unparsed_and_kept(
+    client, writer, in_state, unparsed, body, message
+):
+    """The form names the limit and keeps the text; no part of the page parses it."""
+    item = in_state(Status.DRAFT)
+    client.force_login(writer)
+    data = form_data(client, item, body=body)
+    unparsed()
+    response = client.post(change_url(item), data)
+    assert response.status_code == 200
+    assert message in str(response.context["adminform"].form.errors["body"])
+    assert "Sleep." in response.content.decode()
+    item.refresh_from_db()
+    assert item.body != body
+
+
+def test_the_search_panel_shows_a_body_past_the_limits_unparsed(client, writer, in_state, unparsed):
+    """Unsaved text past the limits is counted and shown as written, never parsed."""
+    item = in_state(Status.DRAFT)
+    client.force_login(writer)
+    data = form_data(client, item, body="Sleep well tonight.\n" * 2_501)
+    unparsed()
+    response = client.post(f"{PANEL}?pk={item.pk}", data)
+    assert response.status_code == 200
+    assert "The text has 7503 words." in response.content.decode()
+
+
+def test_a_save_parses_the_body_once(client, writer, in_state, monkeypatch):
+    """The form's check, the revision and the row share one parse of the new body."""
+    item = in_state(Status.DRAFT)
+    client.force_login(writer)
+    body = "## Why sleep matters\n\nSleep *well*, with [a source](https://a.example/)."
+    data = form_data(client, item, body=body)
+    parsed, parse = [], markdown._parse
+    monkeypatch.setattr(markdown, "_parse", lambda text: parsed.append(text) or parse(text))
+    assert client.post(change_url(item), data).status_code == 302
+    assert parsed.count(body) == 1
+    item.refresh_from_db()
+    assert '<h2 id="why-sleep-matters">' in item.body_html
 
 
 def test_publishing_from_the_form_is_refused_with_the_problems(client, editor, in_state):

@@ -4,6 +4,7 @@ import pytest
 
 from articles.publishing.analysis import GOOD, IMPROVE, PROBLEM, Page, analyse
 from articles.publishing.markdown import render_markdown
+from tests.growth import assert_linear
 
 SITE = "https://example.test"
 DESCRIPTION = "x" * 140
@@ -179,3 +180,12 @@ def test_every_check_says_what_to_do():
     for result in analyse(page):
         assert result.status in (GOOD, IMPROVE, PROBLEM)
         assert result.message.endswith("."), result
+
+
+def test_the_checks_read_a_long_section_in_linear_time():
+    """A section of thousands of paragraphs costs in proportion to its length."""
+    assert_linear(
+        lambda html: analyse(Page(title="Long", html=html)),
+        lambda n: "<p>A short paragraph of words.</p>\n" * n,
+        5_000,
+    )

@@ -14,6 +14,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+import articles.publishing.markdown
+
 PREVIEW = "/markdownx/markdownify/"
 UPLOAD = "/markdownx/upload/"
 UUID = r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}"
@@ -212,3 +214,15 @@ def test_preview_refuses_overlong_and_overnested_text_without_rendering(staff_cl
     assert too_deep.status_code == 400
     assert "nested more than 10 levels deep" in too_deep.content.decode()
     assert "<li>item" not in too_deep.content.decode()
+
+
+def test_preview_refuses_text_past_a_limit_without_parsing_it(staff_client, monkeypatch):
+    """Past the line limit the preview answers 400 with the limit, and nothing is parsed."""
+
+    def explode(*args, **kwargs):
+        raise AssertionError("text past the limits was parsed")
+
+    monkeypatch.setattr(articles.publishing.markdown, "_parse", explode)
+    response = staff_client.post(PREVIEW, {"content": "- An item\n" * 2_501})
+    assert response.status_code == 400
+    assert "The text has 2,501 lines that are not blank; the limit is 2,500." in response.text

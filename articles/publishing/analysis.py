@@ -58,7 +58,7 @@ class _Structure(HTMLParser):
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.paragraphs, self.blocks, self.headings, self.sections = [], [], [], [""]
+        self.paragraphs, self.blocks, self.headings, self.sections = [], [], [], [[]]
         self.links, self.images, self.citations = [], [], set()
         self._tag, self._text = None, []
 
@@ -74,7 +74,7 @@ class _Structure(HTMLParser):
             self._flush()
             self._tag = tag
             if tag.startswith("h"):
-                self.sections.append("")
+                self.sections.append([])
 
     def handle_endtag(self, tag):
         if tag == self._tag:
@@ -82,7 +82,12 @@ class _Structure(HTMLParser):
 
     def handle_data(self, data):
         self._text.append(data)
-        self.sections[-1] += " " + data
+        # Joined once at the end: adding to a string each time is quadratic in a section.
+        self.sections[-1].append(data)
+
+    def close(self):
+        super().close()
+        self.sections = [" ".join(parts) for parts in self.sections]
 
     def _flush(self):
         text = " ".join("".join(self._text).split())

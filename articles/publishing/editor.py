@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from markdownx.forms import ImageForm
 from PIL import Image, UnidentifiedImageError
 
+from .limits import MAX_LENGTH
 from .markdown import preview
 
 # Pillow format -> (content type, extension). Raster only: SVG can carry script.
@@ -25,7 +26,7 @@ RASTER_FORMATS = {
 }
 MAX_PIXELS = 40_000_000
 # The longest text the editor holds (an article body); each field checks its own on save.
-PREVIEW_MAX_LENGTH = 60_000
+PREVIEW_MAX_LENGTH = MAX_LENGTH
 
 
 class RasterImageForm(ImageForm):

@@ -1,24 +1,29 @@
 """Render Markdown to HTML and sanitize it; run on save, never per request.
 
 CommonMark (markdown-it-py) with tables, strikethrough, footnotes, definition
-lists and heading anchors. Its parser is linear on crafted input, and every
-call builds its own parser, so nothing one render does can reach the next.
+lists and heading anchors. Every call builds its own parser, so nothing one
+render does can reach the next. Parsing and sanitizing are linear, but cost tens
+of microseconds for each line, link, tag or cell: text is held to the limits in
+limits.py, counted before it is parsed, and what nests too deeply is parsed but
+never rendered.
 """
 
 import bisect
+import functools
 import re
+from collections import Counter
 
-import bleach
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
+from django.utils.html import linebreaks
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .text import per_thread
+from . import limits
+from .text import cleaner, per_thread
 
 ALLOWED_TAGS = frozenset(
     {
@@ -52,7 +57,7 @@ MAX_INLINE_DEPTH = 40
 _PARSER_NESTING = 2 * MAX_DEPTH + 8
 
 _cleaner = per_thread(
-    lambda: bleach.Cleaner(
+    lambda: cleaner(
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         protocols=ALLOWED_PROTOCOLS,
@@ -180,6 +185,30 @@ def _heading_id(text):
     return f"{slug}-section" if _PAGE_IDS.fullmatch(slug) else slug
 
 
+def _heading_ids(state):
+    """An id for each heading from its text, unique in the text: sleep, sleep-1, sleep-2.
+
+    Each id remembers the last number it took, so repeated headings cost one lookup each
+    (mdit-py-plugins' anchors count up from 1 every time: quadratic in the repeats).
+    """
+    taken, last = set(), {}
+    for index, token in enumerate(state.tokens):
+        if token.type != "heading_open":
+            continue
+        children = state.tokens[index + 1].children or ()
+        base = _heading_id("".join(c.content for c in children if c.type in _TITLE_TYPES))
+        slug, number = base, last.get(base, 0)
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        last[base] = number
+        taken.add(slug)
+        token.attrSet("id", slug)
+
+
+_TITLE_TYPES = frozenset({"text", "code_inline"})
+
+
 def _parser():
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": _PARSER_NESTING})
     md.enable(["table", "strikethrough"])
@@ -188,7 +217,7 @@ def _parser():
     md.core.ruler.push("align_cells", _align_cells)
     # Before text_join, while an escaped `\[^1]` is still apart from its text.
     md.core.ruler.before("text_join", "cite_sources", _cite_sources)
-    md.use(anchors_plugin, min_level=2, max_level=6, slug_func=_heading_id)
+    md.core.ruler.push("heading_ids", _heading_ids)
     md.add_render_rule("source_cite", _source_cite)
     md.add_render_rule("footnote_ref", _footnote_ref)
     md.add_render_rule("footnote_block_open", _footnote_block_open)
@@ -256,26 +285,58 @@ _SELF_CLOSING = frozenset(
     "p li dt dd tr td th thead tbody tfoot option optgroup colgroup caption rt rp "
     "area base br col embed hr img input link meta source track wbr".split()
 )
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
+_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
+# The rest of a tag, to its ">"; a value quoted after "=" may hold one. Possessive, so each
+# tag is read once: one that never ends runs to the end of the text, as in a browser, and
+# nothing after it is a tag.
+_TAG_REST = re.compile(r"""(?:[^>"'=]++|=\s*+(?:"[^"]*+"|'[^']*+'|(?!["']))|["'])*+>""")
 _CONTAINERS = frozenset(
     {"bullet_list_open", "ordered_list_open", "blockquote_open", "dl_open", "footnote_open"}
 )
 
 
-def _raw_depth(html):
-    """How far raw HTML nests, counting only tags that stay open until closed."""
-    depth = deepest = 0
-    for closing, name, empty in _TAG.findall(html):
-        if empty or name.lower() in _SELF_CLOSING:
-            continue
-        depth = max(depth - 1, 0) if closing else depth + 1
-        deepest = max(deepest, depth)
-    return depth, deepest
+def _tags(html):
+    """(closing, lowercase name, the whole tag) for each tag in raw HTML, in one pass."""
+    position = 0
+    while found := _TAG_NAME.search(html, position):
+        rest = _TAG_REST.match(html, found.end())
+        if rest is None:
+            return
+        yield found.group(1), found.group(2).lower(), html[found.start() : rest.end()]
+        position = rest.end()
+
+
+class _OpenTags:
+    """The raw HTML tags left open so far, across every piece of the text.
+
+    A closing tag closes its own opening and whatever was opened after it, as html5lib
+    does; one with nothing of its name open closes nothing.
+    """
+
+    def __init__(self):
+        self.stack, self.counts = [], Counter()
+
+    def feed(self, html):
+        """The deepest this piece of raw HTML nests, counting from what is already open."""
+        deepest = len(self.stack)
+        for closing, name, tag in _tags(html):
+            if tag.endswith("/>") or name in _SELF_CLOSING:
+                continue
+            if not closing:
+                self.stack.append(name)
+                self.counts[name] += 1
+                deepest = max(deepest, len(self.stack))
+            elif self.counts[name]:
+                while (closed := self.stack.pop()) != name:
+                    self.counts[closed] -= 1
+                self.counts[name] -= 1
+        return deepest
 
 
 def _too_deep(tokens):
     """A message for the first line where the text nests beyond what renders safely."""
-    containers = raw = 0
+    containers = 0
+    raw = _OpenTags()
     for line, token, pieces in _lines(tokens):
         if token.type in _CONTAINERS:
             containers += 1
@@ -292,11 +353,10 @@ def _too_deep(tokens):
         formatting = 0
         for piece in pieces:
             if piece.type in ("html_block", "html_inline"):
-                left_open, deepest = _raw_depth(piece.content)
-                deepest, raw = raw + deepest, raw + left_open
+                deepest = raw.feed(piece.content)
             else:
                 formatting = deepest = max(formatting + piece.nesting, 0)
-            if raw + formatting > MAX_INLINE_DEPTH or deepest > MAX_INLINE_DEPTH:
+            if len(raw.stack) + formatting > MAX_INLINE_DEPTH or deepest > MAX_INLINE_DEPTH:
                 return (
                     f"Formatting or HTML tags are nested more than {MAX_INLINE_DEPTH} levels "
                     f"deep on line {line}."
@@ -304,21 +364,31 @@ def _too_deep(tokens):
     return None
 
 
+_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
 def _missing_alt(tokens):
     """The line of the first image, Markdown or raw HTML, with no alt text."""
     for line, _, pieces in _lines(tokens):
         for piece in pieces:
-            if (
-                piece.type == "image"
-                and not "".join(c.content for c in piece.children or ()).strip()
-            ):
+            if piece.type == "image" and not _image_text(piece).strip():
                 return line
-            if piece.type in ("html_block", "html_inline"):
-                for tag in re.findall(r"<img\b[^>]*>", piece.content, re.IGNORECASE):
-                    alt = re.search(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", tag, re.I)
-                    if not alt or not "".join(alt.groups("")).strip():
-                        return line
+            if piece.type in ("html_block", "html_inline") and _raw_image_without_alt(piece):
+                return line
     return None
+
+
+def _image_text(image):
+    return "".join(child.content for child in image.children or ())
+
+
+def _raw_image_without_alt(piece):
+    for closing, name, tag in _tags(piece.content):
+        if name == "img" and not closing:
+            alt = _ALT.search(tag)
+            if not alt or not "".join(alt.groups("")).strip():
+                return True
+    return False
 
 
 def _parse(text):
@@ -326,36 +396,63 @@ def _parse(text):
     return md, md.parse(text, env), env
 
 
+def _outcome(text):
+    """(problems, sanitized HTML) for a text; the HTML is None when the text is refused.
+
+    The limits are counted on the raw text, so text past them is never parsed; text
+    that nests too deeply is parsed, but never rendered or sanitized, where depth is slow.
+    """
+    if problems := limits.problems(text, limits.MAX_LENGTH):
+        return tuple(problems), None
+    problems, html = _rendered(text)
+    return problems, None if html is None else sanitize_html(html)
+
+
+def _rendered(text):
+    # Apart from _outcome, so the parse is let go before the sanitizer builds its tree.
+    md, tokens, env = _parse(text)
+    if too_deep := _too_deep(tokens):
+        return (too_deep,), None
+    return tuple(_soft_problems(tokens)), md.renderer.render(tokens, md.options, env)
+
+
+# A save checks the text in the form, then renders it for the revision and for the row:
+# the last few outcomes are kept, so the text is parsed and sanitized once.
+_recent_outcome = functools.lru_cache(maxsize=16)(_outcome)
+
+
+def _checked(text, max_length):
+    """(problems, HTML or None), held to the field's own length first."""
+    if len(text) > max_length:
+        return tuple(limits.problems(text, max_length)), None
+    return _recent_outcome(text)
+
+
 def render_markdown(text):
-    """Markdown source to sanitized HTML, as stored on the model."""
-    md, tokens, env = _parse(text or "")
-    return sanitize_html(md.renderer.render(tokens, md.options, env))
+    """Markdown source to sanitized HTML, as stored on the model.
+
+    Text the checks refuse cannot be saved through a form or an import; should some
+    reach here (the unsaved text of a refused form, an old revision), it shows as
+    written, escaped, and is not parsed.
+    """
+    text = text or ""
+    html = _checked(text, limits.MAX_LENGTH)[1]
+    if html is None:
+        # No longer than a text may be, so what reads the HTML (the search checks, the
+        # word count) stays bounded too.
+        return linebreaks(text[: limits.MAX_LENGTH], autoescape=True)
+    return html
 
 
 def preview(text, max_length):
-    """(problems, sanitized HTML) from one parse.
-
-    Text refused for size or depth is not rendered at all: that is where rendering is slow.
-    """
-    text = text or ""
-    if len(text) > max_length:
-        return [f"This is {len(text):,} characters long; the limit is {max_length:,}."], ""
-    md, tokens, env = _parse(text)
-    if too_deep := _too_deep(tokens):
-        return [too_deep], ""
-    problems = _soft_problems(tokens)
-    return problems, sanitize_html(md.renderer.render(tokens, md.options, env))
+    """(problems, sanitized HTML); refused text is not rendered at all."""
+    problems, html = _checked(text or "", max_length)
+    return list(problems), html or ""
 
 
 def markdown_problems(text, max_length):
     """What in this Markdown would fail or be lost on saving, as messages for the writer."""
-    text = text or ""
-    if len(text) > max_length:
-        return [f"This is {len(text):,} characters long; the limit is {max_length:,}."]
-    tokens = _parse(text)[1]
-    if too_deep := _too_deep(tokens):
-        return [too_deep]
-    return _soft_problems(tokens)
+    return list(_checked(text or "", max_length)[0])
 
 
 def _soft_problems(tokens):
@@ -370,7 +467,8 @@ def _soft_problems(tokens):
 
 @deconstructible
 class MarkdownValidator:
-    """Refuses Markdown that is too long, too deeply nested, or would lose text."""
+    """Refuses Markdown that is too long, holds too much markup, nests too deeply, or would
+    lose text."""
 
     def __init__(self, max_length):
         self.max_length = max_length
