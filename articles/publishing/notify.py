@@ -14,6 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import Comment, Notification, Transition
+from .text import one_line
+
+# Long enough for the sentence a mail client shows in its list, not more.
+SUBJECT_LIMIT = 120
 
 
 def change_url(obj):
@@ -100,6 +104,11 @@ def comment_added(obj, comment):
     )  # fmt: skip
 
 
+def subject(notification):
+    """One line: a title or comment with a line break in it would make the header invalid."""
+    return one_line(f"[{settings.SITE_NAME}] {notification.message}", SUBJECT_LIMIT)
+
+
 @task()
 def deliver(notification_ids):
     """E-mail each notification not yet sent to a recipient who has an address."""
@@ -110,7 +119,7 @@ def deliver(notification_ids):
         address = notification.recipient.email
         if address:
             send_mail(
-                f"[{settings.SITE_NAME}] {notification.message[:120]}",
+                subject(notification),
                 f"{notification.message}\n\nOpen it: {settings.SITE_URL}{notification.url}\n",
                 None,
                 [address],
