@@ -106,6 +106,7 @@ def restore_roles(transactional_db):
         importlib.import_module(module).create_roles(apps, None)
     for module in ("articles.migrations.0014_medical_review", "faq.migrations.0008_reviewers"):
         importlib.import_module(module).create_reviewers(apps, None)
+    importlib.import_module("articles.migrations.0016_undelivered_mail").create_roles(apps, None)
 
 
 PASSWORD_FOR_TESTS = "pass-for-tests"

@@ -285,3 +285,58 @@ def test_no_address_means_nothing_to_send(people):
     assert delivery.send_due() == 0
     assert mail.outbox == []
     assert Notification.objects.get().emailed_at is not None
+
+
+UNDELIVERED = "/admin/articles/undeliveredmail/"
+
+
+@pytest.mark.usefixtures("restore_roles")
+def test_failed_mail_is_listed_for_editors_who_may_retry_it_now(
+    client, settings, people, editor, writer
+):
+    """Editors see the failed e-mail with its recipient, error, attempts and next attempt;
+    Retry now sends it at once; writers may not see the list."""
+    use_mailer(settings, RefusingBackend)
+    (failing,) = notes(people[:1])
+    delivery.send_due()
+    failing.refresh_from_db()
+    for user, message in ((people[1], "Not tried yet"), (people[2], "Sent")):
+        Notification.objects.create(recipient=user, verb="submitted", message=message, url="/")
+    Notification.objects.filter(message="Sent").update(emailed_at=timezone.now())
+
+    client.force_login(editor)
+    page = client.get(UNDELIVERED).content.decode()
+    assert "person0@example.org" in page and "Note 0" in page
+    assert "SMTPServerDisconnected: Connection unexpectedly closed" in page
+    assert '<td class="field-attempts">1</td>' in page
+    assert f"{timezone.localtime(failing.next_attempt_at):%-d %b %Y, %H:%M}" in page
+    assert "Not tried yet" not in page and "Sent" not in page, "neither of them failed"
+    assert "Retry now" in page
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    response = client.post(
+        UNDELIVERED, {"action": "retry_now", "_selected_action": [failing.pk]}, follow=True
+    )
+    assert "1 e-mail will be sent again now." in response.content.decode()
+    run_worker()
+    assert [message.to for message in mail.outbox] == [["person0@example.org"]]
+    assert "Note 0" not in client.get(UNDELIVERED).content.decode()
+
+    client.force_login(writer)
+    assert client.get(UNDELIVERED).status_code == 403
+
+
+@pytest.mark.usefixtures("restore_roles")
+def test_given_up_mail_is_marked_so_and_retry_now_tries_once_more(client, settings, people, editor):
+    """After the last attempt the list says "Given up"; Retry now gives it one more try."""
+    use_mailer(settings, RefusingBackend)
+    (note,) = notes(people[:1])
+    Notification.objects.filter(pk=note.pk).update(attempts=delivery.MAX_ATTEMPTS - 1)
+    delivery.send_due()
+    client.force_login(editor)
+    page = client.get(f"{UNDELIVERED}?delivery=given_up").content.decode()
+    assert "Given up" in page and "Note 0" in page
+    client.post(UNDELIVERED, {"action": "retry_now", "_selected_action": [note.pk]})
+    run_worker()
+    note.refresh_from_db()
+    assert (note.attempts, note.next_attempt_at) == (delivery.MAX_ATTEMPTS + 1, None)

@@ -143,7 +143,7 @@ def failed(notification, token, error):
         notification.recipient.email,
         attempts,
         error,
-        f"next at {retry_at:%H:%M}" if retry_at else "given up",
+        f"next at {timezone.localtime(retry_at):%H:%M}" if retry_at else "given up",
     )
 
 

@@ -479,6 +479,17 @@ class Notification(models.Model):
         return self.message[:80]
 
 
+class UndeliveredMail(Notification):
+    """Notifications whose e-mail failed: the editors' list, to see why and retry."""
+
+    class Meta:
+        proxy = True
+        app_label = "articles"
+        verbose_name = "undelivered e-mail"
+        verbose_name_plural = "undelivered e-mail"
+        permissions = [("retry_undeliveredmail", "Can retry delivery")]
+
+
 class ReviewReminder(models.Model):
     """A reminder sent about one review falling due; the daily run sends each only once."""
 
