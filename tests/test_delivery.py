@@ -340,3 +340,27 @@ def test_given_up_mail_is_marked_so_and_retry_now_tries_once_more(client, settin
     run_worker()
     note.refresh_from_db()
     assert (note.attempts, note.next_attempt_at) == (delivery.MAX_ATTEMPTS + 1, None)
+
+
+@pytest.mark.usefixtures("restore_roles")
+def test_a_review_reminder_about_a_title_with_line_breaks_has_a_one_line_subject(
+    make_article, publish_reviewed, writer
+):
+    """The daily reminder goes through the same delivery: one e-mail, its subject one line."""
+    from articles.models import Article
+    from articles.publishing import reminders
+
+    writer.email = "wendy@example.org"
+    writer.save()
+    article = publish_reviewed(
+        make_article("Sleep\r\nand stress", user=writer, medical_review=True)
+    )
+    today = timezone.localdate()
+    Article.objects.filter(pk=article.pk).update(review_due=today)
+    reminders.send(today)
+    run_worker()
+    (message,) = [m for m in mail.outbox if "is due on" in m.subject]
+    assert message.to == ["wendy@example.org"]
+    assert message.subject == (
+        f"[Wellbeing Journal] The medical review of “Sleep and stress” is due on {today:%-d %B %Y}."
+    )
