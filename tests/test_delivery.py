@@ -364,3 +364,16 @@ def test_a_review_reminder_about_a_title_with_line_breaks_has_a_one_line_subject
     assert message.subject == (
         f"[Wellbeing Journal] The medical review of “Sleep and stress” is due on {today:%-d %B %Y}."
     )
+
+
+def test_a_delivery_queued_under_its_old_name_still_runs(people):
+    """Tasks queued before the upgrade name notify.deliver; the worker still finds it."""
+    (note,) = notes(people[:1])
+    DBTaskResult.objects.create(
+        args_kwargs={"args": [[note.pk]], "kwargs": {}},
+        task_path="articles.publishing.notify.deliver",
+        backend_name="default",
+        run_after=timezone.now(),
+    )
+    run_worker()
+    assert [message.to for message in mail.outbox] == [["person0@example.org"]]
