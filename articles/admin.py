@@ -1,6 +1,6 @@
 import copy
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -10,13 +10,14 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from . import meta, search_panel
 from .forms import ImportForm
-from .models import Article, Author, Notification, Topic, Transition
-from .publishing import review, revisions
+from .models import Article, Author, Notification, Topic, Transition, UndeliveredMail
+from .publishing import delivery, review, revisions
 from .publishing.admin import (
     MedicalReviewFilter,
     NormalizedTextMixin,
@@ -310,3 +311,60 @@ class InboxAdmin(ReadOnlyAdmin):
         if notification.read_at is None:
             Notification.objects.filter(pk=pk).update(read_at=timezone.now())
         return HttpResponseRedirect(notification.url)
+
+
+class DeliveryFilter(admin.SimpleListFilter):
+    title = "delivery"
+    parameter_name = "delivery"
+
+    def lookups(self, request, model_admin):
+        return [("retrying", "Will be retried"), ("given_up", "Given up")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "retrying":
+            return queryset.exclude(next_attempt_at=None)
+        if self.value() == "given_up":
+            return queryset.filter(next_attempt_at=None)
+        return queryset
+
+
+@admin.register(UndeliveredMail)
+class UndeliveredMailAdmin(ReadOnlyAdmin):
+    """E-mail that failed to send: to whom, why, how often, when next; and Retry now."""
+
+    list_display = [
+        "recipient", "address", "message", "last_error", "attempts", "next_attempt", "created_at",
+    ]  # fmt: skip
+    list_filter = [DeliveryFilter]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__username", "recipient__email", "message", "last_error"]
+    fields = readonly_fields = [
+        "recipient", "address", "message", "created_at", "attempts", "last_error", "next_attempt",
+    ]  # fmt: skip
+    actions = ["retry_now"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).undelivered()
+
+    def has_retry_permission(self, request):
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.retry_{opts.model_name}")
+
+    @admin.display(description="address")
+    def address(self, obj):
+        return obj.recipient.email or "—"
+
+    @admin.display(description="next attempt", ordering="next_attempt_at")
+    def next_attempt(self, obj):
+        if obj.next_attempt_at is None:
+            return "Given up"
+        return date_format(timezone.localtime(obj.next_attempt_at), "j M Y, H:i")
+
+    @admin.action(description="Retry now", permissions=["retry"])
+    def retry_now(self, request, queryset):
+        count = delivery.retry_now(queryset)
+        self.message_user(
+            request,
+            f"{count} e-mail{'s' if count != 1 else ''} will be sent again now.",
+            messages.SUCCESS,
+        )

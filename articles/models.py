@@ -18,6 +18,7 @@ from .publishing.models import (
     Revision,
     Status,
     Transition,
+    UndeliveredMail,
 )
 from .publishing.paths import slug_path
 from .publishing.sources import SourcesField, entries
@@ -35,6 +36,7 @@ __all__ = [
     "Status",
     "Topic",
     "Transition",
+    "UndeliveredMail",
 ]
 
 # Imported files without a title get this; publishing refuses it until an editor writes one.

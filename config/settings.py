@@ -260,7 +260,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <editori
 # Development prints mail to the console; production sends it through EMAIL_HOST.
 MAILERS = {
     "default": (
-        {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        {"BACKEND": "config.mail.ReadableConsoleBackend"}
         if DEBUG and not os.environ.get("EMAIL_HOST")
         else {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -290,6 +290,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"task_outcomes": {"()": "config.logs.TaskOutcomes"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["task_outcomes"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Django's messages (the task worker's among them) reach the console above and
+        # nowhere else: its own console handler printed each a second time in development.
+        "django": {"handlers": []},
+    },
 }

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.static import serve
 
-from articles import sitemaps
+from articles import account, sitemaps
 from articles.publishing import editor
 from articles.views import llms_txt, robots_txt
 from faq.sitemaps import FAQSitemap
@@ -29,6 +29,8 @@ handler500 = "articles.errors.server_error"
 handler404 = "articles.errors.page_not_found"
 
 urlpatterns = [
+    # Any staff user's own name and address, beside the admin's own pages.
+    path("admin/account/", account.view, name="account"),
     path("admin/", admin.site.urls),
     # Same paths markdownx's widget calls, served by the staff-only views.
     path("markdownx/markdownify/", editor.markdownify, name="markdownx_markdownify"),

@@ -118,6 +118,7 @@ def restore_roles(transactional_db):
         "faq.migrations.0009_medical_review",
     ):
         importlib.import_module(module).create_reviewers(apps, None)
+    importlib.import_module("articles.migrations.0016_undelivered_mail").create_roles(apps, None)
 
 
 PASSWORD_FOR_TESTS = "pass-for-tests"

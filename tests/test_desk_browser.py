@@ -123,8 +123,8 @@ def test_axe_finds_nothing_on_the_pages_we_own(
     make_faq,
     publish_reviewed,
 ):
-    """Change form, desk, history, compare, import and inbox pages, and the clinician's
-    desk and sign-off form: no axe violations."""
+    """Change form, desk, history, compare, import, inbox and account pages, the editor's
+    undelivered e-mail, and the clinician's desk and sign-off form: no axe violations."""
     due = publish_reviewed(make_article("A review falling due", medical_review=True))
     Article.objects.filter(pk=due.pk).update(review_due=due.last_reviewed)
     # With a source, so the sources rows hold values as well as blanks.
@@ -143,10 +143,12 @@ def test_axe_finds_nothing_on_the_pages_we_own(
         f"{admin}/import/",
         f"{admin}/",
         "/admin/articles/notification/",
+        "/admin/account/",
     ]
     reviewer_pages = ["/admin/", f"{admin}/{article.pk}/change/", f"{admin}/?review=awaiting"]
     found = {}
-    for user, paths in ((writer, pages), (editor, pages), (clinician, reviewer_pages)):
+    editor_pages = [*pages, "/admin/articles/undeliveredmail/"]
+    for user, paths in ((writer, pages), (editor, editor_pages), (clinician, reviewer_pages)):
         # axe is injected as an inline script, which the admin's CSP rightly refuses.
         page = log_in(browser, live_server, user, bypass_csp=True)
         for path in paths:

@@ -47,7 +47,9 @@ def test_a_submission_tells_the_editors_by_the_worker_not_inline(
     assert "wendy sent “A calm mind” for review." in message.body
     assert f"/admin/articles/article/{item.pk}/change/" in message.body
     assert Notification.objects.get(recipient=editor).emailed_at is not None
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert DBTaskResult.objects.get(task_path__endswith=".deliver").status == "SUCCESSFUL"
+    # The sweep that sends whatever a cut-off run leaves is queued for a minute later.
+    assert DBTaskResult.objects.get(task_path__endswith=".sweep").status == "READY"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -125,3 +127,38 @@ def test_items_record_their_owner(make_article, writer, editor):
     item.refresh_from_db()
     assert item.owner == writer
     assert item.status == Status.DRAFT
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("restore_roles")
+def test_a_line_break_in_a_title_makes_a_one_line_subject(
+    with_addresses, make_article, writer, editor
+):
+    """A title with a line feed in it sends one e-mail, its subject on one line."""
+    item = make_article("A calm\nmind", user=writer)
+    item.submit_for_review(writer)
+    run_worker()
+    (message,) = mail.outbox
+    assert message.subject == "[Wellbeing Journal] wendy sent “A calm mind” for review."
+    assert Notification.objects.get().emailed_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("restore_roles")
+def test_a_line_break_in_a_comment_makes_a_one_line_subject(
+    client, with_addresses, make_article, writer, editor
+):
+    """A comment with CR LF sends one e-mail with a one-line subject, the body keeps both lines."""
+    item = make_article(user=writer)
+    client.force_login(editor)
+    text = "Check the dose.\r\nAnd the second source." + " Long." * 30
+    client.post(f"/admin/articles/article/{item.pk}/comments/", {"text": text})
+    run_worker()
+    (message,) = mail.outbox
+    assert message.to == ["wendy@example.test"]
+    assert "\n" not in message.subject and "\r" not in message.subject
+    assert message.subject.startswith(
+        "[Wellbeing Journal] eddie commented on “A calm mind”: Check the dose. And the second"
+    )
+    assert len(message.subject) <= 120 and message.subject.endswith("…")
+    assert "Check the dose.\nAnd the second source." in message.body

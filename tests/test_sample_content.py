@@ -69,12 +69,41 @@ def test_states_are_reached_through_the_logged_workflow():
     assert not Article.objects.get(status=Status.DRAFT).transitions().exists()
 
 
+def accounts():
+    fields = ("username", "first_name", "last_name", "email", "is_superuser", "password")
+    return list(get_user_model().objects.order_by("username").values_list(*fields))
+
+
+def test_demo_accounts_have_names_and_addresses_and_an_administrator():
+    """Each demo account has a first and last name and an example.com address; "admin" is
+    a superuser who can sign in, to lift lockouts and manage accounts."""
+    load()
+    for username, first, last, email, superuser, _ in accounts():
+        assert first and last, username
+        assert email == f"{username}@example.com"
+        assert superuser is (username == "admin")
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_staff and admin.check_password("admin-demo-pass")
+    assert admin.has_perm("axes.delete_accessattempt")
+
+
+def test_an_older_demo_account_gains_a_name_and_address_and_keeps_its_own():
+    """Accounts made before they had names gain them; what someone set since stays."""
+    users = get_user_model().objects
+    users.create_user("writer", password="writer-demo-pass", is_staff=True)
+    users.create_user("editor", password="editor-demo-pass", is_staff=True, first_name="Ed")
+    load()
+    writer, editor = users.get(username="writer"), users.get(username="editor")
+    assert (writer.get_full_name(), writer.email) == ("Maya Okafor", "writer@example.com")
+    assert (editor.get_full_name(), editor.email) == ("Ed Reyes", "editor@example.com")
+
+
 def test_running_twice_creates_nothing_new():
-    """A second run succeeds and leaves every count unchanged."""
+    """A second run succeeds and leaves every count and every account unchanged."""
     load()
-    before = counts()
+    before = counts(), accounts()
     load()
-    assert counts() == before
+    assert (counts(), accounts()) == before
 
 
 def test_published_sample_article_page_renders_with_valid_jsonld(client):

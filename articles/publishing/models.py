@@ -478,8 +478,24 @@ class Comment(models.Model):
         return _display_name(self.user)
 
 
+class NotificationQuerySet(models.QuerySet):
+    def due(self, now):
+        """E-mail to send now: unsent, its next attempt come, and no run holding it."""
+        return self.filter(emailed_at=None, next_attempt_at__lte=now).filter(
+            Q(claimed_until=None) | Q(claimed_until__lte=now)
+        )
+
+    def undelivered(self):
+        """E-mail that failed at least once, or was given up, and is not sent yet."""
+        return self.filter(emailed_at=None).filter(Q(attempts__gt=0) | Q(next_attempt_at=None))
+
+
 class Notification(models.Model):
-    """Something a person should know about an item; shown in the admin and e-mailed."""
+    """Something a person should know about an item; shown in the admin and e-mailed.
+
+    The e-mail's delivery is kept here too (see delivery.py): how often it failed and why,
+    when it is tried next, and which run holds it, until when.
+    """
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -494,15 +510,45 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Failed sends so far, and the last one's error.
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    # When the e-mail is due; None once sent, or given up after the last attempt.
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, default=timezone.now, editable=False
+    )
+    # The run sending it, and until when that run holds it: a run cut off mid-send
+    # leaves the claim behind, and another may take the e-mail over once it runs out.
+    claim = models.CharField(max_length=32, blank=True, editable=False)
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         app_label = "articles"
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # The few unsent rows, read by every sweep however large the table grows.
+            models.Index(
+                fields=["next_attempt_at"], condition=Q(emailed_at=None), name="notification_unsent"
+            ),
+        ]
         verbose_name_plural = "inbox"
 
     def __str__(self):
         return self.message[:80]
+
+
+class UndeliveredMail(Notification):
+    """Notifications whose e-mail failed: the editors' list, to see why and retry."""
+
+    class Meta:
+        proxy = True
+        app_label = "articles"
+        verbose_name = "undelivered e-mail"
+        verbose_name_plural = "undelivered e-mail"
+        permissions = [("retry_undeliveredmail", "Can retry delivery")]
 
 
 class ReviewReminder(models.Model):

@@ -1,18 +1,18 @@
 """Telling people what happened to their work: admin notifications, e-mailed by the worker.
 
 Rows are written in the caller's transaction, so a refused move tells no one; the mail
-goes out from the task worker (``manage.py db_worker``), so no request waits on it.
+goes out from the task worker (``manage.py db_worker``), so no request waits on it, and
+is sent once, retried when it fails (see delivery.py).
 """
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.mail import send_mail
 from django.db.models import Q
-from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
+# ``deliver`` is named here too: tasks queued before it moved to delivery.py find it.
+from .delivery import deliver
 from .models import Comment, Notification, Transition
 
 
@@ -98,22 +98,3 @@ def comment_added(obj, comment):
         people, "commented", obj, comment.user,
         f"{_name(comment.user)} commented on “{obj}”{about}: {comment.text}",
     )  # fmt: skip
-
-
-@task()
-def deliver(notification_ids):
-    """E-mail each notification not yet sent to a recipient who has an address."""
-    pending = Notification.objects.filter(
-        pk__in=notification_ids, emailed_at__isnull=True
-    ).select_related("recipient")
-    for notification in pending:
-        address = notification.recipient.email
-        if address:
-            send_mail(
-                f"[{settings.SITE_NAME}] {notification.message[:120]}",
-                f"{notification.message}\n\nOpen it: {settings.SITE_URL}{notification.url}\n",
-                None,
-                [address],
-            )
-        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
-    return len(notification_ids)

@@ -39,6 +39,12 @@ def grant_reviewers(apps, app_label, codenames):
     _give(apps, MEDICAL_REVIEWER, app_label, codenames)
 
 
+def grant_editors(apps, app_label, codenames):
+    """Give the Editor group ``codenames`` of ``app_label`` beyond the content workflow."""
+    _create_permissions(apps, app_label)
+    _give(apps, EDITOR, app_label, codenames)
+
+
 def _create_permissions(apps, app_label):
     from django.contrib.auth.management import create_permissions
 

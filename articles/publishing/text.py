@@ -158,6 +158,17 @@ def truncate(text, limit):
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
+# Every control character (line breaks, tabs, C1 controls, Unicode's line and paragraph
+# separators) and any other white space: a mail header must be one line.
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\s]+")
+
+
+def one_line(text, limit):
+    """``text`` as a single line for a header: breaks and controls as one space, cut at
+    a word boundary to ``limit`` characters."""
+    return truncate(_BREAKS.sub(" ", text or ""), limit)
+
+
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.DOTALL)
 
 

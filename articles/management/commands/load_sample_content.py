@@ -12,12 +12,16 @@ from articles.publishing.workflow import transition
 
 FAQEntry = part_model("faqs")  # through the reverse relation: no import of faq
 
+# Addresses on example.com, which is reserved: mail to them goes nowhere (in development
+# it is printed by the worker).
 ACCOUNTS = [
-    # username, password, group
-    ("writer", "writer-demo-pass", WRITER),
-    ("editor", "editor-demo-pass", EDITOR),
-    ("reviewer", "reviewer-demo-pass", MEDICAL_REVIEWER),
+    # username, password, group, first name, last name
+    ("writer", "writer-demo-pass", WRITER, "Maya", "Okafor"),
+    ("editor", "editor-demo-pass", EDITOR, "Sam", "Reyes"),
+    ("reviewer", "reviewer-demo-pass", MEDICAL_REVIEWER, "Lena", "Hart"),
 ]
+# A superuser: lifts login lockouts (Axes › Access attempts) and manages accounts.
+ADMIN = ("admin", "admin-demo-pass", "Alex", "Morgan")
 # The reviewer account signs off as this author profile.
 REVIEWER_PROFILE = "dr-lena-hart"
 
@@ -190,9 +194,10 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         users = {
-            username: self.account(username, password, group)
-            for username, password, group in ACCOUNTS
+            username: self.account(username, password, group, first, last)
+            for username, password, group, first, last in ACCOUNTS
         }
+        self.administrator(*ADMIN)
         authors = {
             slug: Author.objects.get_or_create(slug=slug, defaults=fields)[0]
             for slug, fields in AUTHORS.items()
@@ -221,18 +226,34 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write("Log in at /admin/ as:")
-        for username, password, group in ACCOUNTS:
-            self.stdout.write(f"  {group.lower():<16} username “{username}”, password “{password}”")
+        roles = [(group.lower(), username, password) for username, password, group, *_ in ACCOUNTS]
+        for role, username, password in [*roles, ("administrator", *ADMIN[:2])]:
+            self.stdout.write(f"  {role:<16} username “{username}”, password “{password}”")
 
-    def account(self, username, password, group_name):
+    def account(self, username, password, group_name, first_name, last_name, **flags):
         user, created = get_user_model().objects.get_or_create(
-            username=username, defaults={"is_staff": True}
+            username=username, defaults={"is_staff": True, **flags}
         )
         if created:
             user.set_password(password)
+        # Accounts made before they had names keep anything set since, and gain the rest.
+        details = {
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": f"{username}@example.com",
+        }
+        missing = [field for field in details if not getattr(user, field)]
+        for field in missing:
+            setattr(user, field, details[field])
+        if created or missing:
             user.save()
-        user.groups.add(Group.objects.get(name=group_name))
+        if group_name:
+            user.groups.add(Group.objects.get(name=group_name))
         return user
+
+    def administrator(self, username, password, first_name, last_name):
+        """The superuser; an account already called that is never made one here."""
+        return self.account(username, password, None, first_name, last_name, is_superuser=True)
 
     def create_article(self, spec, users, authors, topics):
         writer, editor, reviewer = users["writer"], users["editor"], users["reviewer"]
