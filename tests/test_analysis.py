@@ -37,24 +37,62 @@ def check(key, **fields):
 @pytest.mark.parametrize(
     ("fields", "status"),
     [
+        ({"meta_title": "t" * 29}, IMPROVE),
+        ({"meta_title": "t" * 30}, GOOD),
         ({"meta_title": "t" * 60}, GOOD),
         ({"meta_title": "t" * 61}, IMPROVE),
         ({"meta_title": "t" * 200}, IMPROVE),
         ({"meta_title": "t" * 201}, PROBLEM),
         ({"title": "t" * 61}, IMPROVE),
+        ({"title": "", "meta_title": ""}, PROBLEM),
+        ({"title": "  ", "meta_title": ""}, PROBLEM),
     ],
 )
 def test_search_title_length(fields, status):
-    """Up to 60 characters is good, up to 200 is cut in results, past 200 blocks publishing."""
+    """30–60 characters is good, shorter or up to 200 improve, none or past 200 a problem."""
     assert check("meta_title", **fields).status == status
 
 
+def test_no_search_title_is_missing_not_zero_characters():
+    """An empty title with no search title is a problem that says so, never “good”."""
+    result = check("meta_title", title="", meta_title="")
+    assert result.status == PROBLEM
+    assert result.meter.verdict == "missing"
+    assert "0 characters" not in result.message
+
+
 @pytest.mark.parametrize(
-    ("length", "status"), [(0, PROBLEM), (119, IMPROVE), (120, GOOD), (160, GOOD), (161, IMPROVE)]
+    ("length", "status"),
+    [(0, PROBLEM), (119, IMPROVE), (120, GOOD), (160, GOOD), (161, IMPROVE), (501, PROBLEM)],
 )
 def test_meta_description_length(length, status):
-    """No description blocks publishing; 120–160 characters is good; otherwise improve."""
+    """No description blocks publishing; 120–160 characters is good; past 500 cannot be
+    saved; otherwise improve."""
     assert check("meta_description", meta_description="d" * length).status == status
+
+
+@pytest.mark.parametrize(
+    ("key", "fields"),
+    [
+        ("meta_title", {"title": ""}),
+        ("meta_title", {"title": "Short"}),
+        ("meta_title", {"meta_title": "t" * 45}),
+        ("meta_title", {"meta_title": "t" * 90}),
+        ("meta_title", {"meta_title": "t" * 201}),
+        ("meta_description", {"meta_description": ""}),
+        ("meta_description", {"meta_description": "d" * 50}),
+        ("meta_description", {"meta_description": "d" * 140}),
+        ("meta_description", {"meta_description": "d" * 170}),
+        ("meta_description", {"meta_description": "d" * 501}),
+    ],
+)
+def test_a_length_check_carries_the_meter_it_rates(key, fields):
+    """The meter a length check carries measures what the check measured, in its band."""
+    result = check(key, **fields)
+    meter = result.meter
+    verdicts = {PROBLEM: {"missing", "too long to save"}, GOOD: {"good"}}
+    assert meter.verdict in verdicts.get(result.status, {"short", "will be cut in results"})
+    assert f" {meter.length} characters" in result.message or meter.verdict == "missing"
 
 
 @pytest.mark.parametrize(

@@ -19,9 +19,24 @@ LONG_SENTENCE_WORDS = 20
 MAX_LONG_SENTENCE_SHARE = 0.25
 MAX_SECTION_WORDS = 300
 DENSITY_RANGE = (0.5, 3.0)
+MIN_META_TITLE = 30
 MIN_DESCRIPTION = 120
 # The database allows 200; past that a search title is a mistake, not a style choice.
 MAX_META_TITLE = 200
+# The database's limit: a longer description cannot be saved.
+MAX_META_DESCRIPTION = 500
+
+
+@dataclass(frozen=True)
+class Meter:
+    """A length against its bands, as the panel draws it; its check gives the verdict."""
+
+    label: str
+    length: int
+    low: int
+    high: int
+    maximum: int
+    verdict: str
 
 
 @dataclass(frozen=True)
@@ -29,6 +44,8 @@ class Check:
     key: str
     status: str
     message: str
+    # For a length check, the measure its meter shows: one rating for both.
+    meter: Meter | None = None
 
 
 @dataclass
@@ -120,49 +137,74 @@ def analyse(page):
     return checks
 
 
+def _rate(length, low, high, maximum):
+    """(status, verdict) of a length within its bands."""
+    if not length:
+        return PROBLEM, "missing"
+    if length > maximum:
+        return PROBLEM, "too long to save"
+    if length > high:
+        return IMPROVE, "will be cut in results"
+    if length < low:
+        return IMPROVE, "short"
+    return GOOD, "good"
+
+
+def _length_check(key, label, length, bands, messages):
+    """The check on a length, carrying the meter that draws it."""
+    status, verdict = _rate(length, *bands)
+    meter = Meter(label, length, *bands, verdict=verdict)
+    return Check(key, status, messages[verdict], meter)
+
+
+def _search_title(page):
+    # What results show: the search title, or the title when there is none.
+    length = len((page.meta_title or page.title).strip())
+    detail = f"The search title is {length} characters"
+    return _length_check(
+        "meta_title",
+        "Search title",
+        length,
+        (MIN_META_TITLE, META_TITLE_LIMIT, MAX_META_TITLE),
+        {
+            "missing": "There is no title to show in search results: write one.",
+            "too long to save": f"{detail}; shorten it to {MAX_META_TITLE} or fewer "
+            f"(about {META_TITLE_LIMIT} show in results).",
+            "will be cut in results": f"{detail}; results show about {META_TITLE_LIMIT}, "
+            "so the end will be cut.",
+            "short": f"{detail}; results show about {META_TITLE_LIMIT}: use the room to say "
+            "what the page offers.",
+            "good": f"{detail}.",
+        },
+    )
+
+
+def _meta_description(page):
+    length = len(page.meta_description.strip())
+    detail = f"The meta description is {length} characters"
+    return _length_check(
+        "meta_description",
+        "Meta description",
+        length,
+        (MIN_DESCRIPTION, META_DESCRIPTION_LIMIT, MAX_META_DESCRIPTION),
+        {
+            "missing": f"There is no meta description: write one of {MIN_DESCRIPTION} to "
+            f"{META_DESCRIPTION_LIMIT} characters.",
+            "too long to save": f"{detail}; shorten it to {MAX_META_DESCRIPTION} or fewer "
+            f"(about {META_DESCRIPTION_LIMIT} show in results).",
+            "will be cut in results": f"{detail}; results cut it after about "
+            f"{META_DESCRIPTION_LIMIT}.",
+            "short": f"{detail}; use up to {META_DESCRIPTION_LIMIT} to say more.",
+            "good": f"{detail}.",
+        },
+    )
+
+
 def _gate(page, structure):
     if page.placeholder_title:
         yield Check("title", PROBLEM, "This is an untitled import: write a real title.")
-    seo_title = page.meta_title or page.title
-    if len(page.meta_title) > MAX_META_TITLE:
-        yield Check(
-            "meta_title",
-            PROBLEM,
-            f"The search title is {len(page.meta_title)} characters; shorten it to "
-            f"{MAX_META_TITLE} or fewer (about {META_TITLE_LIMIT} show in results).",
-        )
-    elif len(seo_title) > META_TITLE_LIMIT:
-        yield Check(
-            "meta_title",
-            IMPROVE,
-            f"The search title is {len(seo_title)} characters; results show about "
-            f"{META_TITLE_LIMIT}, so the end will be cut.",
-        )
-    else:
-        yield Check("meta_title", GOOD, f"The search title is {len(seo_title)} characters.")
-    length = len(page.meta_description.strip())
-    if not length:
-        yield Check(
-            "meta_description",
-            PROBLEM,
-            "There is no meta description: write one of 120 to 160 characters.",
-        )
-    elif length < MIN_DESCRIPTION:
-        yield Check(
-            "meta_description",
-            IMPROVE,
-            f"The meta description is {length} characters; use up to "
-            f"{META_DESCRIPTION_LIMIT} to say more.",
-        )
-    elif length > META_DESCRIPTION_LIMIT:
-        yield Check(
-            "meta_description",
-            IMPROVE,
-            f"The meta description is {length} characters; results cut it after about "
-            f"{META_DESCRIPTION_LIMIT}.",
-        )
-    else:
-        yield Check("meta_description", GOOD, f"The meta description is {length} characters.")
+    yield _search_title(page)
+    yield _meta_description(page)
     missing = sum(1 for alt in structure.images if not alt)
     if page.hero_image and not page.hero_image_alt.strip():
         missing += 1
