@@ -330,22 +330,26 @@ class Article(Publishable):
             if keyphrase
             else []
         )
-        return analyse(
-            Page(
-                title=self.title,
-                html=self.body_html,
-                meta_title=self.meta_title,
-                meta_description=self.meta_description,
-                slug=self.slug,
-                keyphrase=keyphrase,
-                site_url=settings.SITE_URL,
-                placeholder_title=self.has_placeholder_title,
-                hero_image=bool(self.hero_image),
-                hero_image_alt=self.hero_image_alt,
-                keyphrase_used_by=list(used_by),
-                sources=self.source_list,
-            )
+        page = Page(
+            title=self.title,
+            html=self.body_html,
+            meta_title=self.meta_title,
+            meta_description=self.meta_description,
+            slug=self.slug,
+            keyphrase=keyphrase,
+            site_url=settings.SITE_URL,
+            path=self.get_absolute_url() if self.slug else "/",
+            placeholder_title=self.has_placeholder_title,
+            hero_image=bool(self.hero_image),
+            hero_image_alt=self.hero_image_alt,
+            keyphrase_used_by=list(used_by),
+            sources=self.source_list,
         )
+        # Which of its links to this site open a page: a query per kind of page linked.
+        from .links import check
+
+        page.broken_links, page.moved_links = check(analysis.site_paths(page))
+        return analyse(page)
 
     def publication_problems(self, checks=None):
         problems = []

@@ -1,8 +1,13 @@
 """The search and readability checks, each on both sides of its threshold, and the gate."""
 
-import pytest
+import datetime
 
-from articles.publishing.analysis import GOOD, IMPROVE, PROBLEM, Page, analyse
+import pytest
+from django.conf import settings
+from django.contrib.redirects.models import Redirect
+from django.utils import timezone
+
+from articles.publishing.analysis import GOOD, IMPROVE, PROBLEM, Page, analyse, site_paths
 from articles.publishing.markdown import render_markdown
 
 SITE = "https://example.test"
@@ -209,6 +214,129 @@ def test_internal_and_outbound_links(body, internal, outbound):
     """Links to our own host or paths are internal; other hosts are outbound; anchors neither."""
     assert check("internal_links", body=body).status == internal
     assert check("outbound_links", body=body).status == outbound
+
+
+def test_a_link_that_would_404_is_named_and_not_counted():
+    """A link to our own site that opens nothing is no internal link: the check names it."""
+    body = "[gone](/articles/xyz/) and [gone again](https://example.test/articles/xyz/)"
+    assert check("internal_links", body=body, broken_links={"/articles/xyz/"}).status == IMPROVE
+    named = check("broken_links", body=body, broken_links={"/articles/xyz/"})
+    assert named.status == IMPROVE
+    assert named.message.startswith("/articles/xyz/ is not a published page")
+    assert check("broken_links", body=body) is None
+    assert check("internal_links", body=body).message == "2 links to our own pages."
+
+
+def test_a_link_to_a_moved_page_counts_and_asks_for_the_new_address():
+    """A link that answers with a redirect reaches a page, and the check gives its new one."""
+    moved = {"/articles/old/": "/articles/new/"}
+    result = check("moved_links", body="[old](/articles/old/)", moved_links=moved)
+    assert result.status == IMPROVE
+    assert result.message == "/articles/old/ has moved to /articles/new/: link to the new address."
+    assert check("internal_links", body="[old](/articles/old/)", moved_links=moved).status == GOOD
+
+
+def test_site_paths_are_resolved_as_a_browser_would_from_the_page():
+    """Relative, absolute and scheme-relative links to this host become paths, each once;
+    other hosts, mail, anchors and the page itself are not."""
+    links = [
+        "/topics/sleep/", "https://example.test/authors/ada/", "other/", "../",
+        "//example.test/faq/", "http://EXAMPLE.test/topics/sleep/", "https://nhs.example/x",
+        "#top", "mailto:a@b.example", "/articles/here/#part", "?page=2", "/articles/caf%C3%A9/",
+    ]  # fmt: skip
+    html = "".join(f'<a href="{href}">x</a>' for href in links)
+    page = Page(title="T", html=html, site_url=SITE, path="/articles/here/")
+    assert site_paths(page) == [
+        "/topics/sleep/", "/authors/ada/", "/articles/here/other/", "/articles/", "/faq/",
+        "/articles/café/",
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def linked(make_article, publish, topic, author):
+    """A published article, a draft and a scheduled one, beside the topic and the author."""
+    publish(make_article("Sleep well", slug="sleep-well"))
+    make_article("Draft piece", slug="draft-piece")
+    later = timezone.now() + datetime.timedelta(days=2)
+    publish(make_article("Coming soon", slug="coming-soon"), at=later)
+
+
+def analysed(make_article, body, **fields):
+    return make_article("Linking article", slug="linking", body=body, **fields).analysis()
+
+
+def found(checks, key):
+    return [check for check in checks if check.key == key]
+
+
+@pytest.mark.parametrize(
+    ("href", "opens"),
+    [
+        ("/", True),
+        ("/articles/sleep-well/", True),
+        ("/articles/sleep-well", True),
+        ("https://example.test/articles/sleep-well/", True),
+        ("/articles/sleep-well.md", True),
+        ("/topics/sleep/", True),
+        ("/topics/", True),
+        ("/authors/ada-byline/", True),
+        ("/faq/", True),
+        ("/faq/general/", True),
+        ("/faq/sleep/", True),
+        ("/search/?q=sleep", True),
+        ("/feed/", True),
+        ("/articles/draft-piece/", False),
+        ("/articles/coming-soon/", False),
+        ("/articles/xyz/", False),
+        ("/topics/no-such-topic/", False),
+        ("/authors/nobody/", False),
+        ("/faq/no-such-topic/", False),
+        ("/no/such/page/", False),
+        ("/admin/", False),
+        ("https://example.test/articles/xyz/", False),
+    ],
+)
+def test_internal_links_count_only_pages_readers_can_open(linked, make_article, href, opens):
+    """A link to a published article, a topic, an author, an FAQ page or another public
+    page counts; one that would 404 (unknown path, missing slug, an unpublished article,
+    the admin) is named as not a published page."""
+    checks = analysed(make_article, f"See [this]({href}).")
+    (internal,) = found(checks, "internal_links")
+    assert (internal.status == GOOD) == opens
+    broken = found(checks, "broken_links")
+    assert bool(broken) != opens
+    if broken:
+        path = href.removeprefix("https://example.test")
+        assert broken[0].message.startswith(f"{path} is not a published page")
+
+
+def test_a_link_to_an_old_address_is_followed_to_the_new_one(linked, make_article):
+    """A path that redirects is not broken: the check asks for the new address instead."""
+    Redirect.objects.create(
+        site_id=settings.SITE_ID, old_path="/articles/sleep-old/", new_path="/articles/sleep-well/"
+    )
+    checks = analysed(make_article, "See [this](/articles/sleep-old/).")
+    assert found(checks, "internal_links")[0].status == GOOD
+    assert not found(checks, "broken_links")
+    assert "has moved to /articles/sleep-well/" in found(checks, "moved_links")[0].message
+
+
+def test_links_cost_one_query_per_kind_of_page_not_per_link(
+    linked, make_article, django_assert_num_queries
+):
+    """Many links to articles, topics and authors cost one query for each kind of page,
+    and one for redirects when some link opens nothing; links elsewhere cost none."""
+    links = [f"/articles/piece-{n}/" for n in range(20)] + ["/articles/sleep-well/"]
+    links += [f"/topics/topic-{n}/" for n in range(10)] + ["/authors/ada-byline/", "/faq/"]
+    body = " ".join(f"[link {n}]({href})" for n, href in enumerate(links))
+    article = make_article("Linking article", slug="linking", body=body)
+    with django_assert_num_queries(4):
+        checks = article.analysis()
+    assert len(found(checks, "broken_links")) == 30
+    article.body = "[NHS](https://nhs.example/) and [an anchor](#part)"
+    article.render()
+    with django_assert_num_queries(0):
+        article.analysis()
 
 
 def test_every_check_says_what_to_do():

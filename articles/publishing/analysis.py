@@ -2,13 +2,15 @@
 
 ``analyse(page)`` is pure: it reads a ``Page`` (text fields and stored HTML) and returns
 checks rated good, improve or problem. Problems block publishing; improvements only warn.
-The admin runs the same function on unsaved text as the writer types.
+The admin runs the same function on unsaved text as the writer types. What needs the
+database, such as which of the page's links to this site lead nowhere, the caller works
+out beforehand (``site_paths`` names the links to look up) and puts on the ``Page``.
 """
 
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from .models import META_DESCRIPTION_LIMIT, META_TITLE_LIMIT
 
@@ -59,6 +61,8 @@ class Page:
     slug: str = ""
     keyphrase: str = ""
     site_url: str = ""
+    # The page's own address: relative links start from it.
+    path: str = "/"
     placeholder_title: bool = False
     hero_image: bool = False
     hero_image_alt: str = ""
@@ -66,6 +70,10 @@ class Page:
     keyphrase_used_by: list = field(default_factory=list)
     # The article's sources (sources.Source), numbered as the text cites them.
     sources: list = field(default_factory=list)
+    # Of site_paths(page): those that would answer 404, and {path: new path} of those that
+    # answer with a redirect instead.
+    broken_links: frozenset = frozenset()
+    moved_links: dict = field(default_factory=dict)
 
 
 class _Structure(HTMLParser):
@@ -346,19 +354,58 @@ def _readability(structure, words):
             )
 
 
+def _target(page, href):
+    """Where a link goes, as a browser resolves it from the page: ("site", path) on this
+    site, ("elsewhere", href), or None for mail or a place on the page itself."""
+    if href.startswith("#"):
+        return None
+    try:
+        parts = urlsplit(urljoin(page.site_url + page.path, href))
+    except ValueError:
+        return None
+    if parts.scheme and parts.scheme not in ("http", "https"):
+        return None
+    if parts.netloc and parts.netloc.lower() != urlsplit(page.site_url).netloc.lower():
+        return "elsewhere", href
+    path = unquote(parts.path) or "/"
+    return None if path == page.path else ("site", path)
+
+
+def _targets(page, structure):
+    return [target for href in structure.links if (target := _target(page, href))]
+
+
+def site_paths(page):
+    """Each path on this site the page links to, once: what the caller looks up for
+    ``broken_links`` and ``moved_links``."""
+    structure = _Structure()
+    structure.feed(page.html or "")
+    structure.close()
+    return list(dict.fromkeys(path for kind, path in _targets(page, structure) if kind == "site"))
+
+
 def _links(page, structure):
-    site_host = urlsplit(page.site_url).netloc
-    internal = outbound = 0
-    for href in structure.links:
-        parts = urlsplit(href)
-        if href.startswith("#") or parts.scheme == "mailto":
-            continue
-        if not parts.netloc or parts.netloc == site_host:
-            internal += 1
-        else:
-            outbound += 1
+    targets = _targets(page, structure)
+    site = [path for kind, path in targets if kind == "site"]
+    # A link counts when readers can follow it; one that leads nowhere is named instead.
+    internal = sum(path not in page.broken_links for path in site)
+    outbound = len(targets) - len(site)
     # The sources list links out too, to the studies and guidance the text relies on.
     outbound += sum(1 for source in page.sources if source.has_link)
+    for path in dict.fromkeys(site):
+        if path in page.broken_links:
+            yield Check(
+                "broken_links",
+                IMPROVE,
+                f"{path} is not a published page: readers would find nothing there. Link to "
+                "a live page, or remove the link.",
+            )
+        elif path in page.moved_links:
+            yield Check(
+                "moved_links",
+                IMPROVE,
+                f"{path} has moved to {page.moved_links[path]}: link to the new address.",
+            )
     if internal:
         yield Check("internal_links", GOOD, f"{_plural(internal, 'link')} to our own pages.")
     else:
