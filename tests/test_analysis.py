@@ -345,3 +345,11 @@ def test_every_check_says_what_to_do():
     for result in analyse(page):
         assert result.status in (GOOD, IMPROVE, PROBLEM)
         assert result.message.endswith("."), result
+
+
+def test_the_link_check_knows_the_faq_page_of_entries_with_no_topic():
+    """The FAQ page that needs no topic is the one the FAQ app serves."""
+    from articles import links
+    from faq.models import GENERAL
+
+    assert links.FAQ_GENERAL == GENERAL
