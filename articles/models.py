@@ -19,7 +19,15 @@ from .publishing.models import (
 )
 from .publishing.paths import slug_path
 from .publishing.sources import SourcesField, entries
-from .publishing.text import html_to_text, outline, reading_minutes, truncate, web_url, word_count
+from .publishing.text import (
+    html_to_text,
+    outline,
+    plain_text,
+    reading_minutes,
+    truncate,
+    web_url,
+    word_count,
+)
 
 __all__ = [
     "PLACEHOLDER_SLUG_PREFIX",
@@ -169,8 +177,9 @@ BODY_MAX_LENGTH = 60_000
 class Article(Publishable):
     # The FAQ entries shown on the page are versioned with it (reverse relation only).
     revision_relations = ("faqs",)
-    # What search reads, strongest first (see publishing/search.py).
-    search_fields = ("title", "summary", "body")
+    # What search reads, strongest first (see publishing/search.py): the body as readers
+    # read it, never its Markdown.
+    search_fields = ("title", "summary", "search_text")
     # What a medical reviewer signs off: an edit to these after sign-off needs a new one.
     medical_fields = ("title", "summary", "body", "sources")
     takes_sign_off = True
@@ -186,6 +195,9 @@ class Article(Publishable):
         validators=[MarkdownValidator(BODY_MAX_LENGTH)],
     )
     body_html = models.TextField(editable=False, blank=True)
+    # Derived from body_html on save, like it: the body's words, which search indexes and
+    # quotes in its snippets.
+    search_text = models.TextField(editable=False, blank=True)
     # Ordered references, versioned with the text: [^1] in the body cites the first.
     sources = SourcesField(
         default=list,
@@ -282,6 +294,7 @@ class Article(Publishable):
 
     def render(self):
         self.body_html = render_markdown(self.body)
+        self.search_text = plain_text(self.body_html)
         self.sections = outline(self.body_html)
         self.word_count = word_count(self.body_html)
         self.hero_image_width, self.hero_image_height = image_size(self.hero_image)
