@@ -351,7 +351,7 @@ class Article(Publishable):
             slug=self.slug,
             keyphrase=keyphrase,
             site_url=settings.SITE_URL,
-            path=self.get_absolute_url() if self.slug else "/",
+            path=self.get_absolute_url() if self.slug else "",
             placeholder_title=self.has_placeholder_title,
             hero_image=bool(self.hero_image),
             hero_image_alt=self.hero_image_alt,
@@ -359,6 +359,7 @@ class Article(Publishable):
             sources=self.source_list,
         )
         # Which of its links to this site open a page: a query per kind of page linked.
+        # (links.py reads the models defined here, so it is imported only now.)
         from .links import check
 
         page.broken_links, page.moved_links = check(analysis.site_paths(page))

@@ -353,3 +353,10 @@ def test_the_link_check_knows_the_faq_page_of_entries_with_no_topic():
     from faq.models import GENERAL
 
     assert links.FAQ_GENERAL == GENERAL
+
+
+def test_a_link_to_the_page_itself_is_not_a_link_to_another_page():
+    """The page's own address is no internal link; the home page from any other page is."""
+    html = '<a href="/articles/here/">me</a> <a href="/">home</a>'
+    assert site_paths(Page(title="T", html=html, site_url=SITE, path="/articles/here/")) == ["/"]
+    assert site_paths(Page(title="T", html=html, site_url=SITE)) == ["/articles/here/", "/"]

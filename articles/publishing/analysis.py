@@ -61,8 +61,8 @@ class Page:
     slug: str = ""
     keyphrase: str = ""
     site_url: str = ""
-    # The page's own address: relative links start from it.
-    path: str = "/"
+    # The page's own address, which relative links start from ("" before it has one).
+    path: str = ""
     placeholder_title: bool = False
     hero_image: bool = False
     hero_image_alt: str = ""
