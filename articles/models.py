@@ -22,7 +22,15 @@ from .publishing.models import (
 )
 from .publishing.paths import slug_path
 from .publishing.sources import SourcesField, entries
-from .publishing.text import html_to_text, outline, reading_minutes, truncate, web_url, word_count
+from .publishing.text import (
+    html_to_text,
+    outline,
+    plain_text,
+    reading_minutes,
+    truncate,
+    web_url,
+    word_count,
+)
 
 __all__ = [
     "PLACEHOLDER_SLUG_PREFIX",
@@ -171,8 +179,9 @@ BODY_MAX_LENGTH = 60_000
 class Article(MedicallyReviewed, Publishable):
     # The FAQ entries shown on the page are versioned with it (reverse relation only).
     revision_relations = ("faqs",)
-    # What search reads, strongest first (see publishing/search.py).
-    search_fields = ("title", "summary", "body")
+    # What search reads, strongest first (see publishing/search.py): the body as readers
+    # read it, never its Markdown.
+    search_fields = ("title", "summary", "search_text")
     # What a medical reviewer signs off: an edit to these after sign-off needs a new one.
     medical_fields = ("title", "summary", "body", "sources")
     workflow_fields = Publishable.workflow_fields | MedicallyReviewed.review_fields
@@ -185,6 +194,9 @@ class Article(MedicallyReviewed, Publishable):
         validators=[MarkdownValidator(BODY_MAX_LENGTH)],
     )
     body_html = models.TextField(editable=False, blank=True)
+    # Derived from body_html on save, like it: the body's words, which search indexes and
+    # quotes in its snippets.
+    search_text = models.TextField(editable=False, blank=True)
     # Ordered references, versioned with the text: [^1] in the body cites the first.
     sources = SourcesField(
         default=list,
@@ -254,6 +266,7 @@ class Article(MedicallyReviewed, Publishable):
 
     def render(self):
         self.body_html = render_markdown(self.body)
+        self.search_text = plain_text(self.body_html)
         self.sections = outline(self.body_html)
         self.word_count = word_count(self.body_html)
         self.hero_image_width, self.hero_image_height = image_size(self.hero_image)
@@ -302,22 +315,27 @@ class Article(MedicallyReviewed, Publishable):
             if keyphrase
             else []
         )
-        return analyse(
-            Page(
-                title=self.title,
-                html=self.body_html,
-                meta_title=self.meta_title,
-                meta_description=self.meta_description,
-                slug=self.slug,
-                keyphrase=keyphrase,
-                site_url=settings.SITE_URL,
-                placeholder_title=self.has_placeholder_title,
-                hero_image=bool(self.hero_image),
-                hero_image_alt=self.hero_image_alt,
-                keyphrase_used_by=list(used_by),
-                sources=self.source_list,
-            )
+        page = Page(
+            title=self.title,
+            html=self.body_html,
+            meta_title=self.meta_title,
+            meta_description=self.meta_description,
+            slug=self.slug,
+            keyphrase=keyphrase,
+            site_url=settings.SITE_URL,
+            path=self.get_absolute_url() if self.slug else "",
+            placeholder_title=self.has_placeholder_title,
+            hero_image=bool(self.hero_image),
+            hero_image_alt=self.hero_image_alt,
+            keyphrase_used_by=list(used_by),
+            sources=self.source_list,
         )
+        # Which of its links to this site open a page: a query per kind of page linked.
+        # (links.py reads the models defined here, so it is imported only now.)
+        from .links import check
+
+        page.broken_links, page.moved_links = check(analysis.site_paths(page))
+        return analyse(page)
 
     def publication_problems(self, checks=None):
         problems = []

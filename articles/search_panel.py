@@ -7,30 +7,7 @@ from django.utils.text import slugify
 
 from . import meta
 from .publishing import jsonld
-from .publishing.analysis import GOOD, IMPROVE, MAX_META_TITLE, MIN_DESCRIPTION, PROBLEM
-from .publishing.models import META_DESCRIPTION_LIMIT, META_TITLE_LIMIT
-
-
-def _counter(label, length, low, high, hard_limit):
-    if not length:
-        status, verdict = PROBLEM, "missing"
-    elif length > hard_limit:
-        status, verdict = PROBLEM, "too long to save"
-    elif length > high:
-        status, verdict = IMPROVE, "will be cut in results"
-    elif length < low:
-        status, verdict = IMPROVE, "short"
-    else:
-        status, verdict = GOOD, "good"
-    return {
-        "label": label,
-        "length": length,
-        "limit": high,
-        "low": low,
-        "max": hard_limit,
-        "status": status,
-        "verdict": verdict,
-    }
+from .publishing.analysis import IMPROVE, PROBLEM
 
 
 def context(article):
@@ -50,16 +27,8 @@ def context(article):
         "site_host": urlsplit(page.canonical).netloc,
         "checks": checks,
         "summary": f"({summary})" if summary else "(all good)",
-        "counters": [
-            _counter("Search title", len(page.title), 30, META_TITLE_LIMIT, MAX_META_TITLE),
-            _counter(
-                "Meta description",
-                len(article.meta_description.strip()),
-                MIN_DESCRIPTION,
-                META_DESCRIPTION_LIMIT,
-                500,
-            ),
-        ],
+        # Each meter is drawn from its check, so the two never disagree.
+        "meters": [check for check in checks if check.meter],
         "jsonld_text": str(jsonld.script(page.jsonld)),
         "panel_url": reverse("admin:articles_article_search_panel")
         + (f"?pk={article.pk}" if article.pk else ""),

@@ -5,7 +5,7 @@ from articles.models import SIGN_OFF_PERMISSION, Article, Topic
 from articles.publishing.markdown import MarkdownValidator, render_markdown
 from articles.publishing.models import MedicallyReviewed, Publishable
 from articles.publishing.paths import slug_path
-from articles.publishing.text import html_to_text
+from articles.publishing.text import html_to_text, plain_text
 
 ANSWER_MAX_LENGTH = 10_000
 # The FAQ page of entries with no topic.
@@ -13,8 +13,9 @@ GENERAL = "general"
 
 
 class FAQEntry(MedicallyReviewed, Publishable):
-    # What search reads, strongest first (see articles/publishing/search.py).
-    search_fields = ("title", "answer")
+    # What search reads, strongest first (see articles/publishing/search.py): the answer
+    # as readers read it, never its Markdown.
+    search_fields = ("title", "search_text")
     # What a medical reviewer signs off: with its article when it is shown on one, on its
     # own when it stands alone in a health topic.
     medical_fields = ("title", "answer")
@@ -26,6 +27,8 @@ class FAQEntry(MedicallyReviewed, Publishable):
         validators=[MarkdownValidator(ANSWER_MAX_LENGTH)],
     )
     answer_html = models.TextField(editable=False, blank=True)
+    # Derived from answer_html on save, like it: the answer's words, for search.
+    search_text = models.TextField(editable=False, blank=True)
     topic = models.ForeignKey(
         Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="faqs"
     )
@@ -68,6 +71,7 @@ class FAQEntry(MedicallyReviewed, Publishable):
 
     def render(self):
         self.answer_html = render_markdown(self.answer)
+        self.search_text = plain_text(self.answer_html)
         # Filed under its article's topic unless it names one: the FAQ pages list by topic.
         if self.topic_id is None and self.article_id is not None:
             self.topic_id = (

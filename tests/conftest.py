@@ -115,7 +115,7 @@ def restore_roles(transactional_db):
     for module in (
         "articles.migrations.0014_medical_review",
         "faq.migrations.0008_reviewers",
-        "faq.migrations.0009_medical_review",
+        "faq.migrations.0010_medical_review",
     ):
         importlib.import_module(module).create_reviewers(apps, None)
     importlib.import_module("articles.migrations.0016_undelivered_mail").create_roles(apps, None)

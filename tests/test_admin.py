@@ -614,6 +614,43 @@ def test_the_search_panel_needs_staff_and_post(client, writer, in_state):
     assert client.get(f"{PANEL}?pk={item.pk}").status_code == 405
 
 
+def panel_lengths(html):
+    """{label: (meter status, verdict)} and {check message: status} of a search panel."""
+    meters = {
+        label: (status, verdict)
+        for status, label, verdict in re.findall(
+            r'<div class="counter counter-(\w+)">\s*<div class="counter-label"[^>]*>'
+            r"([^:]+): \d+ of \d+ characters — <strong>([^<]+)</strong>",
+            html,
+        )
+    }
+    found = re.findall(r'<li class="check check-(\w+)">.*?</span> ([^<]*)</li>', html)
+    return meters, {message: status for status, message in found}
+
+
+@pytest.mark.parametrize(
+    ("fields", "verdict", "status"),
+    [
+        ({"title": "", "meta_title": ""}, "missing", "problem"),
+        ({"title": "Short", "meta_title": ""}, "short", "improve"),
+        ({"title": "Short", "meta_title": "A search title of a good length for results"}, "good",
+         "good"),
+        ({"title": "Short", "meta_title": "t" * 90}, "will be cut in results", "improve"),
+    ],
+)  # fmt: skip
+def test_the_length_meters_and_the_checks_agree(client, writer, fields, verdict, status):
+    """A new article's search title meter and its check give one rating: no title is
+    missing in both, never “Good: the search title is 0 characters”."""
+    client.force_login(writer)
+    html = client.post(PANEL, {**fields, "meta_description": "d" * 130}).content.decode()
+    meters, checks = panel_lengths(html)
+    assert meters["Search title"] == (status, verdict)
+    title_checks = [s for m, s in checks.items() if "search title" in m or "no title" in m]
+    assert title_checks == [status], checks
+    assert meters["Meta description"] == ("good", "good")
+    assert "Good</span> The search title is 0 characters" not in html
+
+
 def test_the_hero_image_input_has_a_label(client, editor, in_state):
     """The file input is named by a <label for>, not by a legend that labels nothing."""
     item = in_state(Status.DRAFT)

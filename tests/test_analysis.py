@@ -1,8 +1,13 @@
 """The search and readability checks, each on both sides of its threshold, and the gate."""
 
-import pytest
+import datetime
 
-from articles.publishing.analysis import GOOD, IMPROVE, PROBLEM, Page, analyse
+import pytest
+from django.conf import settings
+from django.contrib.redirects.models import Redirect
+from django.utils import timezone
+
+from articles.publishing.analysis import GOOD, IMPROVE, PROBLEM, Page, analyse, site_paths
 from articles.publishing.markdown import render_markdown
 from tests.growth import assert_linear
 
@@ -38,24 +43,62 @@ def check(key, **fields):
 @pytest.mark.parametrize(
     ("fields", "status"),
     [
+        ({"meta_title": "t" * 29}, IMPROVE),
+        ({"meta_title": "t" * 30}, GOOD),
         ({"meta_title": "t" * 60}, GOOD),
         ({"meta_title": "t" * 61}, IMPROVE),
         ({"meta_title": "t" * 200}, IMPROVE),
         ({"meta_title": "t" * 201}, PROBLEM),
         ({"title": "t" * 61}, IMPROVE),
+        ({"title": "", "meta_title": ""}, PROBLEM),
+        ({"title": "  ", "meta_title": ""}, PROBLEM),
     ],
 )
 def test_search_title_length(fields, status):
-    """Up to 60 characters is good, up to 200 is cut in results, past 200 blocks publishing."""
+    """30–60 characters is good, shorter or up to 200 improve, none or past 200 a problem."""
     assert check("meta_title", **fields).status == status
 
 
+def test_no_search_title_is_missing_not_zero_characters():
+    """An empty title with no search title is a problem that says so, never “good”."""
+    result = check("meta_title", title="", meta_title="")
+    assert result.status == PROBLEM
+    assert result.meter.verdict == "missing"
+    assert "0 characters" not in result.message
+
+
 @pytest.mark.parametrize(
-    ("length", "status"), [(0, PROBLEM), (119, IMPROVE), (120, GOOD), (160, GOOD), (161, IMPROVE)]
+    ("length", "status"),
+    [(0, PROBLEM), (119, IMPROVE), (120, GOOD), (160, GOOD), (161, IMPROVE), (501, PROBLEM)],
 )
 def test_meta_description_length(length, status):
-    """No description blocks publishing; 120–160 characters is good; otherwise improve."""
+    """No description blocks publishing; 120–160 characters is good; past 500 cannot be
+    saved; otherwise improve."""
     assert check("meta_description", meta_description="d" * length).status == status
+
+
+@pytest.mark.parametrize(
+    ("key", "fields"),
+    [
+        ("meta_title", {"title": ""}),
+        ("meta_title", {"title": "Short"}),
+        ("meta_title", {"meta_title": "t" * 45}),
+        ("meta_title", {"meta_title": "t" * 90}),
+        ("meta_title", {"meta_title": "t" * 201}),
+        ("meta_description", {"meta_description": ""}),
+        ("meta_description", {"meta_description": "d" * 50}),
+        ("meta_description", {"meta_description": "d" * 140}),
+        ("meta_description", {"meta_description": "d" * 170}),
+        ("meta_description", {"meta_description": "d" * 501}),
+    ],
+)
+def test_a_length_check_carries_the_meter_it_rates(key, fields):
+    """The meter a length check carries measures what the check measured, in its band."""
+    result = check(key, **fields)
+    meter = result.meter
+    verdicts = {PROBLEM: {"missing", "too long to save"}, GOOD: {"good"}}
+    assert meter.verdict in verdicts.get(result.status, {"short", "will be cut in results"})
+    assert f" {meter.length} characters" in result.message or meter.verdict == "missing"
 
 
 @pytest.mark.parametrize(
@@ -174,6 +217,129 @@ def test_internal_and_outbound_links(body, internal, outbound):
     assert check("outbound_links", body=body).status == outbound
 
 
+def test_a_link_that_would_404_is_named_and_not_counted():
+    """A link to our own site that opens nothing is no internal link: the check names it."""
+    body = "[gone](/articles/xyz/) and [gone again](https://example.test/articles/xyz/)"
+    assert check("internal_links", body=body, broken_links={"/articles/xyz/"}).status == IMPROVE
+    named = check("broken_links", body=body, broken_links={"/articles/xyz/"})
+    assert named.status == IMPROVE
+    assert named.message.startswith("/articles/xyz/ is not a published page")
+    assert check("broken_links", body=body) is None
+    assert check("internal_links", body=body).message == "2 links to our own pages."
+
+
+def test_a_link_to_a_moved_page_counts_and_asks_for_the_new_address():
+    """A link that answers with a redirect reaches a page, and the check gives its new one."""
+    moved = {"/articles/old/": "/articles/new/"}
+    result = check("moved_links", body="[old](/articles/old/)", moved_links=moved)
+    assert result.status == IMPROVE
+    assert result.message == "/articles/old/ has moved to /articles/new/: link to the new address."
+    assert check("internal_links", body="[old](/articles/old/)", moved_links=moved).status == GOOD
+
+
+def test_site_paths_are_resolved_as_a_browser_would_from_the_page():
+    """Relative, absolute and scheme-relative links to this host become paths, each once;
+    other hosts, mail, anchors and the page itself are not."""
+    links = [
+        "/topics/sleep/", "https://example.test/authors/ada/", "other/", "../",
+        "//example.test/faq/", "http://EXAMPLE.test/topics/sleep/", "https://nhs.example/x",
+        "#top", "mailto:a@b.example", "/articles/here/#part", "?page=2", "/articles/caf%C3%A9/",
+    ]  # fmt: skip
+    html = "".join(f'<a href="{href}">x</a>' for href in links)
+    page = Page(title="T", html=html, site_url=SITE, path="/articles/here/")
+    assert site_paths(page) == [
+        "/topics/sleep/", "/authors/ada/", "/articles/here/other/", "/articles/", "/faq/",
+        "/articles/café/",
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def linked(make_article, publish, topic, author):
+    """A published article, a draft and a scheduled one, beside the topic and the author."""
+    publish(make_article("Sleep well", slug="sleep-well"))
+    make_article("Draft piece", slug="draft-piece")
+    later = timezone.now() + datetime.timedelta(days=2)
+    publish(make_article("Coming soon", slug="coming-soon"), at=later)
+
+
+def analysed(make_article, body, **fields):
+    return make_article("Linking article", slug="linking", body=body, **fields).analysis()
+
+
+def found(checks, key):
+    return [check for check in checks if check.key == key]
+
+
+@pytest.mark.parametrize(
+    ("href", "opens"),
+    [
+        ("/", True),
+        ("/articles/sleep-well/", True),
+        ("/articles/sleep-well", True),
+        ("https://example.test/articles/sleep-well/", True),
+        ("/articles/sleep-well.md", True),
+        ("/topics/sleep/", True),
+        ("/topics/", True),
+        ("/authors/ada-byline/", True),
+        ("/faq/", True),
+        ("/faq/general/", True),
+        ("/faq/sleep/", True),
+        ("/search/?q=sleep", True),
+        ("/feed/", True),
+        ("/articles/draft-piece/", False),
+        ("/articles/coming-soon/", False),
+        ("/articles/xyz/", False),
+        ("/topics/no-such-topic/", False),
+        ("/authors/nobody/", False),
+        ("/faq/no-such-topic/", False),
+        ("/no/such/page/", False),
+        ("/admin/", False),
+        ("https://example.test/articles/xyz/", False),
+    ],
+)
+def test_internal_links_count_only_pages_readers_can_open(linked, make_article, href, opens):
+    """A link to a published article, a topic, an author, an FAQ page or another public
+    page counts; one that would 404 (unknown path, missing slug, an unpublished article,
+    the admin) is named as not a published page."""
+    checks = analysed(make_article, f"See [this]({href}).")
+    (internal,) = found(checks, "internal_links")
+    assert (internal.status == GOOD) == opens
+    broken = found(checks, "broken_links")
+    assert bool(broken) != opens
+    if broken:
+        path = href.removeprefix("https://example.test")
+        assert broken[0].message.startswith(f"{path} is not a published page")
+
+
+def test_a_link_to_an_old_address_is_followed_to_the_new_one(linked, make_article):
+    """A path that redirects is not broken: the check asks for the new address instead."""
+    Redirect.objects.create(
+        site_id=settings.SITE_ID, old_path="/articles/sleep-old/", new_path="/articles/sleep-well/"
+    )
+    checks = analysed(make_article, "See [this](/articles/sleep-old/).")
+    assert found(checks, "internal_links")[0].status == GOOD
+    assert not found(checks, "broken_links")
+    assert "has moved to /articles/sleep-well/" in found(checks, "moved_links")[0].message
+
+
+def test_links_cost_one_query_per_kind_of_page_not_per_link(
+    linked, make_article, django_assert_num_queries
+):
+    """Many links to articles, topics and authors cost one query for each kind of page,
+    and one for redirects when some link opens nothing; links elsewhere cost none."""
+    links = [f"/articles/piece-{n}/" for n in range(20)] + ["/articles/sleep-well/"]
+    links += [f"/topics/topic-{n}/" for n in range(10)] + ["/authors/ada-byline/", "/faq/"]
+    body = " ".join(f"[link {n}]({href})" for n, href in enumerate(links))
+    article = make_article("Linking article", slug="linking", body=body)
+    with django_assert_num_queries(4):
+        checks = article.analysis()
+    assert len(found(checks, "broken_links")) == 30
+    article.body = "[NHS](https://nhs.example/) and [an anchor](#part)"
+    article.render()
+    with django_assert_num_queries(0):
+        article.analysis()
+
+
 def test_every_check_says_what_to_do():
     """Each check that is not good carries a sentence for the writer."""
     page = Page(title="T", html=render_markdown("Short."), keyphrase="rest", site_url=SITE)
@@ -189,3 +355,18 @@ def test_the_checks_read_a_long_section_in_linear_time():
         lambda n: "<p>A short paragraph of words.</p>\n" * n,
         5_000,
     )
+
+
+def test_the_link_check_knows_the_faq_page_of_entries_with_no_topic():
+    """The FAQ page that needs no topic is the one the FAQ app serves."""
+    from articles import links
+    from faq.models import GENERAL
+
+    assert links.FAQ_GENERAL == GENERAL
+
+
+def test_a_link_to_the_page_itself_is_not_a_link_to_another_page():
+    """The page's own address is no internal link; the home page from any other page is."""
+    html = '<a href="/articles/here/">me</a> <a href="/">home</a>'
+    assert site_paths(Page(title="T", html=html, site_url=SITE, path="/articles/here/")) == ["/"]
+    assert site_paths(Page(title="T", html=html, site_url=SITE)) == ["/articles/here/", "/"]

@@ -21,9 +21,12 @@ from tests.test_queries import ARTICLE_MAX
 NEW_BODY = "Brand new paragraph about rest.\n\n## A section\n\nMore text."
 # What readers' pages are built from: content, derived HTML and publication columns.
 PUBLIC_COLUMNS = [
-    "id", "title", "slug", "summary", "body", "body_html", "updated_at", "published_at", "live",
+    "id", "title", "slug", "summary", "body", "body_html", "search_text", "updated_at",
+    "published_at", "live",
 ]  # fmt: skip
-FAQ_COLUMNS = ["id", "title", "answer", "answer_html", "order", "live", "published_at"]
+FAQ_COLUMNS = [
+    "id", "title", "answer", "answer_html", "search_text", "order", "live", "published_at",
+]  # fmt: skip
 ADMIN_SAVE_MAX = 23  # measured 20 before revisions; the versioning budget is +3
 
 

@@ -19,10 +19,13 @@ NEW_ANSWER = "Seven to nine hours, for most adults."
 
 # Columns of the row that readers' pages are built from.
 PUBLIC_COLUMNS = [
-    "title", "slug", "summary", "body", "body_html", "sections", "word_count", "author_id",
-    "topic_id", "meta_title", "meta_description", "updated_at", "published_at", "live",
+    "title", "slug", "summary", "body", "body_html", "search_text", "sections", "word_count",
+    "author_id", "topic_id", "meta_title", "meta_description", "updated_at", "published_at",
+    "live",
 ]  # fmt: skip
-FAQ_COLUMNS = ["title", "slug", "answer", "answer_html", "order", "live", "published_at"]
+FAQ_COLUMNS = [
+    "title", "slug", "answer", "answer_html", "search_text", "order", "live", "published_at",
+]  # fmt: skip
 
 
 def public_row(article):

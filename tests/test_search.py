@@ -1,12 +1,17 @@
 """Site search on either database: what is found, in which order, and what never is."""
 
 import datetime
+import html as html_lib
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
-from articles.models import Topic
+from articles.models import Article, Topic
+from faq.models import FAQEntry
+from tests.conftest import parse_page
 
 
 def results(client, query, **params):
@@ -17,6 +22,35 @@ def results(client, query, **params):
         r'<article class="card search-hit">\s*<h2><a href="[^"]+">([^<]+)</a>', html
     )
     return titles, html
+
+
+def snippets(html):
+    """{(path, title): snippet as plain text} of a results page."""
+    found = {}
+    for hit in html.split('<article class="card search-hit">')[1:]:
+        path, title = re.search(r'<h2><a href="([^"]+)">([^<]+)</a>', hit).groups()
+        paragraphs = re.findall(r"<p>(.*?)</p>", hit[: hit.index("</article>")], re.S)
+        text = re.sub(r"</?mark>", "", paragraphs[-1]) if paragraphs else ""
+        found[path, html_lib.unescape(title)] = html_lib.unescape(text)
+    return found
+
+
+# What Markdown source looks like, and never what a reader reads.
+MARKDOWN = ("[^", "^1", "**", "##", "](", "\\")
+
+
+def page_characters(client, path):
+    """The visible text of a public page, without its citation marks ([1]), as search leaves
+    them out, and without spaces, which the page's inline tags break text at."""
+    text = parse_page(client.get(path).content.decode())["text"]
+    return re.sub(r"\s+", "", re.sub(r"\[\d+\]", "", text))
+
+
+def assert_quotes_the_page(client, path, snippet):
+    """Each stretch of the snippet (between its ellipses) is text of the page itself."""
+    text = page_characters(client, path)
+    for stretch in filter(None, (re.sub(r"\s+", "", part) for part in snippet.split("…"))):
+        assert stretch in text, (stretch, path)
 
 
 @pytest.fixture
@@ -59,6 +93,119 @@ def test_snippets_highlight_the_words_and_escape_the_rest(client, make_article, 
     hit = html[html.index('class="card search-hit"') :]
     assert "<mark>breathing</mark>" in hit
     assert "<b>deeply</b>" not in hit
+
+
+def test_snippets_quote_the_text_readers_read_not_the_markdown(client, make_article, publish):
+    """Bold, headings, citations, link addresses and escapes are Markdown: the snippet
+    quotes the words the page shows, nothing else."""
+    body = (
+        "## Why **rest** matters\n\nA **good** night of rest[^1] helps, says [the NHS "
+        "guide](https://www.nhs.uk/conditions/insomnia/). Set `rest_mode` on.\n\n"
+        "1\\. Rest comes first."
+    )
+    source = {"title": "Insomnia", "url": "https://www.nhs.uk/conditions/insomnia/"}
+    article = publish(make_article("Evenings", body=body, sources=[source]))
+    publish(make_faq_with_markdown(article))
+    _, html = results(client, "rest")
+    found = snippets(html)
+    assert len(found) == 2
+    for (path, _), snippet in found.items():
+        assert "rest" in snippet.lower()
+        assert not [mark for mark in MARKDOWN if mark in snippet], snippet
+        assert "nhs.uk" not in snippet
+        assert_quotes_the_page(client, path.split("#")[0], snippet)
+    assert "rest_mode" in found[article.get_absolute_url(), "Evenings"]
+
+
+def test_search_text_is_the_page_text_without_citation_and_footnote_marks():
+    """Stored on save from the rendered HTML: blocks apart, no citation number, no footnote
+    number glued to its word, no way back from the footnote."""
+    from articles.publishing.markdown import render_markdown
+    from articles.publishing.text import plain_text
+
+    html = render_markdown(
+        "## Rest\n\nSleep helps[^1] and naps[^n] too.<p>One</p><p>Two</p>\n\n[^n]: Short ones."
+    )
+    assert plain_text(html) == "Rest Sleep helps and naps too. One Two Short ones."
+
+
+@pytest.mark.parametrize("app", ["articles", "faq"])
+def test_the_migration_fills_the_text_of_existing_rows_and_indexes_it(
+    client, make_article, make_faq, publish, app
+):
+    """Rows saved before search_text existed get it from their stored HTML, and the index,
+    built again from it, finds them and quotes no Markdown; the migration also reverses."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    module = {"articles": "articles.migrations.0017_search_text",
+              "faq": "faq.migrations.0009_search_text"}[app]  # fmt: skip
+    migration = importlib.import_module(module)
+    article = publish(
+        make_article(
+            "Evenings",
+            body="A **slow** evening helps[^1] you unwind.",
+            sources=[{"title": "Rest", "url": "https://nhs.example/"}],
+        )
+    )
+    entry = publish(make_faq("Why unwind?", "**Unwinding** settles the mind."))
+    Article.objects.update(search_text="")
+    FAQEntry.objects.update(search_text="")
+    # Inside the test's transaction, where SQLite's schema editor cannot open, and where
+    # PostgreSQL alters no table with the checks of the rows just made still pending.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        editor = SimpleNamespace(connection=connection, execute=cursor.execute)
+        migration.backward(apps, editor)
+        migration.forward(apps, editor)
+    model, obj = (Article, article) if app == "articles" else (FAQEntry, entry)
+    assert model.objects.get(pk=obj.pk).search_text
+    _, html = results(client, "unwind")
+    found = snippets(html)
+    assert any(path.startswith(obj.get_absolute_url()) for path, _ in found)
+    for snippet in found.values():
+        assert not [mark for mark in MARKDOWN if mark in snippet], snippet
+
+
+def make_faq_with_markdown(article):
+    entry = FAQEntry(
+        title="Is a lie-in good?",
+        answer="**Rest** helps; see [our guide](/articles/evenings/).[^1]",
+        article=article,
+    )
+    entry.save()
+    return entry
+
+
+def test_snippets_of_the_seed_documents_show_no_markdown(client, seeds, author, publish):
+    """The sample documents, imported, cited and published, show in search as their pages
+    read: no [^, ^1, ** or ## in any snippet, and each snippet is text of its page."""
+    call_command("import_content", str(seeds), stdout=io.StringIO(), stderr=io.StringIO())
+    a = Article.objects.get(title__startswith="Strategies to Get Your Sex Back")
+    b = Article.objects.get(slug="untitled-001_def938b7b7e15004")
+    b.title = "Rekindling intimacy when depression gets in the way"
+    b.meta_description = "How depression can dampen desire, and the small steps that help." * 2
+    # As a writer would: cite the source of a claim, at the words a reader searches for.
+    a.body = a.body.replace("Sensate Focus", "Sensate Focus[^1]")
+    a.sources = [{"title": "Sensate focus", "url": "https://www.nhs.uk/sensate-focus/"}]
+    for article in (a, b):
+        article.author = author
+        article.save()
+        publish(article)
+    assert "[^1]" in Article.objects.get(pk=a.pk).body
+    shown = 0
+    for query in ("sensate focus", "tenderness", "anxiety", "somatic", "libido"):
+        _, html = results(client, query)
+        for (path, title), snippet in snippets(html).items():
+            assert not [mark for mark in MARKDOWN if mark in snippet], (query, title, snippet)
+            if path.startswith("/articles/"):
+                assert_quotes_the_page(client, path, snippet)
+                shown += 1
+    assert shown >= 5
 
 
 @pytest.mark.parametrize(

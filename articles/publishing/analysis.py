@@ -2,13 +2,15 @@
 
 ``analyse(page)`` is pure: it reads a ``Page`` (text fields and stored HTML) and returns
 checks rated good, improve or problem. Problems block publishing; improvements only warn.
-The admin runs the same function on unsaved text as the writer types.
+The admin runs the same function on unsaved text as the writer types. What needs the
+database, such as which of the page's links to this site lead nowhere, the caller works
+out beforehand (``site_paths`` names the links to look up) and puts on the ``Page``.
 """
 
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from .models import META_DESCRIPTION_LIMIT, META_TITLE_LIMIT
 
@@ -19,9 +21,24 @@ LONG_SENTENCE_WORDS = 20
 MAX_LONG_SENTENCE_SHARE = 0.25
 MAX_SECTION_WORDS = 300
 DENSITY_RANGE = (0.5, 3.0)
+MIN_META_TITLE = 30
 MIN_DESCRIPTION = 120
 # The database allows 200; past that a search title is a mistake, not a style choice.
 MAX_META_TITLE = 200
+# The database's limit: a longer description cannot be saved.
+MAX_META_DESCRIPTION = 500
+
+
+@dataclass(frozen=True)
+class Meter:
+    """A length against its bands, as the panel draws it; its check gives the verdict."""
+
+    label: str
+    length: int
+    low: int
+    high: int
+    maximum: int
+    verdict: str
 
 
 @dataclass(frozen=True)
@@ -29,6 +46,8 @@ class Check:
     key: str
     status: str
     message: str
+    # For a length check, the measure its meter shows: one rating for both.
+    meter: Meter | None = None
 
 
 @dataclass
@@ -42,6 +61,8 @@ class Page:
     slug: str = ""
     keyphrase: str = ""
     site_url: str = ""
+    # The page's own address, which relative links start from ("" before it has one).
+    path: str = ""
     placeholder_title: bool = False
     hero_image: bool = False
     hero_image_alt: str = ""
@@ -49,6 +70,10 @@ class Page:
     keyphrase_used_by: list = field(default_factory=list)
     # The article's sources (sources.Source), numbered as the text cites them.
     sources: list = field(default_factory=list)
+    # Of site_paths(page): those that would answer 404, and {path: new path} of those that
+    # answer with a redirect instead.
+    broken_links: frozenset = frozenset()
+    moved_links: dict = field(default_factory=dict)
 
 
 class _Structure(HTMLParser):
@@ -125,49 +150,74 @@ def analyse(page):
     return checks
 
 
+def _rate(length, low, high, maximum):
+    """(status, verdict) of a length within its bands."""
+    if not length:
+        return PROBLEM, "missing"
+    if length > maximum:
+        return PROBLEM, "too long to save"
+    if length > high:
+        return IMPROVE, "will be cut in results"
+    if length < low:
+        return IMPROVE, "short"
+    return GOOD, "good"
+
+
+def _length_check(key, label, length, bands, messages):
+    """The check on a length, carrying the meter that draws it."""
+    status, verdict = _rate(length, *bands)
+    meter = Meter(label, length, *bands, verdict=verdict)
+    return Check(key, status, messages[verdict], meter)
+
+
+def _search_title(page):
+    # What results show: the search title, or the title when there is none.
+    length = len((page.meta_title or page.title).strip())
+    detail = f"The search title is {length} characters"
+    return _length_check(
+        "meta_title",
+        "Search title",
+        length,
+        (MIN_META_TITLE, META_TITLE_LIMIT, MAX_META_TITLE),
+        {
+            "missing": "There is no title to show in search results: write one.",
+            "too long to save": f"{detail}; shorten it to {MAX_META_TITLE} or fewer "
+            f"(about {META_TITLE_LIMIT} show in results).",
+            "will be cut in results": f"{detail}; results show about {META_TITLE_LIMIT}, "
+            "so the end will be cut.",
+            "short": f"{detail}; results show about {META_TITLE_LIMIT}: use the room to say "
+            "what the page offers.",
+            "good": f"{detail}.",
+        },
+    )
+
+
+def _meta_description(page):
+    length = len(page.meta_description.strip())
+    detail = f"The meta description is {length} characters"
+    return _length_check(
+        "meta_description",
+        "Meta description",
+        length,
+        (MIN_DESCRIPTION, META_DESCRIPTION_LIMIT, MAX_META_DESCRIPTION),
+        {
+            "missing": f"There is no meta description: write one of {MIN_DESCRIPTION} to "
+            f"{META_DESCRIPTION_LIMIT} characters.",
+            "too long to save": f"{detail}; shorten it to {MAX_META_DESCRIPTION} or fewer "
+            f"(about {META_DESCRIPTION_LIMIT} show in results).",
+            "will be cut in results": f"{detail}; results cut it after about "
+            f"{META_DESCRIPTION_LIMIT}.",
+            "short": f"{detail}; use up to {META_DESCRIPTION_LIMIT} to say more.",
+            "good": f"{detail}.",
+        },
+    )
+
+
 def _gate(page, structure):
     if page.placeholder_title:
         yield Check("title", PROBLEM, "This is an untitled import: write a real title.")
-    seo_title = page.meta_title or page.title
-    if len(page.meta_title) > MAX_META_TITLE:
-        yield Check(
-            "meta_title",
-            PROBLEM,
-            f"The search title is {len(page.meta_title)} characters; shorten it to "
-            f"{MAX_META_TITLE} or fewer (about {META_TITLE_LIMIT} show in results).",
-        )
-    elif len(seo_title) > META_TITLE_LIMIT:
-        yield Check(
-            "meta_title",
-            IMPROVE,
-            f"The search title is {len(seo_title)} characters; results show about "
-            f"{META_TITLE_LIMIT}, so the end will be cut.",
-        )
-    else:
-        yield Check("meta_title", GOOD, f"The search title is {len(seo_title)} characters.")
-    length = len(page.meta_description.strip())
-    if not length:
-        yield Check(
-            "meta_description",
-            PROBLEM,
-            "There is no meta description: write one of 120 to 160 characters.",
-        )
-    elif length < MIN_DESCRIPTION:
-        yield Check(
-            "meta_description",
-            IMPROVE,
-            f"The meta description is {length} characters; use up to "
-            f"{META_DESCRIPTION_LIMIT} to say more.",
-        )
-    elif length > META_DESCRIPTION_LIMIT:
-        yield Check(
-            "meta_description",
-            IMPROVE,
-            f"The meta description is {length} characters; results cut it after about "
-            f"{META_DESCRIPTION_LIMIT}.",
-        )
-    else:
-        yield Check("meta_description", GOOD, f"The meta description is {length} characters.")
+    yield _search_title(page)
+    yield _meta_description(page)
     missing = sum(1 for alt in structure.images if not alt)
     if page.hero_image and not page.hero_image_alt.strip():
         missing += 1
@@ -309,19 +359,58 @@ def _readability(structure, words):
             )
 
 
+def _target(page, href):
+    """Where a link goes, as a browser resolves it from the page: ("site", path) on this
+    site, ("elsewhere", href), or None for mail or a place on the page itself."""
+    if href.startswith("#"):
+        return None
+    try:
+        parts = urlsplit(urljoin(page.site_url + page.path, href))
+    except ValueError:
+        return None
+    if parts.scheme and parts.scheme not in ("http", "https"):
+        return None
+    if parts.netloc and parts.netloc.lower() != urlsplit(page.site_url).netloc.lower():
+        return "elsewhere", href
+    path = unquote(parts.path) or "/"
+    return None if path == page.path else ("site", path)
+
+
+def _targets(page, structure):
+    return [target for href in structure.links if (target := _target(page, href))]
+
+
+def site_paths(page):
+    """Each path on this site the page links to, once: what the caller looks up for
+    ``broken_links`` and ``moved_links``."""
+    structure = _Structure()
+    structure.feed(page.html or "")
+    structure.close()
+    return list(dict.fromkeys(path for kind, path in _targets(page, structure) if kind == "site"))
+
+
 def _links(page, structure):
-    site_host = urlsplit(page.site_url).netloc
-    internal = outbound = 0
-    for href in structure.links:
-        parts = urlsplit(href)
-        if href.startswith("#") or parts.scheme == "mailto":
-            continue
-        if not parts.netloc or parts.netloc == site_host:
-            internal += 1
-        else:
-            outbound += 1
+    targets = _targets(page, structure)
+    site = [path for kind, path in targets if kind == "site"]
+    # A link counts when readers can follow it; one that leads nowhere is named instead.
+    internal = sum(path not in page.broken_links for path in site)
+    outbound = len(targets) - len(site)
     # The sources list links out too, to the studies and guidance the text relies on.
     outbound += sum(1 for source in page.sources if source.has_link)
+    for path in dict.fromkeys(site):
+        if path in page.broken_links:
+            yield Check(
+                "broken_links",
+                IMPROVE,
+                f"{path} is not a published page: readers would find nothing there. Link to "
+                "a live page, or remove the link.",
+            )
+        elif path in page.moved_links:
+            yield Check(
+                "moved_links",
+                IMPROVE,
+                f"{path} has moved to {page.moved_links[path]}: link to the new address.",
+            )
     if internal:
         yield Check("internal_links", GOOD, f"{_plural(internal, 'link')} to our own pages.")
     else:

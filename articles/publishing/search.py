@@ -1,9 +1,11 @@
 """Full-text search over published content: PostgreSQL's text search, or SQLite's FTS5.
 
-Each searchable model names its fields, strongest first, in ``search_fields``. The
-database keeps the index itself (a stored, generated tsvector with a GIN index, or an
-FTS5 table kept by triggers), so no save path can forget it. Both use English stemming
-("antidepressant" finds "antidepressants") and rank the title above the rest.
+Each searchable model names its fields, strongest first, in ``search_fields``: plain text,
+its body as readers read it (``search_text``, stored from the rendered HTML on save), never
+Markdown, so snippets quote what the page says. The database keeps the index itself (a
+stored, generated tsvector with a GIN index, or an FTS5 table kept by triggers), so no save
+path can forget it. Both use English stemming ("antidepressant" finds "antidepressants")
+and rank the title above the rest.
 """
 
 import re
@@ -346,6 +348,5 @@ def _highlight(text):
     """Escape everything, then turn the markers into <mark>: no content becomes markup."""
     if not text:
         return ""
-    text = re.sub(r"[#*_`>\[\]]+", "", text)  # Markdown punctuation reads as noise here
     html = escape(" ".join(text.split()))
     return mark_safe(html.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308

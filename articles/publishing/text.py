@@ -142,6 +142,25 @@ def html_to_text(markup):
     return re.sub(r"\s+", " ", html.unescape(strip_tags(markup or ""))).strip()
 
 
+# Marks that point readers elsewhere on the page rather than say anything: a citation's
+# number, a footnote's number and the link back from the footnote (see markdown.py).
+_MARKS = re.compile(
+    r'<sup\b[^>]*\bclass="cite"[^>]*>.*?</sup>'
+    r'|<sup\b[^>]*\bid="fnref[^"]*"[^>]*>.*?</sup>'
+    r'|<a\b[^>]*\bhref="#fnref[^"]*"[^>]*>.*?</a>',
+    re.DOTALL,
+)
+# Where one block of text ends and the next begins, so their words never run together.
+_BLOCK_EDGES = re.compile(r"</?(?:p|li|dt|dd|h[2-6]|td|th|blockquote|pre|br|hr)\b[^>]*>")
+
+
+def plain_text(markup):
+    """The words readers read in sanitized HTML, without citation and footnote marks: what
+    search indexes and quotes."""
+    # No control characters either: search marks its matches with two of them.
+    return strip_controls(html_to_text(_BLOCK_EDGES.sub(" ", _MARKS.sub("", markup or ""))))
+
+
 def word_count(markup):
     return len(html_to_text(markup).split())
 

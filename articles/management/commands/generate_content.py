@@ -17,7 +17,7 @@ from django.utils import timezone
 from articles.models import Article, Author, Topic, part_model
 from articles.publishing import pagecache
 from articles.publishing.markdown import render_markdown
-from articles.publishing.text import outline, word_count
+from articles.publishing.text import outline, plain_text, word_count
 
 FAQEntry = part_model("faqs")
 
@@ -75,9 +75,10 @@ class Command(BaseCommand):
         for _ in range(20):
             body = _body(rng)
             html = render_markdown(body)
-            bodies.append((body, html, outline(html), word_count(html)))
+            bodies.append((body, html, plain_text(html), outline(html), word_count(html)))
         answer = "Usually, yes. " + _sentence(rng)
         answer_html = render_markdown(answer)
+        answer_text = plain_text(answer_html)
         first = Article.objects.count()
         now = timezone.now()
         for start in range(0, count, BATCH):
@@ -90,6 +91,7 @@ class Command(BaseCommand):
                     FAQEntry(
                         title=f"{rng.choice(WORDS).capitalize()} question {a.pk}-{k}?",
                         slug=f"{a.slug}-q{k}", answer=answer, answer_html=answer_html,
+                        search_text=answer_text,
                         topic_id=a.topic_id, article=a, order=k, status="published",
                         live=True, published_at=a.published_at,
                         first_published_at=a.published_at,
@@ -105,12 +107,12 @@ class Command(BaseCommand):
 
     @staticmethod
     def _article(rng, n, now, topics, authors, bodies):
-        body, html, sections, words = rng.choice(bodies)
+        body, html, text, sections, words = rng.choice(bodies)
         when = now - timezone.timedelta(minutes=n + 1)
         title = f"{_sentence(rng, 6)[:-1]} {n}"
         return Article(
             title=title, slug=f"generated-{n}", summary=_sentence(rng, 24),
-            meta_description=_sentence(rng, 20), body=body, body_html=html,
+            meta_description=_sentence(rng, 20), body=body, body_html=html, search_text=text,
             sections=sections, word_count=words, topic=rng.choice(topics),
             author=rng.choice(authors), status="published", live=True,
             published_at=when, first_published_at=when,

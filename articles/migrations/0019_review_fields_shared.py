@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0017_hero_image_check'),
+        ('articles', '0018_hero_image_check'),
     ]
 
     operations = [

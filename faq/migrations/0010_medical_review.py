@@ -15,8 +15,8 @@ def create_reviewers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0018_review_fields_shared'),
-        ('faq', '0008_reviewers'),
+        ('articles', '0019_review_fields_shared'),
+        ('faq', '0009_search_text'),
     ]
 
     operations = [

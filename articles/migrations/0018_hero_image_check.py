@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0014_medical_review'),
+        ('articles', '0017_search_text'),
     ]
 
     operations = [
