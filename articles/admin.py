@@ -84,7 +84,7 @@ class ArticleAdmin(PublishableAdmin):
     ]
 
     workflow_readonly = [
-        *PublishableAdmin.workflow_readonly, "medical_review_standing", "sources_list",
+        *PublishableAdmin.workflow_readonly, "sources_list",
     ]  # fmt: skip
 
     def read_only_displays(self):
@@ -98,17 +98,6 @@ class ArticleAdmin(PublishableAdmin):
         # The page's own list (a Jinja2 template, which returns plain text it escaped).
         html = render_to_string("admin/articles/article/sources.html", {"sources": listed})
         return mark_safe(html)  # noqa: S308
-
-    @admin.display(description="standing")
-    def medical_review_standing(self, obj):
-        # Who signed off which version, and whether the text changed since: written
-        # only by sign-offs and publishing, never typed here.
-        if obj is None or obj.pk is None:
-            return "Not saved yet."
-        # The admin's object is the working copy already (see get_object).
-        context = {"article": obj, "standing": review.standing(obj)}
-        context["overdue"] = obj.live and obj.review_due and obj.review_due < timezone.localdate()
-        return render_to_string("admin/articles/article/review_standing.html", context)
 
     def view_on_site(self, obj):
         # Live articles open on the site; anything else opens the staff preview.

@@ -4,6 +4,7 @@ from django.urls import reverse
 from articles.admin import ArticleAdmin
 from articles.models import Article, Status
 from articles.publishing.admin import (
+    MedicalReviewFilter,
     OwnerFilter,
     PublishableAdmin,
     StateFilter,
@@ -16,7 +17,7 @@ from .models import FAQEntry
 @admin.register(FAQEntry)
 class FAQEntryAdmin(PublishableAdmin):
     list_display = ["title", "status_badge", "topic", "article", "order", "updated"]
-    list_filter = [StateFilter, OwnerFilter, "topic"]
+    list_filter = [StateFilter, OwnerFilter, MedicalReviewFilter, "topic"]
     list_select_related = ["topic", "article"]
     # Latest changes first, from the index on the date: "order" only means something
     # within one article, and sorting every entry by it read the whole table.
@@ -26,6 +27,8 @@ class FAQEntryAdmin(PublishableAdmin):
     html_field = "answer_html"
     # An entry shown on an article is edited there, so it is reviewed with the page.
     part_readonly = [
+        "medical_review",
+        "review_interval",
         "title",
         "slug",
         "answer",
@@ -40,6 +43,10 @@ class FAQEntryAdmin(PublishableAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "answer", "topic", "article", "order"]}),
+        (
+            "Medical review",
+            {"fields": ["medical_review_standing", "medical_review", "review_interval"]},
+        ),
         PublishableAdmin.seo_fieldset,
         (
             "Publication",

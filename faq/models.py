@@ -86,7 +86,11 @@ class FAQEntry(MedicallyReviewed, Publishable):
 
     @staticmethod
     def medical_review_q():
-        return models.Q(article=None) & MedicallyReviewed.medical_review_q()
+        return FAQEntry.pages_q() & MedicallyReviewed.medical_review_q()
+
+    @staticmethod
+    def pages_q():
+        return models.Q(article=None)
 
     def revision_parent(self):
         # An entry shown on an article is versioned with the article.

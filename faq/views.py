@@ -71,8 +71,12 @@ class FAQTopicView(PaginatedMixin, PageMetaMixin, ListView):
                 raise Http404("No such topic.")
             self.name = self.topic.name
             entries = live_entries().filter(topic=self.topic)
-        # What the page and its JSON-LD show: no timestamps, no Markdown.
-        return entries.only("title", "slug", "answer_html", "article_id")
+        # What the page and its JSON-LD show: no timestamps, no Markdown; the clinician who
+        # reviewed a health answer, in the same query.
+        return entries.select_related("reviewed_by").only(
+            "title", "slug", "answer_html", "article_id", "last_reviewed",
+            "reviewed_by__name", "reviewed_by__slug", "reviewed_by__job_title",
+        )  # fmt: skip
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, entries, is_paginated = super().paginate_queryset(queryset, page_size)

@@ -483,3 +483,89 @@ def test_the_desk_and_a_quiet_reminder_run_cost_the_same_for_2_or_20_due(
     for n in range(2, 20):
         set_due(publish_reviewed(make_article(f"Due {n}", user=writer)), today)
     assert costs() == few
+
+
+# --- FAQ entries: health content of every shape is signed off ------------------------------
+
+FAQ_CHANGELIST = "/admin/faq/faqentry/"
+
+
+@pytest.fixture
+def health_question(make_faq, writer, health, clinician):
+    """A standalone FAQ entry in a health topic, submitted for review."""
+    entry = make_faq("How much paracetamol is safe?", "No more than 4 g a day.", topic=health,
+                     user=writer)  # fmt: skip
+    entry.submit_for_review(writer)
+    return entry
+
+
+def test_a_standalone_health_question_waits_for_a_clinician(
+    client, health_question, clinician, editor
+):
+    """An FAQ entry in a health topic is not published without a sign-off of its version;
+    once signed off through its change page, it goes live naming the reviewer."""
+    with pytest.raises(InvalidTransition, match="medical reviewer must sign off this exact"):
+        health_question.publish(editor)
+    client.force_login(clinician)
+    url = f"{FAQ_CHANGELIST}{health_question.pk}/change/"
+    page = client.get(url)
+    assert buttons(page) == {"sign_off", "request_changes"}
+    assert "Not signed off yet" in page.text
+    client.post(url, {"_transition": "sign_off", "_transition_note": "Dose is right."})
+    health_question.publish(editor)
+    entry = fresh(health_question)
+    assert entry.is_live and entry.reviewed_by.name == "Dr Rita Review"
+    assert entry.last_reviewed == timezone.localdate()
+    html = client.get(health_question.get_absolute_url().split("#")[0]).text
+    assert "Medically reviewed by" in html and "Dr Rita Review</a>, GP" in html
+
+
+def test_an_edit_after_a_questions_sign_off_needs_a_new_one(health_question, clinician, editor):
+    """As for articles: the sign-off binds to the version, and an editor's edit voids it."""
+    health_question.sign_off(clinician)
+    edit(health_question, editor, answer="No more than 3 g a day.")
+    with pytest.raises(InvalidTransition, match="earlier version"):
+        health_question.publish(editor)
+
+
+def test_a_question_on_an_article_is_signed_off_with_it(
+    make_article, make_faq, writer, clinician, editor, health
+):
+    """An article's FAQ entry is never signed off on its own; publishing the signed-off
+    article gives the entry the article's review."""
+    article = make_article("Pain relief", user=writer)
+    entry = make_faq("Is ibuprofen safe?", "Usually, with food.", article=article, topic=health)
+    article.submit_for_review(writer)
+    assert not entry.needs_medical_review()
+    with pytest.raises(InvalidTransition):
+        fresh(entry).sign_off(clinician)
+    article.sign_off(clinician)
+    article.publish(editor)
+    entry = fresh(entry)
+    assert entry.is_live
+    assert (entry.reviewed_by, entry.last_reviewed) == (
+        fresh(article).reviewed_by,
+        fresh(article).last_reviewed,
+    )
+
+
+def test_one_version_is_signed_off_once(in_review, clinician):
+    """A second sign-off of the same version is refused, and saying so names the first."""
+    in_review.sign_off(clinician)
+    with pytest.raises(InvalidTransition, match="signed off by rita"):
+        fresh(in_review).sign_off(clinician)
+    assert review.sign_offs(in_review).count() == 1
+
+
+def test_the_clinicians_desk_lists_questions_waiting_and_they_hear_of_them(
+    client, health_question, clinician
+):
+    """A standalone health question in review is on the clinician's desk, and its
+    submission told them."""
+    assert Notification.objects.filter(recipient=clinician, verb="submitted").exists()
+    client.force_login(clinician)
+    desk = client.get("/admin/").text
+    section = desk[desk.index('id="sign-off-queue"') :]
+    assert "How much paracetamol is safe?" in section[: section.index("</section>")]
+    listing = client.get(FAQ_CHANGELIST, {"review": "awaiting"}).text
+    assert "How much paracetamol is safe?" in listing

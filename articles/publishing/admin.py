@@ -12,6 +12,7 @@ from django.db import router, transaction
 from django.db.models import Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -240,6 +241,7 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
     )
     workflow_readonly = [
         "status", "published_at", "first_published_at", "transition_history", "search_checks",
+        "medical_review_standing",
     ]  # fmt: skip
     # The stored HTML the search checks read (body_html, answer_html).
     html_field = None
@@ -414,6 +416,22 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
                 ),
             ),
         )
+
+    @admin.display(description="standing")
+    def medical_review_standing(self, obj):
+        # Who signed off which version, and whether the text changed since: written
+        # only by sign-offs and publishing, never typed here.
+        if obj is None or obj.pk is None:
+            return "Not saved yet."
+        parent = obj.revision_parent()
+        # The admin's object is the working copy already (see get_object).
+        context = {
+            "item": obj,
+            "part_of": parent,
+            "standing": review.standing(obj) if parent is None else None,
+            "overdue": obj.live and obj.review_due and obj.review_due < timezone.localdate(),
+        }
+        return render_to_string("admin/publishing/review_standing.html", context)
 
     @admin.display(description="history")
     def transition_history(self, obj):

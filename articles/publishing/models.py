@@ -201,6 +201,11 @@ class Publishable(SeoFields):
         """The item whose revisions hold this one's content, if any."""
         return None
 
+    @staticmethod
+    def pages_q():
+        """A filter for the items that are pages of their own, not parts of another's."""
+        return Q()
+
     @classmethod
     def content_fields(cls):
         """The editable content a revision holds: everything but the workflow's fields."""

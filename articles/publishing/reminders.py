@@ -21,15 +21,21 @@ from .models import ReviewReminder
 RUN_AT = datetime.time(6, 0)
 
 
-def _content_model():
-    return apps.get_model("articles", "Article")
+def _reviewed_models():
+    """Content that clinicians sign off: articles, and FAQ entries that stand alone."""
+    return [model for model in apps.get_models() if getattr(model, "takes_sign_off", False)]
 
 
 def send(today):
     """Send the reminders due on ``today`` that have not gone out yet; return how many."""
-    model = _content_model()
+    return sum(_send(model, today) for model in _reviewed_models())
+
+
+def _send(model, today):
     content_type = ContentType.objects.get_for_model(model)
-    soon = review.falling_due(model.objects.all(), review.notice_by(today))
+    # An article's FAQ entries show its review, and fall due with it.
+    pages = model.objects.filter(model.pages_q())
+    soon = review.falling_due(pages, review.notice_by(today))
     everyone = None
     sent = 0
     for kind, due in (

@@ -113,15 +113,20 @@ def _mine(user):
 
 
 def _sign_off_queue(user):
-    """Health content in review that waits for a medical reviewer's sign-off."""
-    if not user.has_perm(permission_name(Article, review.SIGN_OFF)):
+    """Health content in review that waits for a medical reviewer's sign-off: articles, and
+    FAQ entries that stand alone (an article's entries are signed off with it)."""
+    rows, total, links = [], 0, []
+    for model in (Article, FAQEntry):
+        if not user.has_perm(permission_name(model, review.SIGN_OFF)):
+            continue
+        waiting = review.awaiting_sign_off(model.objects.with_liveness()).select_related("owner")
+        total += waiting.count()
+        rows += [_row(item, owner=item.owner) for item in waiting.order_by("updated_at")[:SHOWN]]
+        links.append((model._meta.verbose_name_plural, _listing(model, "?review=awaiting")))
+    if not links:
         return None
-    waiting = review.awaiting_sign_off(Article.objects.with_liveness()).select_related("owner")
-    return {
-        "rows": [_row(a, owner=a.owner) for a in waiting.order_by("updated_at")[:SHOWN]],
-        "total": waiting.count(),
-        "link": _listing(Article, "?review=awaiting"),
-    }
+    rows.sort(key=lambda row: row["since"])
+    return {"rows": rows[:SHOWN], "total": total, "links": links}
 
 
 def _reviews_due():
