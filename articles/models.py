@@ -294,16 +294,16 @@ class Article(MedicallyReviewed, Publishable):
         if self.hero_image and not self.hero_image_alt.strip():
             raise ValidationError({"hero_image_alt": "Describe the image: alt text is required."})
 
-    def save(self, *args, **kwargs):
+    def prepare(self):
         # An untitled import's address is a placeholder too: the first real title, before
         # anything was published, gives it its own, so the placeholder never goes live.
+        # Every save comes here (the admin's form posts the placeholder slug back as it is).
         if (
-            self.slug.startswith(PLACEHOLDER_SLUG_PREFIX)
+            self.has_placeholder_slug
             and not self.has_placeholder_title
             and self.first_published_at is None
         ):
             self.slug = self._unique_slug()
-        return super().save(*args, **kwargs)
 
     def analysis(self):
         """The search and readability checks on this version of the article."""
@@ -343,6 +343,11 @@ class Article(MedicallyReviewed, Publishable):
             problems.append("It has no author; choose one first.")
         if not self.body_html.strip():
             problems.append("Its body is empty.")
+        if self.has_placeholder_slug and not self.has_placeholder_title:
+            problems.append(
+                f"Its address is still the untitled import’s “{self.slug}”; save it once "
+                "with its title to give it its own."
+            )
         return problems + analysis.problems(self.analysis() if checks is None else checks)
 
     def workflow_children(self):
@@ -352,6 +357,10 @@ class Article(MedicallyReviewed, Publishable):
     @property
     def has_placeholder_title(self):
         return self.title.startswith(PLACEHOLDER_TITLE_PREFIX)
+
+    @property
+    def has_placeholder_slug(self):
+        return self.slug.startswith(PLACEHOLDER_SLUG_PREFIX)
 
     @property
     def contents(self):

@@ -144,6 +144,9 @@ class Publishable(SeoFields):
         self.render()
         super().save(**kwargs)
 
+    def prepare(self):
+        """Settle the working copy's own fields before it is saved (every save path)."""
+
     def render(self):
         """Store derived HTML; subclasses render their Markdown fields here."""
 

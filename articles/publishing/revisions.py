@@ -238,6 +238,7 @@ def _insert(obj):
         setattr(obj, name, value)
     obj.latest_revision = None
     _normalize(obj)
+    obj.prepare()
     obj.save_row(force_insert=True)
 
 
@@ -305,6 +306,7 @@ def _save_existing(obj, user, message, children, removed, base, overwrite, kind,
     # Uploads are stored before anything reads them, so the revision names the stored
     # file and renditions are made from it, not from an upload the request will close.
     commit_files(obj)
+    obj.prepare()
     if not obj.slug:
         obj.slug = obj._unique_slug()
     obj.render()

@@ -190,6 +190,16 @@ def test_title_option_names_an_untitled_file(db, seed_b):
     assert "no title" not in out
 
 
+def test_importing_again_with_the_title_updates_the_same_article(db, seed_b):
+    """An untitled file imported, then again with --title, then again without, is one
+    article: the title gives it its address, and the file still finds it."""
+    run(seed_b)
+    run(seed_b, "--title", "Desire and low mood")
+    run(seed_b)
+    article = Article.objects.get()
+    assert (article.title, article.slug) == ("Desire and low mood", "desire-and-low-mood")
+
+
 def test_title_option_with_two_files_is_refused(db, seed_a, seed_b):
     """--title with more than one file is a CommandError and imports nothing."""
     with pytest.raises(CommandError, match="--title"):

@@ -142,8 +142,9 @@ def import_document(name, doc: ParsedDocument, options, report):
     _length_warnings(doc, report)
 
     article = Article.objects.filter(slug=slug).first()
-    if article is None and untitled:
-        # Titled since, it has a new address; its import revisions still name the file.
+    if article is None:
+        # Titled since (by an editor, or by --title now or before), it has another
+        # address; its import revisions still name the file it came from.
         article = _imported_from(name)
         slug = article.slug if article is not None else slug
     if article is not None and not may_overwrite(article, options, report):
