@@ -441,6 +441,34 @@ def test_a_stale_save_is_refused_then_saved_over_on_purpose(client, make_article
     assert f"the editor had opened revision {base}" in history
 
 
+@pytest.mark.parametrize("edited", [False, True])
+def test_unpublish_wins_over_draft_changes_saved_meanwhile(
+    client, make_article, publish, editor, writer, edited
+):
+    """The editor opened the live page's form; a writer then saved draft changes. Pressing
+    Unpublish on the stale form takes the page down all the same and says so; the writer's
+    changes stay as the working copy, and the editor's own edits, if any, wait as a conflict."""
+    article = publish(make_article("Going down"))
+    other = Client()
+    client.force_login(editor)
+    other.force_login(writer)
+    mine = form_data(client, article, _transition="unpublish", _transition_note="Withdrawn.")
+    if edited:
+        mine["summary"] = "Eddie's summary."
+    theirs = form_data(other, article, summary="Wendy's new summary.", _save="Save")
+    assert other.post(change_url(article), theirs).status_code == 302
+
+    response = client.post(change_url(article), mine, follow=True)
+    current = fresh(article)
+    assert (current.live, current.status) == (False, Status.DRAFT)
+    assert Client().get(article.get_absolute_url()).status_code == 404
+    html = text(response)
+    assert "Unpublished: “Going down” is now draft." in html
+    assert current.summary == "Wendy's new summary."
+    assert ("wendy saved a newer version of this item" in html) is edited
+    assert "was not done" not in html
+
+
 def test_a_stale_overwrite_naming_an_older_revision_is_refused(
     client, make_article, editor, writer
 ):

@@ -1,5 +1,6 @@
 """Admin behaviour shared by every publishable model: workflow, revisions, history."""
 
+import copy
 import datetime
 
 from django import forms
@@ -39,6 +40,8 @@ from .workflow import (
 )
 
 TRANSITION_FIELD = "_transition"
+# Moves made before the form's edits are saved, whatever happens to them.
+MOVES_BEFORE_EDITS = {"unpublish"}
 COMMENT_MAX_LENGTH = 5000
 # Publishing past "improve" checks is a choice the editor makes on the form.
 CONFIRM_FIELD = "_publish_despite_advice"
@@ -472,7 +475,8 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
         if conflict is not None:
             context["conflict"] = conflict
             move = PUBLIC_MOVES.get(request.POST.get(TRANSITION_FIELD, ""))
-            context["conflict_move"] = move.label if move else None
+            made = getattr(request, "move_made", False)
+            context["conflict_move"] = move.label if move and not made else None
             context["conflict_changes"] = self._conflict_changes(form, conflict)
         if obj is not None:
             opts = self.opts
@@ -518,7 +522,8 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
     def response_change(self, request, obj):
         # The edits are saved first, so a refused move never loses what was typed.
         if TRANSITION_FIELD in request.POST:
-            self.run_transition(request, obj)
+            if not getattr(request, "move_made", False):
+                self.run_transition(request, obj)
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
@@ -527,10 +532,29 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
         # on by them if the workflow allows it: the buttons post without the form.
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
+        using = router.db_for_write(self.model)
+        if object_id and request.POST.get(TRANSITION_FIELD) in MOVES_BEFORE_EDITS:
+            # Taking a page down never waits on the form: a newer save by someone else
+            # would refuse the edits, and must not keep the page up. The move commits first;
+            # the edits are then saved, or shown as a conflict, as usual.
+            with transaction.atomic(using=using):
+                obj = self.get_object(request, object_id)
+                if obj is None or not self.has_view_permission(request, obj):
+                    raise PermissionDenied
+                self.run_transition(request, obj)
+                may_change = self.has_change_permission(request, obj)
+                untouched = may_change and self._posted_unchanged(request, obj)
+            request.move_made = True
+            if not may_change or untouched:
+                return HttpResponseRedirect(request.path)
         # One transaction for the whole post (in place of the admin's own): get_object
         # locks the row until the save and the move are done.
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            if object_id and TRANSITION_FIELD in request.POST:
+        with transaction.atomic(using=using):
+            if (
+                object_id
+                and TRANSITION_FIELD in request.POST
+                and not getattr(request, "move_made", False)
+            ):
                 obj = self.get_object(request, object_id)
                 if obj is None or not self.has_view_permission(request, obj):
                     raise PermissionDenied
@@ -538,6 +562,28 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
                     self.run_transition(request, obj)
                     return HttpResponseRedirect(request.path)
             return self._changeform_view(request, object_id, form_url, extra_context)
+
+    def _posted_unchanged(self, request, obj):
+        """Whether the posted form holds exactly the version it was opened on: then a move
+        made before the edits leaves nothing of the editor's to save. Only a sure "nothing
+        changed" counts; anything else goes on to the save, or to the conflict page."""
+        base = Revision.objects.filter(
+            pk=_int(request.POST.get(BASE_FIELD)), object_id=obj.pk
+        ).first()
+        if base is None:
+            return False
+        opened = revisions.apply_fields(copy.copy(obj), base.content["fields"])
+        form_class = self.get_form(request, opened, change=True)
+        form_class.posted = None  # compared with the version it was opened on, not the latest
+        form = form_class(request.POST, request.FILES, instance=opened)
+        if request.FILES or not form.is_valid():
+            return False
+        posted = revisions.field_values(form.instance)
+        if any(posted[name] != base.content["fields"].get(name) for name in form.changed_data
+               if name in posted):  # fmt: skip
+            return False
+        formsets, _ = self._create_formsets(request, opened, change=True)
+        return not any(formset.has_changed() for formset in formsets)
 
     def run_transition(self, request, obj):
         action = request.POST.get(TRANSITION_FIELD, "")
