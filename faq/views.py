@@ -1,4 +1,4 @@
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.views.generic import ListView, TemplateView
@@ -25,9 +25,16 @@ class FAQIndexView(PageMetaMixin, TemplateView):
     """The hub: topics with FAQs, a page of them at a time, each with its first questions."""
 
     template_name = "faq/index.html"
+    paginates, page_kwarg = True, "page"
 
     def get_context_data(self, **kwargs):
-        page = Paginator(answered_topics(), TOPICS_PER_PAGE).get_page(self.request.GET.get("page"))
+        try:
+            page = Paginator(answered_topics(), TOPICS_PER_PAGE).page(
+                self.request.GET.get(self.page_kwarg) or 1
+            )
+        except InvalidPage:
+            # A page past the end is no page: a 404, never the last page again.
+            raise Http404("No such page.") from None
         groups = [(topic, topic.slug, topic.name) for topic in page.object_list]
         if not page.has_next() and live_entries().filter(topic=None).exists():
             groups.append((None, GENERAL, "General"))

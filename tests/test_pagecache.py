@@ -60,14 +60,65 @@ def test_staff_sessions_odd_queries_search_and_cookies_are_never_cached(
     client, editor, published, monkeypatch
 ):
     """Only anonymous GETs of public pages, with no cookie set in reply, are stored."""
-    assert get(client, "/?utm_source=x")[1] > 0 and get(client, "/?utm_source=x")[1] > 0
     assert get(client, "/search/?q=sleep")[1] > 0 and get(client, "/search/?q=sleep")[1] > 0
     client.force_login(editor)
     url = published.get_absolute_url()
     assert get(client, url)[1] > 0 and get(client, url)[1] > 0
     client.logout()
     client.cookies.clear()
-    assert not pagecache._storable(_with_cookie(client.get("/topics/")))
+    assert not pagecache.storable(_with_cookie(client.get("/topics/")))
+
+
+def test_made_up_query_strings_share_the_pages_one_copy(client, published):
+    """Tracking parameters and random values render nothing new and store nothing new: a
+    page is cached under its canonical address, so no one can fill the cache or bypass it."""
+    from django.core.cache import cache
+
+    rendered = get(client, "/")[1]
+    assert rendered > 0
+    for query in ("utm_source=x", f"r={time.time_ns()}", "page=1", "page=01", "p=7&x=1"):
+        assert get(client, f"/?{query}")[1] == 0, query
+        assert get(client, f"/topics/?{query}")[1] >= 0
+    assert cache.get("page:id:/?utm_source=x") is None
+    assert cache.get("page:id:/") is not None
+
+
+@pytest.mark.parametrize("query", ["page=abc", "page=0", "page=-2", "page=2.5", "page=9999999"])
+def test_a_page_number_that_cannot_exist_is_404_without_rendering(client, published, query):
+    """A page number that is no page answers 404 from the cache's door, with no query."""
+    response, queries = get(client, f"/?{query}")
+    assert (response.status_code, queries) == (404, 0)
+
+
+def test_a_page_past_the_end_is_404_and_never_stored(client, make_article, publish):
+    """Page 9 of a one-page list is a 404 (also on the FAQ hub, which used to answer with
+    its last page for any number), and stores no copy."""
+    from django.core.cache import cache
+
+    publish(make_article("Only one"))
+    for path in ("/", "/faq/", "/topics/sleep/"):
+        assert client.get(f"{path}?page=9").status_code == 404, path
+        assert cache.get(f"page:id:{path}?page=9") is None
+    assert client.get("/?page=1").status_code == 200
+
+
+def test_only_pages_that_paginate_take_a_page_number(client, published):
+    """On a page of one page (an article, the topic index) ?page= is ignored: the one copy
+    answers it, however the number is written."""
+    url = published.get_absolute_url()
+    first, rendered = get(client, url)
+    again, cached = get(client, f"{url}?page=7")
+    assert rendered > 0 and cached == 0 and again.content == first.content
+    assert pagecache.address(_request(f"{url}?page=7")) == url
+    assert pagecache.address(_request("/?page=7")) == "/?page=7"
+    assert pagecache.address(_request("/?page=007&utm=1")) == "/?page=7"
+    assert pagecache.address(_request("/sitemap-articles.xml?p=3")) == "/sitemap-articles.xml?p=3"
+
+
+def _request(url):
+    from django.test import RequestFactory
+
+    return RequestFactory().get(url)
 
 
 def _with_cookie(response):
@@ -77,11 +128,13 @@ def _with_cookie(response):
 
 def test_the_page_cache_holds_a_bounded_number_of_pages(monkeypatch):
     """A process never keeps more than its limit of pages in memory."""
-    store = pagecache._Store()
-    monkeypatch.setattr(pagecache, "LOCAL_ENTRIES", 3)
-    monkeypatch.setattr(pagecache, "LOCAL_BYTES", 25)
+    from articles.publishing.pagecache import store as stores
+
+    store = stores.Store()
+    monkeypatch.setattr(stores, "LOCAL_ENTRIES", 3)
+    monkeypatch.setattr(stores, "LOCAL_BYTES", 25)
     for n in range(5):
-        store.put(f"page{n}", ("t", 200, [], b"x" * 10))
+        store.put(f"page{n}", stores.Copy("t", 0, 200, (), b"x" * 10))
     assert list(store.entries) == ["page3", "page4"] and store.size == 20
 
 
@@ -219,7 +272,9 @@ def test_the_cache_is_redis_when_configured_and_really_answers(settings):
 def test_a_rendered_page_reads_the_generation_once(client, published, monkeypatch):
     """The middleware and every memo() of one page share one read of the generation."""
     reads = []
-    real = pagecache.cache
+    from articles.publishing.pagecache import generation
+
+    real = generation.cache
 
     class Counting:
         def __getattr__(self, name):
@@ -230,8 +285,11 @@ def test_a_rendered_page_reads_the_generation_once(client, published, monkeypatc
             return real.get(key, *args, **kwargs)
 
     forget_cached_pages()
-    pagecache._memos = (None, {})
-    monkeypatch.setattr(pagecache, "cache", Counting())
+    pagecache.forget()
+    from articles.publishing.pagecache import memos, middleware
+
+    for module in (generation, memos, middleware):
+        monkeypatch.setattr(module, "cache", Counting())
     response = client.get(published.get_absolute_url())
     assert response.status_code == 200
     assert reads.count(pagecache.GENERATION_KEY) == 1
@@ -241,10 +299,12 @@ def test_a_rendered_page_reads_the_generation_once(client, published, monkeypatc
 @pytest.mark.django_db
 def test_a_change_during_a_request_is_seen_by_the_rest_of_it():
     """A publication in the middle of a request starts the generation its later reads see."""
-    held = pagecache._request.set([])
+    from articles.publishing.pagecache.generation import _request
+
+    held = _request.set([])
     try:
         before = pagecache.current()
         pagecache.changed()
-        assert pagecache.current()[0] != before[0]
+        assert pagecache.current().token != before.token
     finally:
-        pagecache._request.reset(held)
+        _request.reset(held)

@@ -580,3 +580,24 @@ class ReviewReminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.due}"
+
+
+class SiteState(models.Model):
+    """How many times what readers see has changed, and how many of those changes took
+    text away (withdrawals): one row, counted in the transaction that makes the change.
+
+    The page cache's durable record (see pagecache/generation.py). Each increment waits
+    for the one before it to commit, so every server reading the row sees the counts
+    rise in the order the changes happened, and a change that could not reach the shared
+    cache still reaches every server that reads the database.
+    """
+
+    changes = models.BigIntegerField(default=0)
+    withdrawals = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = "articles"
+
+    def __str__(self):
+        return f"{self.changes} changes, {self.withdrawals} withdrawals"

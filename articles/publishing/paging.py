@@ -92,6 +92,8 @@ class PaginatedMixin:
     """For a ListView: the paginator above, counting per address."""
 
     paginator_class = Paginator
+    # Its pages are numbered by ?page= (read by the page cache, see pagecache/middleware.py).
+    paginates = True
 
     # The list's order, newest first, for checkpoints (see Paginator); empty for none.
     keyset = ()

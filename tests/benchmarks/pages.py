@@ -137,7 +137,7 @@ from tests.benchmarks.pages import ADMIN_PAGES, pages
 client = Client(HTTP_HOST="127.0.0.1")
 for label, path in pages(Article.objects.published().order_by("-published_at").first(),
                          Topic.objects.filter(slug="generated-0").first(), {count}):
-    pagecache.local.clear(); pagecache._restart()
+    pagecache.forget(); pagecache.restart()
     with CaptureQueriesContext(connection) as q:
         status = client.get(path, {{"uncached": 1}}).status_code
     print(f"Q\\t{{label}}\\t{{len(q)}}\\t{{status}}")

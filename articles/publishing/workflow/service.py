@@ -74,6 +74,7 @@ def _make(move, obj, current, user, note, *, at=None, revision=None, also=None, 
     target = move.target or from_status
     fields = {"status": target}
     revision_id = None
+    live_path = None
     if move.step:
         fields.update(STEPS[move.step].complete(current, user, now))
         revision_id = current.latest_revision_id
@@ -113,8 +114,10 @@ def _make(move, obj, current, user, note, *, at=None, revision=None, also=None, 
         fields["updated_at"] = now
     fields.update(also or {})
     model._default_manager.filter(pk=obj.pk).update(**fields)
-    if publishing or move.action == "unpublish":
-        pagecache.changed()
+    if (publishing or move.action == "unpublish") and page is None:
+        # Once for the page and its parts. Text goes away when a page comes down, and
+        # when a live page is replaced.
+        pagecache.changed(withdrawal=move.action == "unpublish" or live_path is not None)
     for name, value in fields.items():
         setattr(current, name, value)
     if obj is not current:

@@ -1,0 +1,248 @@
+"""The generation: which state of the published site a cached page belongs to.
+
+One small record in the shared cache names the current state. Every change readers would
+see starts a new one, so a page cached under an older one is never served as current,
+and invalidation is exact without knowing which pages an event touched.
+
+The shared cache is not the only record. Each change is also counted in the database
+(``SiteState``), in the transaction that makes it, and every process compares the
+database's count with the shared record's at least every ``CHECK_SECONDS``: a change
+made on a server that could not reach the shared cache still reaches every server
+within that time. The record also carries the count of *withdrawals*, which no copy
+made before them may outlive, even while the database is down (see middleware.py).
+
+A record only ever carries counts that are committed: while a transaction that made a
+change is open, its own thread reads the database's uncommitted counts, so it keeps the
+counts it had and only takes a new token; the counts follow once it commits.
+"""
+
+import contextvars
+import datetime
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pages:generation"
+# The longest a change takes to reach every server that can reach the database when
+# the shared cache did not carry it: each process reads the database's count this often.
+CHECK_SECONDS = 2.0
+# With nothing scheduled, a generation still ends after a day (a new token, no render).
+MAX_AGE = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Generation:
+    token: str
+    # When it started (the pages' Last-Modified), and when the next scheduled item goes live.
+    last_modified: int
+    valid_until: float
+    # The database's counts it reflects (SiteState).
+    changes: int = 0
+    withdrawals: int = 0
+
+    @classmethod
+    def load(cls, record):
+        """From the shared cache's tuple; None for none, or one of an older layout."""
+        try:
+            return cls(*record) if record is not None else None
+        except TypeError:
+            return None
+
+    def dump(self):
+        return (self.token, self.last_modified, self.valid_until, self.changes, self.withdrawals)
+
+
+class _Known:
+    """What this process last learnt of the counts, and when it last read the database."""
+
+    def __init__(self):
+        self.forget()
+
+    def forget(self):
+        self.changes = self.withdrawals = 0
+        self.read_at = self.tried_at = float("-inf")
+
+    def learn(self, changes, withdrawals):
+        self.changes, self.withdrawals = changes, max(self.withdrawals, withdrawals)
+
+
+known = _Known()
+# Set by changed() to the transaction it counted in, until that commits.
+_pending = threading.local()
+
+
+def _counts():
+    """(changes, withdrawals), committed, from the database: one read by primary key."""
+    from ..models import SiteState
+
+    row = SiteState.objects.filter(pk=1).values_list("changes", "withdrawals").first()
+    return row or (0, 0)
+
+
+def _in_changed_transaction():
+    """Whether this thread is inside a transaction that counted a change not committed
+    yet: the database would show it counts nobody else can see."""
+    block = getattr(_pending, "block", None)
+    return block is not None and connection.in_atomic_block and connection.atomic_blocks[0] is block
+
+
+def _next_scheduled(now):
+    from django.apps import apps
+
+    from ..models import Publishable
+
+    upcoming = []
+    for model in apps.get_models():
+        if issubclass(model, Publishable):
+            when = (
+                model._default_manager.filter(live=True, published_at__gt=_aware(now))
+                .order_by("published_at")
+                .values_list("published_at", flat=True)
+                .first()
+            )
+            if when:
+                upcoming.append(when.timestamp())
+    return min(upcoming, default=now + MAX_AGE)
+
+
+def _aware(timestamp):
+    return datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC)
+
+
+def _new(previous=None):
+    """A new generation, with the committed counts (raises DatabaseError when the
+    database is down)."""
+    now = time.time()
+    if _in_changed_transaction():
+        counts = (previous.changes, previous.withdrawals) if previous else (0, 0)
+    else:
+        counts = _counts()
+        known.learn(*counts)
+        known.read_at = known.tried_at = time.monotonic()
+    return Generation(f"{time.time_ns():x}", int(now), _next_scheduled(now), *counts)
+
+
+# The generation as read for the request being served: the middleware and each memo()
+# of one page share one read of the shared cache.
+_request = contextvars.ContextVar("pages_generation")
+
+
+def current():
+    """The live generation, starting a new one when a scheduled item has gone live or the
+    database counts a change the shared record does not.
+
+    None when it cannot be known (the shared cache is down): pages are then rendered.
+    """
+    held = _request.get(None)
+    if held:
+        return held[0]
+    record = _read()
+    if held is not None:
+        held.append(record)
+    return record
+
+
+def _read():
+    record = Generation.load(cache.get(GENERATION_KEY))
+    if record is not None:
+        known.learn(known.changes, record.withdrawals)
+        if time.time() < record.valid_until and not _behind(record):
+            return record
+    try:
+        fresh = _new(record)
+    except DatabaseError:
+        # The database is down: keep the old generation rather than cache nothing.
+        return record
+    if record is None:
+        # Another server may start it first; then everyone uses that one.
+        if not cache.add(GENERATION_KEY, fresh.dump(), None):
+            return Generation.load(cache.get(GENERATION_KEY))
+    else:
+        cache.set(GENERATION_KEY, fresh.dump(), None)
+    return Generation.load(cache.get(GENERATION_KEY))
+
+
+def _behind(record):
+    """Whether the database counts changes ``record`` does not; read at most every
+    CHECK_SECONDS per process, and not while the database is down."""
+    now = time.monotonic()
+    if now - known.tried_at >= CHECK_SECONDS and not _in_changed_transaction():
+        known.tried_at = now  # a database that is down is asked again only after as long
+        try:
+            known.learn(*_counts())
+            known.read_at = now
+        except DatabaseError:
+            logger.warning("The database cannot be read to check the page cache's generation")
+    # Only what was read lately counts: a database that is down says nothing.
+    return knows_lately() and known.changes != record.changes
+
+
+def latest_withdrawals(record):
+    """The most withdrawals this process knows of, from the shared record or the database."""
+    return max(record.withdrawals if record is not None else 0, known.withdrawals)
+
+
+def knows_lately():
+    """Whether this process read the database within the last CHECK_SECONDS."""
+    return time.monotonic() - known.read_at < CHECK_SECONDS
+
+
+# Whether the latest change made in this thread reached the shared cache.
+_shared = threading.local()
+
+
+def changed(withdrawal=False):
+    """What readers see has changed: every page renders afresh on its next request.
+
+    Counted in the database in the caller's transaction, so it cannot be lost; a new
+    token goes to the shared cache now and, with the new counts, once the transaction
+    commits, so that no server caches the old content as new in between.
+    """
+    from ..models import SiteState
+
+    values = {"changes": F("changes") + 1, "changed_at": timezone.now()}
+    if withdrawal:
+        values["withdrawals"] = F("withdrawals") + 1
+    if not SiteState.objects.filter(pk=1).update(**values):
+        # The migration made the row; a database emptied since (a test's flush) has none.
+        SiteState.objects.bulk_create([SiteState(pk=1)], ignore_conflicts=True)
+        SiteState.objects.filter(pk=1).update(**values)
+    if connection.in_atomic_block:
+        _pending.block = connection.atomic_blocks[0]
+    _shared.ok = restart()
+    transaction.on_commit(_committed)
+
+
+def _committed():
+    _pending.block = None
+    _shared.ok = restart()
+
+
+def reached_every_server():
+    """Whether the latest change this thread made was written to the shared cache, which
+    the other servers read on their next request. If not, they find it in the database
+    within CHECK_SECONDS."""
+    return getattr(_shared, "ok", True)
+
+
+def restart():
+    """Start a new generation now; True when the shared cache holds it."""
+    if held := _request.get(None):
+        held.clear()
+    previous = Generation.load(cache.get(GENERATION_KEY))
+    try:
+        fresh = _new(previous)
+    except DatabaseError:
+        cache.delete(GENERATION_KEY)
+        return False
+    cache.set(GENERATION_KEY, fresh.dump(), None)
+    stored = Generation.load(cache.get(GENERATION_KEY))
+    return stored is not None and stored.token == fresh.token

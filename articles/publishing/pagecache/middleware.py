@@ -1,0 +1,201 @@
+"""Serve anonymous GETs of readers' pages from the cache.
+
+Each page has one copy in the shared cache and one in this process's memory, under its
+canonical address (its path, and the page number of a paginated list), holding the
+generation it was made under. A copy of the current generation is served as it is; an
+older one only while the database is down, and only if no withdrawal was counted after
+it was made. So the cache holds at most one copy of each page there is (times two for
+compressed and plain), however many generations pass or query strings are made up.
+"""
+
+import logging
+from urllib.parse import parse_qsl
+
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.urls import Resolver404, resolve
+from django.utils.http import http_date, parse_http_date_safe
+
+from .generation import _request, current, knows_lately, latest_withdrawals
+from .store import Copy, local
+
+logger = logging.getLogger(__name__)
+
+# A copy stays in the shared cache this long after it was last stored: long enough to
+# carry readers through an outage. Newer generations replace it in place.
+COPY_TIMEOUT = 7 * 24 * 3600
+# Paths never cached: staff pages, uploads, and search (any query is a new page).
+SKIP_PREFIXES = ("/admin/", "/markdownx/", "/media/", "/static/", "/search/")
+# A request carrying one of these may see something personal: never cached.
+PRIVATE_COOKIES = ("sessionid", "messages", "csrftoken")
+# Response headers not stored: the servers above set them on each response.
+NOT_STORED = {"content-security-policy", "permissions-policy", "x-frame-options"}
+# Page numbers past this are no page of ours.
+MAX_PAGE = 999_999
+# The sitemap's sections number their pages with ?p=.
+SITEMAP_SECTION = "django.contrib.sitemaps.views.sitemap"
+
+NOT_A_PAGE = object()
+
+
+def page_parameter(path):
+    """The query parameter that numbers this path's pages ("page", "p"), or None for a
+    page that has only one. Views that paginate say so with ``page_kwarg``."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    if match.url_name == SITEMAP_SECTION:
+        return "p"
+    view = getattr(match.func, "view_class", None)
+    if view is not None and getattr(view, "paginates", False):
+        return view.page_kwarg
+    return None
+
+
+def address(request):
+    """The page's canonical address: its path, with ``?page=N`` on a paginated page past
+    the first. Other query parameters change nothing a page shows, so they are not part
+    of it. NOT_A_PAGE for a page number that cannot exist."""
+    path = request.path
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return path
+    parameter = page_parameter(request.path_info)
+    if parameter is None:
+        return path
+    given = [value for name, value in parse_qsl(query, keep_blank_values=True) if name == parameter]
+    if not given:
+        return path
+    # The last, as the view reads it; digits only, as a number (so 02 is 2).
+    value = given[-1]
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_PAGE:
+        return NOT_A_PAGE
+    number = int(value)
+    return path if number == 1 else f"{path}?{parameter}={number}"
+
+
+def _cacheable(request):
+    return (
+        request.method == "GET"
+        and not request.path.startswith(SKIP_PREFIXES)
+        and not any(name in request.COOKIES for name in PRIVATE_COOKIES)
+    )
+
+
+def storable(response):
+    control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in control
+        and "no-store" not in control
+    )
+
+
+def _not_modified(request, etag, last_modified):
+    matches = request.META.get("HTTP_IF_NONE_MATCH")
+    if matches is not None:
+        return etag in (tag.strip() for tag in matches.split(","))
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    return since is not None and since >= last_modified
+
+
+def _stamp(response, etag, last_modified):
+    """The generation's validators, which conditional requests are answered from."""
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(last_modified)
+    return response
+
+
+def _respond(copy):
+    response = HttpResponse(copy.content, status=copy.status)
+    for name, value in copy.headers:
+        response.headers[name] = value
+    return response
+
+
+def _outage_copy(copies, generation):
+    """The newest copy that no withdrawal has outdated, or None.
+
+    Withdrawals are counted in the shared record and in the database; this process
+    trusts what it knows only while it could read one of them lately, so a server cut
+    off from both serves no copy at all rather than one a withdrawal may have outdated.
+    """
+    if generation is None and not knows_lately():
+        return None
+    floor = latest_withdrawals(generation)
+    fit = [copy for copy in copies if copy is not None and copy.withdrawals >= floor]
+    return max(fit, key=lambda copy: copy.withdrawals, default=None)
+
+
+class PageCacheMiddleware:
+    """See the module's docstring. It sits above GZip, so a cached page is stored
+    compressed and never compressed again, and below the security middleware, so every
+    response still gets its headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        held = _request.set([])
+        try:
+            return self._serve(request)
+        finally:
+            _request.reset(held)
+
+    def _serve(self, request):
+        if not _cacheable(request):
+            return self.get_response(request)
+        page = address(request)
+        if page is NOT_A_PAGE:
+            from articles.errors import page_not_found
+
+            return page_not_found(request)
+        generation = current()
+        variant = "gz" if "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "") else "id"
+        key = f"page:{variant}:{page}"
+        if generation is None:
+            # The shared cache is down: render, and keep this process's copy for an outage.
+            return self._render(request, key, None, [local.get(key)])
+        etag = f'W/"{generation.token}-{variant}"'
+        if _not_modified(request, etag, generation.last_modified):
+            return _stamp(HttpResponseNotModified(), etag, generation.last_modified)
+        mine = local.get(key)
+        if mine is not None and mine.token == generation.token:
+            return _stamp(_respond(mine), etag, generation.last_modified)
+        shared = Copy.load(cache.get(key))
+        if shared is not None and shared.token == generation.token:
+            local.put(key, shared)
+            return _stamp(_respond(shared), etag, generation.last_modified)
+        response = self._render(request, key, generation, [mine, shared])
+        if response.status_code == 200 and getattr(response, "stored", False):
+            _stamp(response, etag, generation.last_modified)
+        return response
+
+    def _render(self, request, key, generation, copies):
+        # What the page is made from is at least this fresh: read before it is made.
+        withdrawals = latest_withdrawals(generation)
+        response = self.get_response(request)
+        if response.status_code == 503:
+            # The database is down: the last copy of the page beats an apology, unless a
+            # withdrawal since it was made says it may no longer be shown.
+            copy = _outage_copy(copies, generation)
+            if copy is None:
+                return response
+            logger.warning("Serving an old copy of %s while the site is unavailable", key)
+            return _respond(copy)
+        if storable(response):
+            copy = Copy(
+                generation.token if generation else "",
+                withdrawals,
+                response.status_code,
+                tuple((k, v) for k, v in response.headers.items() if k.lower() not in NOT_STORED),
+                response.content,
+            )
+            local.put(key, copy)
+            if generation is not None:
+                cache.set(key, copy.dump(), COPY_TIMEOUT)
+                response.stored = True
+        return response
