@@ -41,10 +41,11 @@ def fetch(url):
 
 
 @contextlib.contextmanager
-def site(database_url, cache_prefix=None):
+def site(database_url, cache_prefix=None, **extra):
     """gunicorn serving the project with DEBUG off against ``database_url``.
 
-    Its cache is its own unless ``cache_prefix`` names one to share (this test run's).
+    Its cache is its own unless ``cache_prefix`` names one to share (this test run's);
+    ``extra`` sets more of its environment.
     """
     port = free_port()
     env = {
@@ -55,6 +56,7 @@ def site(database_url, cache_prefix=None):
         "DATABASE_URL": database_url,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": f"http://127.0.0.1:{port}",
+        **extra,
     }
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn
         [str(GUNICORN), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1", "-t", "20"],

@@ -26,7 +26,7 @@ from django.utils.timezone import localtime
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
-from . import analysis, diff, notify, presence, review, revisions, search, seo
+from . import analysis, diff, notify, pagecache, presence, review, revisions, search, seo
 from .models import Comment, Revision, Status, Transition
 from .workflow import (
     PUBLIC_MOVES,
@@ -42,6 +42,12 @@ from .workflow import (
 TRANSITION_FIELD = "_transition"
 # Moves made before the form's edits are saved, whatever happens to them.
 MOVES_BEFORE_EDITS = {"unpublish"}
+UNSHARED = (
+    "This server cannot reach the shared cache just now. The change is saved, and every "
+    f"server that can reach the database shows it within {pagecache.CHECK_SECONDS:.0f} "
+    "seconds; a server that has lost the database too may show the old page until it "
+    "reaches one of them again."
+)
 COMMENT_MAX_LENGTH = 5000
 # Publishing past "improve" checks is a choice the editor makes on the form.
 CONFIRM_FIELD = "_publish_despite_advice"
@@ -545,23 +551,30 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
                 may_change = self.has_change_permission(request, obj)
                 untouched = may_change and self._posted_unchanged(request, obj)
             request.move_made = True
+            self._tell_if_unshared(request)
             if not may_change or untouched:
                 return HttpResponseRedirect(request.path)
         # One transaction for the whole post (in place of the admin's own): get_object
         # locks the row until the save and the move are done.
-        with transaction.atomic(using=using):
-            if (
-                object_id
-                and TRANSITION_FIELD in request.POST
-                and not getattr(request, "move_made", False)
-            ):
-                obj = self.get_object(request, object_id)
-                if obj is None or not self.has_view_permission(request, obj):
-                    raise PermissionDenied
-                if not self.has_change_permission(request, obj):
-                    self.run_transition(request, obj)
-                    return HttpResponseRedirect(request.path)
-            return self._changeform_view(request, object_id, form_url, extra_context)
+        try:
+            with transaction.atomic(using=using):
+                return self._post(request, object_id, form_url, extra_context)
+        finally:
+            self._tell_if_unshared(request)
+
+    def _post(self, request, object_id, form_url, extra_context):
+        if (
+            object_id
+            and TRANSITION_FIELD in request.POST
+            and not getattr(request, "move_made", False)
+        ):
+            obj = self.get_object(request, object_id)
+            if obj is None or not self.has_view_permission(request, obj):
+                raise PermissionDenied
+            if not self.has_change_permission(request, obj):
+                self.run_transition(request, obj)
+                return HttpResponseRedirect(request.path)
+        return self._changeform_view(request, object_id, form_url, extra_context)
 
     def _posted_unchanged(self, request, obj):
         """Whether the posted form holds exactly the version it was opened on: then a move
@@ -584,6 +597,11 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
             return False
         formsets, _ = self._create_formsets(request, opened, change=True)
         return not any(formset.has_changed() for formset in formsets)
+
+    def _tell_if_unshared(self, request):
+        """Once the change is committed: say so if the shared cache could not be told."""
+        if not pagecache.reached_every_server():
+            self.message_user(request, UNSHARED, messages.WARNING)
 
     def run_transition(self, request, obj):
         action = request.POST.get(TRANSITION_FIELD, "")
@@ -629,6 +647,7 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
         label = PUBLIC_MOVES[action].label
         if done:
             self.message_user(request, f"{label}: {done} item(s) done.", messages.SUCCESS)
+        self._tell_if_unshared(request)
         for failure in failures:
             self.message_user(request, failure, messages.ERROR)
 
@@ -876,7 +895,15 @@ def _done_message(move, obj):
         else:
             after = "It is recorded for when that version is published."
         return f"{move.done} of “{obj}” (revision {obj.latest_revision_id}). {after}"
-    return f"{move.done}: “{obj}” is now {obj.state_label().lower()}."
+    done = f"{move.done}: “{obj}” is now {obj.state_label().lower()}."
+    if move.action == "unpublish":
+        # What readers get, and how soon: the guarantee the page cache gives.
+        done += (
+            f" Readers get “page not found” from every server within "
+            f"{pagecache.CHECK_SECONDS:.0f} seconds: no copy of the page, the lists, the "
+            "feed, the sitemap or llms.txt made before is served."
+        )
+    return done
 
 
 def _move_done(log):

@@ -227,10 +227,12 @@ def _committed():
 
 
 def reached_every_server():
-    """Whether the latest change this thread made was written to the shared cache, which
-    the other servers read on their next request. If not, they find it in the database
-    within CHECK_SECONDS."""
-    return getattr(_shared, "ok", True)
+    """Whether the changes this thread made since it last asked were written to the
+    shared cache, which the other servers read on their next request. If not, they find
+    them in the database within CHECK_SECONDS."""
+    reached = getattr(_shared, "ok", True)
+    _shared.ok = True
+    return reached
 
 
 def restart():

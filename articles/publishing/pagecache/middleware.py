@@ -16,7 +16,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils.http import http_date, parse_http_date_safe
 
-from .generation import _request, current, knows_lately, latest_withdrawals
+from .generation import _request, _shared, current, knows_lately, latest_withdrawals
 from .store import Copy, local
 
 logger = logging.getLogger(__name__)
@@ -140,6 +140,7 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         held = _request.set([])
+        _shared.ok = True  # what this request changes, it reports (see reached_every_server)
         try:
             return self._serve(request)
         finally:
