@@ -26,12 +26,15 @@ def memo(name, compute):
         held = _memos = (token, {})
     if name in held[1]:
         return held[1][name]
-    key = f"memo:{token}:{name}"
-    value = cache.get(key)
-    if value is None:
+    # One key a name, holding the generation it was made for: a new generation replaces
+    # it in place, so the cache holds one of each however many generations pass.
+    key = f"memo:{name}"
+    stored = cache.get(key)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == token:
+        value = stored[1]
+    else:
         value = compute()
-        # A generation's values are read only while it lasts; a day at most.
-        cache.set(key, value, MAX_AGE)
+        cache.set(key, (token, value), MAX_AGE)
     held[1][name] = value
     return value
 
