@@ -28,6 +28,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from .models import Notification
+from .schedule import queue_once
 from .text import one_line
 
 logger = logging.getLogger(__name__)
@@ -165,18 +166,7 @@ def retry_now(queryset):
 
 def schedule_sweep(now=None):
     """Queue the next sweep unless one is queued already; return when it runs."""
-    from django_tasks_db.models import DBTaskResult
-
-    queued = (
-        DBTaskResult.objects.filter(status="READY", task_path=sweep.module_path)
-        .order_by("run_after")
-        .first()
-    )
-    if queued is not None:
-        return queued.run_after
-    at = (now or timezone.now()) + SWEEP_EVERY
-    sweep.using(run_after=at).enqueue()
-    return at
+    return queue_once(sweep, (now or timezone.now()) + SWEEP_EVERY)
 
 
 @task()

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from . import notify, review
 from .models import ReviewReminder
+from .schedule import queue_once
 
 # The daily run's local time: before the working day, so the inbox has it at nine.
 RUN_AT = datetime.time(6, 0)
@@ -87,18 +88,7 @@ def next_run(now):
 
 def schedule(now=None):
     """Queue the next daily run unless one is queued already; returns its time."""
-    from django_tasks_db.models import DBTaskResult
-
-    queued = (
-        DBTaskResult.objects.filter(status="READY", task_path=remind.module_path)
-        .order_by("run_after")
-        .first()
-    )
-    if queued is not None:
-        return queued.run_after
-    at = next_run(now or timezone.now())
-    remind.using(run_after=at).enqueue()
-    return at
+    return queue_once(remind, next_run(now or timezone.now()))
 
 
 @task()

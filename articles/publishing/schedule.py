@@ -1,0 +1,17 @@
+"""Tasks that queue their own next run, once, in the task worker's queue."""
+
+
+def queue_once(task, at):
+    """Queue ``task`` to run at ``at`` unless a run of it is queued already (a repeated
+    call, or a run that queued its successor); return when the queued run is due."""
+    from django_tasks_db.models import DBTaskResult
+
+    queued = (
+        DBTaskResult.objects.filter(status="READY", task_path=task.module_path)
+        .order_by("run_after")
+        .first()
+    )
+    if queued is not None:
+        return queued.run_after
+    task.using(run_after=at).enqueue()
+    return at
