@@ -145,6 +145,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run`'s database is shared by the web server and the task worker. Write-ahead
+    # logging lets readers read while one writes, and a transaction that will write takes
+    # its lock when it starts, waiting its turn, rather than failing with "database is
+    # locked" halfway through a save.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters bound by the server, so a query a connection runs again and again (an
     # article page's two) is prepared once and not parsed and planned on every request.

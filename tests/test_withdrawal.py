@@ -94,17 +94,23 @@ def database_cut(url):
         finally:
             relay.cut()
     else:
+        # The database file and its write-ahead log move away together; this process
+        # keeps its open handles, a new connection finds nothing.
         path = Path(connection.settings_dict["NAME"])
-        moved = path.with_suffix(".away")
+        files = [path, *(path.with_name(path.name + end) for end in ("-wal", "-shm"))]
 
         def cut():
-            path.rename(moved)
+            for file in files:
+                if file.exists():
+                    file.rename(file.with_name(file.name + ".away"))
 
         try:
             yield url, cut
         finally:
-            if moved.exists():
-                moved.rename(path)
+            for file in files:
+                away = file.with_name(file.name + ".away")
+                if away.exists():
+                    away.rename(file)
 
 
 def test_after_an_unpublish_the_database_going_down_brings_nothing_back(doomed, editor):
