@@ -162,7 +162,8 @@ def test_history_of_draft_changes_links_to_the_comparison(client, with_draft_cha
     assert "Live · draft changes" in html
     assert f'href="{compare_url(with_draft_changes)}">Changes since the live version' in html
     assert "Changed FAQ entries." in html
-    assert "Started draft changes: Published → Draft" in html
+    assert "Started draft changes; the live page stays as it is" in html
+    assert "Started draft changes; the live page stays as it is: " not in html
 
 
 @pytest.mark.parametrize("who", ["anonymous", "reader", "outsider"])

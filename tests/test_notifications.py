@@ -77,6 +77,16 @@ def test_publishing_tells_the_owner(make_article, writer, editor):
     assert Notification.objects.get(recipient=writer).message.endswith("it is live.")
 
 
+def test_taking_a_page_down_tells_its_owner(make_article, writer, editor):
+    """The writer hears that their live article was unpublished, with the editor's note."""
+    article = make_article("Mine", user=writer)
+    article.submit_for_review(writer)
+    article.publish(editor)
+    article.unpublish(editor, note="The guidance changed.")
+    told = Notification.objects.get(recipient=writer, verb="unpublished")
+    assert "took “Mine” down" in told.message and "The guidance changed." in told.message
+
+
 def test_a_refused_move_tells_no_one(make_article, writer, editor):
     """A writer's forged publish is refused and leaves no notification and no task."""
     item = make_article(user=writer)

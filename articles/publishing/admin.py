@@ -780,6 +780,7 @@ class PublishableAdmin(NormalizedTextMixin, admin.ModelAdmin):
             ),
             "restore_url_name": f"admin:{opts.app_label}_{opts.model_name}_restore",
             "moves": {action: move.done for action, move in TRANSITIONS.items()},
+            "stateless": [action for action, move in TRANSITIONS.items() if not move.shows_states],
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name
@@ -911,7 +912,7 @@ def _move_done(log):
     step that changes no state, what was done ("Signed off the medical review")."""
     move = TRANSITIONS.get(log.action)
     done = move.done if move else log.action
-    if log.from_status == log.to_status:
+    if log.from_status == log.to_status or (move and not move.shows_states):
         return done
     return f"{done}: {Status(log.from_status).label} → {Status(log.to_status).label}"
 

@@ -82,6 +82,12 @@ def transition_made(obj, log):
             f"{who} signed off the medical review of {title}"
             + (f": {log.note}" if log.note else "."),
         )  # fmt: skip
+    elif log.action == "unpublish":
+        notify(
+            [obj.owner], "unpublished", obj, log.user,
+            f"{who} took {title} down: readers no longer see it."
+            + (f" {log.note}" if log.note else ""),
+        )  # fmt: skip
     elif log.action == "publish":
         when = "is live" if obj.published_at <= timezone.now() else "is scheduled"
         notify([obj.owner], "published", obj, log.user, f"{who} published {title}: it {when}.")

@@ -133,10 +133,6 @@ def import_document(name, doc: ParsedDocument, options, report):
         stem = Path(name).stem
         title = f"{PLACEHOLDER_TITLE_PREFIX} {stem}"
         slug = slugify(f"{PLACEHOLDER_SLUG_PREFIX}{stem}")[:200]
-        report.warnings.append(
-            "the file has no title: the draft gets the placeholder title "
-            f"“{title}” and cannot be published until an editor writes a real one"
-        )
     if not slug:
         raise ImportFailed(f"the title “{title}” gives an empty URL slug; {options.hint('title')}")
     _length_warnings(doc, report)
@@ -150,6 +146,11 @@ def import_document(name, doc: ParsedDocument, options, report):
     if article is not None and not may_overwrite(article, options, report):
         report.items.append(ItemReport("skipped", "article", slug))
         return
+    if untitled and (article is None or working_copy(article).has_placeholder_title):
+        report.warnings.append(
+            "the file has no title: the draft gets the placeholder title "
+            f"“{title}” and cannot be published until an editor writes a real one"
+        )
     action = "created" if article is None else "updated"
     if article is None:
         article = Article(slug=slug, title=title)

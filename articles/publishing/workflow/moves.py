@@ -41,6 +41,9 @@ class Move:
     parts: str = SAME_STATE
     # The workflow step (steps.py) this move completes, if it is one.
     step: str = ""
+    # Whether the log reads as a change of state ("In review → Published"); draft
+    # changes to a live page change the working copy's state, not the page's.
+    shows_states: bool = True
 
     def applies_to(self, item):
         if self.step:
@@ -72,8 +75,9 @@ TRANSITIONS = {
         Move("unpublish", "Unpublish", "Unpublished", Status.PUBLISHED, Status.DRAFT,
              needs_live=True, parts=LIVE_PARTS),
         # A save to a live item: the live page stays, the new version is a draft of changes.
-        Move("edit", "Start draft changes", "Started draft changes", Status.PUBLISHED,
-             Status.DRAFT, internal=True, permission="change", parts=NO_PARTS),
+        Move("edit", "Start draft changes", "Started draft changes; the live page stays as it is",
+             Status.PUBLISHED, Status.DRAFT, internal=True, permission="change",
+             parts=NO_PARTS, shows_states=False),
         # A clinician's approval of the version in review, or a periodic review of the
         # live one: the medical sign-off step. It changes no state; publishing health
         # content needs it on the very version it publishes.
