@@ -64,4 +64,5 @@ bench: install
 # The import property test with fresh random damage and many more examples than the suite.
 fuzz: install
 	FUZZ=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} $(BIN)/python -m pytest -q \
-		tests/importing/test_hostile_input.py -k damaged
+		tests/importing/test_hostile_input.py tests/importing/test_restore_property.py \
+		-k "damaged or come_back_equal"

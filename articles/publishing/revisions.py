@@ -258,6 +258,8 @@ def _normalize(obj):
         value = getattr(obj, field.attname)
         if isinstance(value, str):
             setattr(obj, field.attname, normalize_text(value))
+        elif hasattr(field, "tidy"):
+            setattr(obj, field.attname, field.tidy(value))
 
 
 def _lock(model, pk):

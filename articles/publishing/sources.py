@@ -475,8 +475,8 @@ class SourcesFormField(forms.Field):
 
 
 class SourcesField(models.JSONField):
-    """An article's sources: a JSON list that only ever holds normalized entries when
-    saved through a form or full_clean()."""
+    """An article's sources: a JSON list that only ever holds normalized entries once
+    saved, whichever way it was saved (a form, full_clean() or the revisions service)."""
 
     description = "An ordered list of cited sources"
 
@@ -488,6 +488,14 @@ class SourcesField(models.JSONField):
 
     def clean(self, value, model_instance):
         return super().clean(normalize(value), model_instance)
+
+    def tidy(self, value):
+        """The stored form of a valid ``value``; an invalid one is left for validation to
+        name, as a save without full_clean() does not validate."""
+        try:
+            return normalize(value)
+        except ValidationError:
+            return value
 
     def display_text(self, value):
         return as_text(value)

@@ -101,10 +101,10 @@ def content(author, topic, make_article, make_faq, publish, writer, editor):
 
 
 def test_export_document_header(db, content):
-    """The export says what it is: format editorial-export, version 2 (with history)."""
+    """The export says what it is: format editorial-export, version 3 (exact restore)."""
     document = json.loads(export())
     assert document["format"] == "editorial-export"
-    assert document["version"] == 2
+    assert document["version"] == 3
     assert {len(document[key]) for key in ("authors", "topics")} == {2}
     assert len(document["articles"]) == 5
     assert len(document["faqs"]) == 4

@@ -164,7 +164,7 @@ def test_a_writers_import_cannot_choose_publication_dates_or_a_reviewer(
     """Dates and reviewer from a writer's file are dropped with a warning; publishing dates it."""
     out = run(backdated_export, "--user", writer.username)
     assert "publication dates not imported: only an editor may set them" in out
-    assert "reviewed_by not imported" in out
+    assert "reviewed_by and last_reviewed not imported: only an editor may restore" in out
     article = Article.objects.get()
     assert article.published_at is None and article.reviewed_by is None
     article.submit_for_review(writer)
