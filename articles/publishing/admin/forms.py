@@ -1,0 +1,95 @@
+"""The change form's own fields: what it posts beside the model's, how its text is
+stored, and the check that refuses a save made on top of a newer revision."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from .. import revisions
+from ..models import Revision
+
+TRANSITION_FIELD = "_transition"
+# Publishing past "improve" checks is a choice the editor makes on the form.
+CONFIRM_FIELD = "_publish_despite_advice"
+NOTE_FIELD = "_transition_note"
+PUBLISH_AT_FIELD = "_publish_at"
+BASE_FIELD = "_base_revision"
+OVERWRITE_FIELD = "_overwrite"
+MESSAGE_FIELD = "_revision_message"
+
+
+class NormalizedNewlines:
+    """Form fields that store text with LF endings, as browsers post CRLF: no phantom changes."""
+
+    def to_python(self, value):
+        return revisions.normalize_text(super().to_python(value))
+
+
+_normalized_classes = {}
+
+
+def normalize_newlines(formfield):
+    if formfield is None or not isinstance(formfield, forms.CharField):
+        return formfield
+    cls = type(formfield)
+    if cls not in _normalized_classes:
+        _normalized_classes[cls] = type(f"Normalized{cls.__name__}", (NormalizedNewlines, cls), {})
+    formfield.__class__ = _normalized_classes[cls]
+    return formfield
+
+
+# Search fields sized so the whole text shows: a 160-character description in one box.
+SEO_WIDGETS = {
+    "meta_description": forms.Textarea(attrs={"rows": 3, "cols": 80}),
+    "meta_title": forms.TextInput(attrs={"size": 80}),
+    "focus_keyword": forms.TextInput(attrs={"size": 40}),
+}
+
+
+class NormalizedTextMixin:
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in SEO_WIDGETS:
+            kwargs["widget"] = SEO_WIDGETS[db_field.name]
+        return normalize_newlines(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+
+class StaleCheckForm(forms.ModelForm):
+    """Refuses a save made on top of a newer revision than the one the form was opened on."""
+
+    conflict = None
+    posted = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.posted is None or self.instance.pk is None:
+            return cleaned
+        # A post that does not say which revision it was opened on is treated as stale.
+        base = self.posted.get(BASE_FIELD) or None
+        latest = self.instance.latest_revision_id
+        if latest is None or str(latest) == str(base or ""):
+            return cleaned
+        if self.posted.get(OVERWRITE_FIELD) == str(latest):
+            return cleaned  # the editor has seen the newer version and replaces it
+        revision = Revision.objects.select_related("user").get(pk=latest)
+        self.conflict = revision
+        raise ValidationError(str(revisions.StaleRevision(revision)), code="stale")
+
+
+def _int(value):
+    return int(value) if str(value or "").isdigit() else None
+
+
+def _parse_moment(value):
+    """A datetime-local input's value as an aware datetime, or None when empty."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise ValidationError(f"“{value}” is not a date and time.")
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    if parsed <= timezone.now():
+        return None  # a time already past means now
+    return parsed

@@ -1,0 +1,136 @@
+"""The change list: its filters, its columns, and search."""
+
+import datetime
+
+from django.contrib import admin
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.timezone import localtime
+
+from .. import review, search
+from ..models import Status
+
+
+class StateFilter(admin.SimpleListFilter):
+    """The states editors think in, live and draft changes included."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft, never live"),
+            ("in_review", "In review, never live"),
+            ("live", "Live, no draft changes"),
+            ("changes", "Live · draft changes"),
+            ("scheduled", "Scheduled"),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        filters = {
+            "draft": {"live": False, "status": Status.DRAFT},
+            "in_review": {"live": False, "status": Status.IN_REVIEW},
+            "live": {"live": True, "status": Status.PUBLISHED, "published_at__lte": now},
+            "scheduled": {"live": True, "published_at__gt": now},
+        }
+        if self.value() == "changes":
+            return queryset.filter(live=True).exclude(status=Status.PUBLISHED)
+        return queryset.filter(**filters[self.value()]) if self.value() in filters else queryset
+
+
+class OwnerFilter(admin.SimpleListFilter):
+    """ "My drafts" and everything else of mine: what the signed-in writer created."""
+
+    title = "owner"
+    parameter_name = "owner"
+
+    def lookups(self, request, model_admin):
+        return [("me", "Mine"), ("my_drafts", "My drafts")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(owner=request.user)
+        if self.value() == "my_drafts":
+            return queryset.filter(owner=request.user, status=Status.DRAFT)
+        return queryset
+
+
+class MedicalReviewFilter(admin.SimpleListFilter):
+    title = "medical review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("awaiting", "Awaiting sign-off"),
+            ("changed", "Changed since review"),
+            ("due", f"Due within {review.NOTICE_DAYS} days"),
+            ("overdue", "Overdue"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "awaiting":
+            return review.awaiting_sign_off(queryset)
+        if self.value() == "changed":
+            return review.changed_since_review(queryset)
+        if self.value() == "due":
+            return review.falling_due(queryset, review.notice_by(today)).filter(
+                review_due__gte=today
+            )
+        if self.value() == "overdue":
+            return review.falling_due(queryset, today - datetime.timedelta(days=1))
+        return queryset
+
+
+class ListMixin:
+    def get_search_results(self, request, queryset, search_term):
+        # The full-text index (or an exact address), not a LIKE over every body.
+        indexed = getattr(self.model, "search_fields", None)
+        found = search.matching(self.model, search_term) if indexed else None
+        if found is None:
+            return super().get_search_results(request, queryset, search_term)
+        # Read by get_paginator, which the changelist calls next with the same request.
+        request.more_matches = found.more
+        return queryset.filter(found.filter | Q(slug=search_term.strip())), False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(
+            request, queryset, per_page, orphans, allow_empty_first_page
+        )
+        if getattr(request, "more_matches", False):
+            # Counted no further: the list pages through the first MATCH_LIMIT, and its
+            # templates say there are more.
+            paginator.count = search.MATCH_LIMIT
+            paginator.more = True
+        return paginator
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, obj):
+        return _short_date(obj.updated_at)
+
+    @admin.display(description="published", ordering="published_at")
+    def published(self, obj):
+        return _short_date(obj.published_at)
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj):
+        state = obj.status
+        if obj.live:
+            state = "live-changes" if obj.has_draft_changes else "published"
+        return format_html('<span class="status status-{}">{}</span>', state, obj.state_label())
+
+
+def _short_date(moment):
+    # A day is enough in a list, and keeps the column narrow; the full time is a hover away.
+    if moment is None:
+        return "—"
+    moment = localtime(moment)
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        moment.isoformat(),
+        date_format(moment, "j M Y, H:i"),
+        date_format(moment, "j M Y"),
+    )
