@@ -21,6 +21,8 @@ GOOD, IMPROVE, PROBLEM = "good", "improve", "problem"
 # The panel lists what needs doing first.
 SEVERITY = {PROBLEM: 0, IMPROVE: 1, GOOD: 2}
 MIN_WORDS = 300
+# Yoast asks more of cornerstone content: the articles the site most wants found.
+MIN_CORNERSTONE_WORDS = 900
 MAX_PARAGRAPH_WORDS = 150
 LONG_SENTENCE_WORDS = 20
 MAX_LONG_SENTENCE_SHARE = 0.25
@@ -105,6 +107,7 @@ class Page:
     placeholder_title: bool = False
     hero_image: bool = False
     hero_image_alt: str = ""
+    cornerstone: bool = False
     # Titles of other articles that already target the same keyphrase.
     keyphrase_used_by: list = field(default_factory=list)
     # The article's sources (sources.Source), numbered as the text cites them.
@@ -184,7 +187,7 @@ def analyse(page):
     text = " ".join(" ".join(structure.sections).split())
     words = _words(text)
     checks = [*_gate(page, structure), *_search(page, structure, text, words)]
-    checks += _readability(structure, words)
+    checks += _readability(structure, words, page.cornerstone)
     checks += _links(page, structure)
     # Problems first, then improvements, then what is good; each group in panel order.
     return sorted(checks, key=lambda check: SEVERITY[check.status])
@@ -348,11 +351,15 @@ def _search(page, structure, text, words):
         yield Check("keyphrase_unique", GOOD, "No other article targets this keyphrase.")
 
 
-def _readability(structure, words):
+def _readability(structure, words, cornerstone=False):
     count = len(words)
-    if count < MIN_WORDS:
+    least = MIN_CORNERSTONE_WORDS if cornerstone else MIN_WORDS
+    if count < least:
+        kind = " for cornerstone content" if cornerstone else ""
         yield Check(
-            "length", IMPROVE, f"The text has {_plural(count, 'word')}; write {MIN_WORDS} or more."
+            "length",
+            IMPROVE,
+            f"The text has {_plural(count, 'word')}; write {least} or more{kind}.",
         )
     else:
         yield Check("length", GOOD, f"The text has {count} words.")
