@@ -369,6 +369,17 @@ class Article(MedicallyReviewed, Publishable):
         page.broken_links, page.moved_links = check(analysis.site_paths(page))
         return analyse(page)
 
+    def link_suggestions(self):
+        """Up to five related live articles this one does not link to yet, from the search
+        index, for the editor to link: unsaved Articles with a title and an address."""
+        from .publishing.search import prominent_terms, related
+
+        terms = prominent_terms(self.title, self.focus_keyword, self.search_text)
+        found = related(
+            Article, terms, exclude_pks=[self.pk], exclude_slugs=[self.slug, *self.linked_articles]
+        )
+        return [Article(pk=pk, title=title, slug=slug) for pk, title, slug in found]
+
     def publication_problems(self, checks=None):
         problems = []
         if not self.author_id:

@@ -29,6 +29,7 @@ def context(article):
         "summary": f"({summary})" if summary else "(all good)",
         # Each meter is drawn from its check, so the two never disagree.
         "meters": meters(checks),
+        "suggestions": article.link_suggestions(),
         "jsonld_text": str(jsonld.script(page.jsonld)),
         "panel_url": reverse("admin:articles_article_search_panel")
         + (f"?pk={article.pk}" if article.pk else ""),
