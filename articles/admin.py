@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from . import meta, search_panel
+from .admin_filters import LinkedFilter
 from .forms import ImportForm
 from .models import Article, Author, Notification, Topic, Transition, UndeliveredMail
 from .publishing import delivery, review, revisions
@@ -54,7 +55,10 @@ class TopicAdmin(NormalizedTextMixin, admin.ModelAdmin):
 @admin.register(Article)
 class ArticleAdmin(PublishableAdmin):
     list_display = ["title", "status_badge", "author", "topic", "updated", "published"]
-    list_filter = [StateFilter, OwnerFilter, MedicalReviewFilter, "topic", "author"]
+    list_filter = [
+        StateFilter, OwnerFilter, MedicalReviewFilter, "topic", "author", "cornerstone",
+        LinkedFilter,
+    ]  # fmt: skip
     list_select_related = ["author", "topic"]
     search_fields = [*PublishableAdmin.search_fields, "summary", "body"]
     autocomplete_fields = ["author", "topic"]
@@ -68,7 +72,7 @@ class ArticleAdmin(PublishableAdmin):
         js = ["admin/publishing/search-panel.js"]
 
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body"]}),
+        (None, {"fields": ["title", "slug", "summary", "body", "cornerstone"]}),
         ("Sources", {"fields": ["sources"]}),
         ("Byline", {"fields": ["author", "topic"]}),
         (

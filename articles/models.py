@@ -206,6 +206,17 @@ class Article(MedicallyReviewed, Publishable):
     )
     # Derived from body_html on save, like it: the sections for the in-page contents list.
     sections = models.JSONField(editable=False, default=list, blank=True)
+    # Derived from body_html on save, like it: the slugs of the other articles the body
+    # links to. While live the row holds the live version, so the admin's "orphaned"
+    # filter finds the live articles no other live article links to in one query.
+    linked_articles = models.JSONField(editable=False, default=list, blank=True)
+    # Yoast's cornerstone content: the site's key articles, held to a longer text.
+    cornerstone = models.BooleanField(
+        "cornerstone content",
+        default=False,
+        help_text="One of the site's most important articles, which others should link to. "
+        "Its checks ask for a longer text.",
+    )
     word_count = models.PositiveIntegerField(editable=False, default=0)
     topic = models.ForeignKey(
         Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
@@ -259,6 +270,12 @@ class Article(MedicallyReviewed, Publishable):
             models.Index(fields=["updated_at"], name="article_updated"),
             # Reviews falling due: the dashboard, the filter and the daily reminder.
             models.Index(fields=["review_due"], condition=Q(live=True), name="article_review_due"),
+            # The "orphaned" filter: the live articles' slugs, read from the index alone.
+            models.Index(
+                fields=["published_at", "id", "slug"],
+                condition=Q(live=True),
+                name="article_live_slugs",
+            ),
         ]
 
     def get_absolute_url(self):
@@ -269,11 +286,25 @@ class Article(MedicallyReviewed, Publishable):
         self.search_text = plain_text(self.body_html)
         self.sections = outline(self.body_html)
         self.word_count = word_count(self.body_html)
+        self.linked_articles = self._linked_articles()
         self.hero_image_width, self.hero_image_height = image_size(self.hero_image)
         source = self.hero_image.name if self.hero_image else ""
         if (self.hero_renditions or {}).get("source") != source:
             made = images.make(self.hero_image)
             self.hero_renditions = {"source": source, **made} if made else {}
+
+    def _linked_articles(self):
+        """The slugs of the other articles the stored HTML links to; no query."""
+        # (links.py reads the models defined here, so it is imported only now.)
+        from .links import article_slugs
+
+        page = Page(
+            title=self.title,
+            html=self.body_html,
+            site_url=settings.SITE_URL,
+            path=self.get_absolute_url() if self.slug else "",
+        )
+        return [slug for slug in article_slugs(analysis.site_paths(page)) if slug != self.slug]
 
     @property
     def hero_srcset(self):
@@ -328,6 +359,7 @@ class Article(MedicallyReviewed, Publishable):
             hero_image=bool(self.hero_image),
             hero_image_alt=self.hero_image_alt,
             keyphrase_used_by=list(used_by),
+            cornerstone=self.cornerstone,
             sources=self.source_list,
         )
         # Which of its links to this site open a page: a query per kind of page linked.
@@ -336,6 +368,17 @@ class Article(MedicallyReviewed, Publishable):
 
         page.broken_links, page.moved_links = check(analysis.site_paths(page))
         return analyse(page)
+
+    def link_suggestions(self):
+        """Up to five related live articles this one does not link to yet, from the search
+        index, for the editor to link: unsaved Articles with a title and an address."""
+        from .publishing.search import prominent_terms, related
+
+        terms = prominent_terms(self.title, self.focus_keyword, self.search_text)
+        found = related(
+            Article, terms, exclude_pks=[self.pk], exclude_slugs=[self.slug, *self.linked_articles]
+        )
+        return [Article(pk=pk, title=title, slug=slug) for pk, title, slug in found]
 
     def publication_problems(self, checks=None):
         problems = []

@@ -7,7 +7,7 @@ from django.utils.text import slugify
 
 from . import meta
 from .publishing import jsonld
-from .publishing.analysis import IMPROVE, PROBLEM
+from .publishing.analysis import IMPROVE, PROBLEM, meters
 
 
 def context(article):
@@ -28,7 +28,8 @@ def context(article):
         "checks": checks,
         "summary": f"({summary})" if summary else "(all good)",
         # Each meter is drawn from its check, so the two never disagree.
-        "meters": [check for check in checks if check.meter],
+        "meters": meters(checks),
+        "suggestions": article.link_suggestions(),
         "jsonld_text": str(jsonld.script(page.jsonld)),
         "panel_url": reverse("admin:articles_article_search_panel")
         + (f"?pk={article.pk}" if article.pk else ""),

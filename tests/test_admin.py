@@ -651,6 +651,38 @@ def test_the_length_meters_and_the_checks_agree(client, writer, fields, verdict,
     assert "Good</span> The search title is 0 characters" not in html
 
 
+def test_the_readability_meters_and_the_checks_agree(client, writer):
+    """The Flesch, passive voice and transition meters show each check's own figure and
+    rating, and the checks come problems first."""
+    client.force_login(writer)
+    hard = "Consequently, cardiovascular complications are frequently underestimated. " * 6
+    plain = "Your heart works hard every day. " * 14
+    html = client.post(PANEL, {"title": "Heart", "body": hard + plain}).content.decode()
+    found = re.findall(r'<li class="check check-(\w+)">.*?</span> ([^<]*)</li>', html)
+    readings = {
+        reading: status
+        for status, reading in re.findall(
+            r'<div class="counter counter-(\w+)">\s*<div class="counter-label"[^>]*>'
+            r"((?:Flesch reading ease|Passive voice|Transition words): -?\d+%?) — ",
+            html,
+        )
+    }
+    assert len(readings) == 3, html
+    # Each check's message opens with the figure its meter shows.
+    opens = {
+        "Flesch reading ease": "The Flesch reading ease is {} (",
+        "Passive voice": "{} of sentences are in the passive voice",
+        "Transition words": "{} of sentences have a transition word",
+    }
+    for reading, status in readings.items():
+        label, figure = reading.split(": ")
+        matching = [s for s, message in found if message.startswith(opens[label].format(figure))]
+        assert matching == [status], (reading, found)
+    order = {"problem": 0, "improve": 1, "good": 2}
+    statuses = [status for status, _ in found]
+    assert statuses == sorted(statuses, key=order.get)
+
+
 def test_the_hero_image_input_has_a_label(client, editor, in_state):
     """The file input is named by a <label for>, not by a legend that labels nothing."""
     item = in_state(Status.DRAFT)

@@ -7,7 +7,17 @@ from django.conf import settings
 from django.contrib.redirects.models import Redirect
 from django.utils import timezone
 
-from articles.publishing.analysis import GOOD, IMPROVE, PROBLEM, Page, analyse, site_paths
+from articles.publishing.analysis import (
+    GOOD,
+    IMPROVE,
+    PROBLEM,
+    SEVERITY,
+    Page,
+    analyse,
+    improvements,
+    problems,
+    site_paths,
+)
 from articles.publishing.markdown import render_markdown
 from tests.growth import assert_linear
 
@@ -195,11 +205,142 @@ def test_a_sentence_of_exactly_twenty_words_is_not_long():
     assert check("sentences", body=sentence(20)).status == GOOD
 
 
-@pytest.mark.parametrize(("stretch", "status"), [(300, GOOD), (301, IMPROVE)])
+@pytest.mark.parametrize(
+    ("stretch", "status"), [(300, GOOD), (301, IMPROVE), (350, IMPROVE), (351, PROBLEM)]
+)
 def test_subheading_distribution(stretch, status):
-    """A stretch of more than 300 words with no subheading is flagged."""
+    """A stretch of more than 300 words with no subheading is flagged; past 350, a problem."""
     body = f"{words(stretch)}\n\n## Next part\n\n{words(100)}"
     assert check("subheadings", body=body).status == status
+
+
+def test_a_text_of_300_words_or_fewer_needs_no_subheading():
+    """Subheadings are asked for only once the text is long enough to need them."""
+    assert check("subheadings", body=words(300)) is None
+
+
+def flesch_body(two_syllable, sentences=6):
+    """Sentences of ten words, ``two_syllable`` of them of two syllables, the rest of one:
+    a Flesch reading ease of 112.1 less 8.46 for each two-syllable word."""
+    one = " ".join(["paper"] * two_syllable + ["calm"] * (10 - two_syllable))
+    return " ".join([f"{one}."] * sentences)
+
+
+@pytest.mark.parametrize(
+    ("two_syllable", "score", "status"),
+    [(6, 61, GOOD), (7, 53, IMPROVE), (8, 44, PROBLEM)],
+)
+def test_flesch_reading_ease(two_syllable, score, status):
+    """60 or more is good, 50 to 60 improve, under 50 a problem; the meter shows the score."""
+    result = check("flesch", body=flesch_body(two_syllable))
+    assert result.status == status
+    assert result.meter.length == score
+    assert f"The Flesch reading ease is {score} " in result.message
+
+
+def test_readability_scores_wait_for_fifty_words():
+    """Two short sentences score anything; the scores start at 50 words."""
+    assert check("flesch", body=flesch_body(8, sentences=4)) is None
+    assert check("passive_voice", body=flesch_body(8, sentences=4)) is None
+    assert check("flesch", body=flesch_body(8, sentences=5)).status == PROBLEM
+
+
+def passive_body(passive, total=20):
+    """``total`` sentences of seven words, ``passive`` of them in the passive voice."""
+    active = "Your doctor will often check your pulse."
+    passive_one = "Your pulse will often be checked again."
+    return " ".join([passive_one] * passive + [active] * (total - passive))
+
+
+@pytest.mark.parametrize(("passive", "status"), [(2, GOOD), (3, IMPROVE), (4, PROBLEM)])
+def test_passive_voice(passive, status):
+    """Up to 10% of sentences in the passive is good, up to 15% improve, more a problem."""
+    result = check("passive_voice", body=passive_body(passive))
+    assert result.status == status
+    assert result.meter.length == passive * 5
+    assert f"({passive} of 20)" in result.message
+
+
+def transition_body(linked, total=10):
+    """``total`` sentences of six words, ``linked`` of them with a transition word."""
+    plain = "Sleep helps the body repair itself."
+    joined = "However, sleep helps the body recover."
+    return " ".join([joined] * linked + [plain] * (total - linked))
+
+
+@pytest.mark.parametrize(("linked", "status"), [(3, GOOD), (2, IMPROVE), (1, PROBLEM)])
+def test_transition_words(linked, status):
+    """30% of sentences with a transition word is good, 20% improve, fewer a problem."""
+    result = check("transition_words", body=transition_body(linked))
+    assert result.status == status
+    assert result.meter.length == linked * 10
+
+
+def test_a_transition_phrase_counts_as_a_transition():
+    """“For example” links a sentence as well as “however” does."""
+    body = " ".join(["For example, sleep helps the body recover."] * 10)
+    assert check("transition_words", body=body).status == GOOD
+
+
+@pytest.mark.parametrize(
+    ("openings", "status"),
+    [
+        (["You", "We", "You", "We", "You"], GOOD),
+        (["You", "You", "We", "You", "You"], GOOD),
+        (["You", "You", "You", "We"], IMPROVE),
+        (["You"] * 4, IMPROVE),
+        (["You"] * 5, PROBLEM),
+        (["The cat", "The dog", "The bird"], GOOD),
+        (["The cat", "The cat", "The cat"], IMPROVE),
+    ],
+)
+def test_consecutive_sentences(openings, status):
+    """Three or four sentences in a row starting with the same word are to improve; five
+    are a problem. After “the” the second word counts too."""
+    body = " ".join(f"{opening} rested well that night." for opening in openings)
+    result = check("consecutive_sentences", body=body)
+    assert result.status == status
+    if status != GOOD:
+        assert "start with “you”" in result.message or "start with “the cat”" in result.message
+
+
+def test_problems_of_style_advise_and_never_block_publishing():
+    """Hard reading is rated a problem but listed with the improvements, not the problems
+    that block publishing; a missing description still blocks."""
+    page = Page(title="A title", site_url=SITE, html=render_markdown(flesch_body(8)))
+    checks = analyse(page)
+    flesch = next(c for c in checks if c.key == "flesch")
+    assert flesch.status == PROBLEM
+    assert flesch.message not in problems(checks)
+    assert flesch.message in improvements(checks)
+    assert next(c for c in checks if c.key == "meta_description").message in problems(checks)
+
+
+def test_checks_come_problems_first_then_improvements_then_good():
+    """The panel lists what needs doing first, whatever order the checks are made in."""
+    body = f"{flesch_body(8)}\n\n{passive_body(4)}\n\n[ours](/articles/sleep/)"
+    page = Page(title="A title", site_url=SITE, html=render_markdown(body), keyphrase="rest")
+    statuses = [c.status for c in analyse(page)]
+    assert set(statuses) == {GOOD, IMPROVE, PROBLEM}
+    assert statuses == sorted(statuses, key=SEVERITY.get)
+
+
+def test_each_meter_carries_the_rating_of_its_check():
+    """A meter's verdict and bands agree with the status of the check that carries it."""
+    for body in (flesch_body(6), flesch_body(7), flesch_body(8), passive_body(3)):
+        page = Page(title="T", site_url=SITE, html=render_markdown(body))
+        for result in analyse(page):
+            if result.meter is None or result.key in ("meta_title", "meta_description"):
+                continue
+            meter = result.meter
+            low, high = sorted((meter.low, meter.high))
+            if meter.best >= high:  # higher is better
+                expected = GOOD if meter.length >= high else IMPROVE
+                expected = expected if meter.length >= low else PROBLEM
+            else:
+                expected = GOOD if meter.length <= low else IMPROVE
+                expected = expected if meter.length <= high else PROBLEM
+            assert result.status == expected, result
 
 
 @pytest.mark.parametrize(
@@ -354,6 +495,22 @@ def test_the_checks_read_a_long_section_in_linear_time():
         lambda html: analyse(Page(title="Long", html=html)),
         lambda n: "<p>A short paragraph of words.</p>\n" * n,
         5_000,
+    )
+
+
+def test_the_readability_checks_grow_in_step_with_the_text():
+    """Twice the text costs about twice the work: syllables, passive voice, transitions and
+    openings are read word by word, in one pass."""
+    paragraph = (
+        "<h2>Part</h2><p>However, a walk after dinner is often recommended by doctors. "
+        "Your heart rate rises, and the body uses its energy. For example, ten minutes "
+        "helps. Sleep was improved in a small study of older adults.</p>\n"
+    )
+    assert_linear(
+        lambda html: analyse(Page(title="Long", html=html)),
+        lambda n: paragraph * n,
+        1_500,
+        factor=2,
     )
 
 

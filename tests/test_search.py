@@ -7,9 +7,11 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article, Topic
+from articles.publishing import search
 from faq.models import FAQEntry
 from tests.conftest import parse_page
 
@@ -299,3 +301,71 @@ def test_postgresql_matches_through_the_index_and_restores_the_planner(library):
         cursor.execute("EXPLAIN " + ranking)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Bitmap Index Scan on articles_article_search" in plan
+
+
+# --- Link suggestions ------------------------------------------------------------------
+
+
+@pytest.fixture
+def related_site(make_article, publish):
+    """Seven live articles about sleep, one hidden from search, one draft, one about knees."""
+    live = [
+        publish(make_article(f"Sleep and {topic}", slug=f"sleep-{topic}",
+                             body=f"How sleep affects {topic}. Sleep matters."))
+        for topic in ("anxiety", "memory", "mood", "diet", "exercise", "work", "age")
+    ]  # fmt: skip
+    publish(make_article("Sleep hidden", slug="sleep-hidden", body="Sleep.", noindex=True))
+    make_article("Sleep draft", slug="sleep-draft", body="Sleep, sleep.")
+    publish(make_article("Knee pain", slug="knee-pain", body="Knees and running."))
+    return live
+
+
+def test_link_suggestions_are_related_live_articles_not_yet_linked(related_site, make_article):
+    """Up to five live, findable articles on the same subject, leaving out the article
+    itself and those it already links to; drafts, hidden pages and other subjects never."""
+    article = make_article(
+        "Better sleep", slug="better-sleep", focus_keyword="sleep",
+        body="Sleep. See [anxiety](/articles/sleep-anxiety/) and [mood](/articles/sleep-mood/).",
+    )  # fmt: skip
+    slugs = [related.slug for related in article.link_suggestions()]
+    assert len(slugs) == 5
+    assert set(slugs) <= {"sleep-memory", "sleep-diet", "sleep-exercise", "sleep-work", "sleep-age"}
+    own = related_site[0]
+    assert "sleep-anxiety" not in [related.slug for related in own.link_suggestions()]
+
+
+def test_link_suggestions_cost_one_query_however_many_match(
+    related_site, make_article, publish, django_assert_num_queries
+):
+    """One query for seven matches or twenty-seven. (On PostgreSQL it runs between the
+    statements that keep it on the text index and put the settings back, in a savepoint.)"""
+    article = make_article("Better sleep", slug="better-sleep", body="Sleep well.")
+    statements = 5 if connection.vendor == "postgresql" else 1
+    with django_assert_num_queries(statements):
+        assert len(article.link_suggestions()) == 5
+    for n in range(20):
+        publish(make_article(f"More sleep {n}", slug=f"more-sleep-{n}", body="Sleep."))
+    with django_assert_num_queries(statements):
+        assert len(article.link_suggestions()) == 5
+
+
+def test_link_suggestions_read_what_the_text_is_about():
+    """The keyphrase and title come first, then the words the text uses most; stop words
+    and short words are left out, and there are at most twelve."""
+    text = "Breathing exercises help. Breathing slowly calms. The exercises take minutes."
+    terms = search.prominent_terms("How to calm down", "Box breathing", text)
+    assert terms[:4] == ["box", "breathing", "calm", "down"]
+    assert "exercises" in terms and "the" not in terms and "how" not in terms
+    assert len(search.prominent_terms("", "", " ".join(f"word{n}" for n in range(40)))) == 12
+
+
+def test_the_search_panel_offers_the_suggestions_as_markdown_links(related_site, client, editor):
+    """The panel lists each suggestion with the Markdown that links it."""
+    client.force_login(editor)
+    html = client.post(
+        "/admin/articles/article/search-panel/", {"title": "Sleep", "body": "Sleep well."}
+    ).content.decode()
+    assert "Articles to link to" in html
+    offered = re.findall(r"<code>\[Sleep and (\w+)\]\(/articles/sleep-(\w+)/\)</code>", html)
+    assert len(offered) == 5
+    assert all(title == slug for title, slug in offered)

@@ -1,7 +1,9 @@
 """Search and readability checks on an article, as Yoast gives them, and the publish gate.
 
 ``analyse(page)`` is pure: it reads a ``Page`` (text fields and stored HTML) and returns
-checks rated good, improve or problem. Problems block publishing; improvements only warn.
+checks rated good, improve or problem, problems first. Problems block publishing, except
+problems of style (hard reading, passive voice), which advise as improvements do;
+improvements only warn.
 The admin runs the same function on unsaved text as the writer types. What needs the
 database, such as which of the page's links to this site lead nowhere, the caller works
 out beforehand (``site_paths`` names the links to look up) and puts on the ``Page``.
@@ -12,14 +14,34 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlsplit
 
+from . import readability
 from .models import META_DESCRIPTION_LIMIT, META_TITLE_LIMIT
 
 GOOD, IMPROVE, PROBLEM = "good", "improve", "problem"
+# The panel lists what needs doing first.
+SEVERITY = {PROBLEM: 0, IMPROVE: 1, GOOD: 2}
 MIN_WORDS = 300
+# Yoast asks more of cornerstone content: the articles the site most wants found.
+MIN_CORNERSTONE_WORDS = 900
 MAX_PARAGRAPH_WORDS = 150
 LONG_SENTENCE_WORDS = 20
 MAX_LONG_SENTENCE_SHARE = 0.25
 MAX_SECTION_WORDS = 300
+# Yoast's thresholds for its readability analysis (English).
+FLESCH_BANDS = (50, 60)  # below 50 a problem, 50–60 improve, 60 and over good
+# Shares are rated as the panel shows them, in whole percent, so meter and check agree.
+MAX_PASSIVE_PERCENT = (10, 15)  # good up to 10% of sentences, improve up to 15%
+MIN_TRANSITION_PERCENT = (20, 30)  # good from 30% of sentences, improve from 20%
+MAX_SECTION_PROBLEM = 350  # a stretch this long without a subheading is a problem
+SAME_OPENING_RUN = 3  # this many sentences in a row starting alike: vary them
+SAME_OPENING_PROBLEM = 5  # ...and a run this long is a problem
+# Scores on fewer words say nothing about a text: two sentences can score anything.
+MIN_SCORED_WORDS = 50
+# Flesch's own names for the bands of his score ("How to Write Plain English", 1979).
+FLESCH_NAMES = (
+    (90, "very easy"), (80, "easy"), (70, "fairly easy"), (60, "plain English"),
+    (50, "fairly difficult"), (30, "difficult"), (float("-inf"), "very difficult"),
+)  # fmt: skip
 DENSITY_RANGE = (0.5, 3.0)
 MIN_META_TITLE = 30
 MIN_DESCRIPTION = 120
@@ -31,7 +53,10 @@ MAX_META_DESCRIPTION = 500
 
 @dataclass(frozen=True)
 class Meter:
-    """A length against its bands, as the panel draws it; its check gives the verdict."""
+    """A measure against its bands, as the panel draws it; its check gives the verdict.
+
+    A length in characters is best at ``high``; a score names where it is best
+    (``optimum``) and its ``unit``."""
 
     label: str
     length: int
@@ -39,6 +64,19 @@ class Meter:
     high: int
     maximum: int
     verdict: str
+    unit: str = "characters"
+    optimum: int | None = None
+
+    @property
+    def reading(self):
+        """The measure as the panel words it: "130 of 160 characters", "64", "12%"."""
+        if self.unit == "characters":
+            return f"{self.length} of {self.high} characters"
+        return f"{self.length}{self.unit}"
+
+    @property
+    def best(self):
+        return self.high if self.optimum is None else self.optimum
 
 
 @dataclass(frozen=True)
@@ -48,6 +86,9 @@ class Check:
     message: str
     # For a length check, the measure its meter shows: one rating for both.
     meter: Meter | None = None
+    # A problem of style, such as hard reading, is rated as Yoast rates it but only
+    # advises, as an improvement does: it never blocks publishing.
+    advisory: bool = False
 
 
 @dataclass
@@ -66,6 +107,7 @@ class Page:
     placeholder_title: bool = False
     hero_image: bool = False
     hero_image_alt: str = ""
+    cornerstone: bool = False
     # Titles of other articles that already target the same keyphrase.
     keyphrase_used_by: list = field(default_factory=list)
     # The article's sources (sources.Source), numbered as the text cites them.
@@ -145,9 +187,10 @@ def analyse(page):
     text = " ".join(" ".join(structure.sections).split())
     words = _words(text)
     checks = [*_gate(page, structure), *_search(page, structure, text, words)]
-    checks += _readability(structure, words)
+    checks += _readability(structure, words, page.cornerstone)
     checks += _links(page, structure)
-    return checks
+    # Problems first, then improvements, then what is good; each group in panel order.
+    return sorted(checks, key=lambda check: SEVERITY[check.status])
 
 
 def _rate(length, low, high, maximum):
@@ -308,11 +351,15 @@ def _search(page, structure, text, words):
         yield Check("keyphrase_unique", GOOD, "No other article targets this keyphrase.")
 
 
-def _readability(structure, words):
+def _readability(structure, words, cornerstone=False):
     count = len(words)
-    if count < MIN_WORDS:
+    least = MIN_CORNERSTONE_WORDS if cornerstone else MIN_WORDS
+    if count < least:
+        kind = " for cornerstone content" if cornerstone else ""
         yield Check(
-            "length", IMPROVE, f"The text has {_plural(count, 'word')}; write {MIN_WORDS} or more."
+            "length",
+            IMPROVE,
+            f"The text has {_plural(count, 'word')}; write {least} or more{kind}.",
         )
     else:
         yield Check("length", GOOD, f"The text has {count} words.")
@@ -344,19 +391,123 @@ def _readability(structure, words):
             )
         else:
             yield Check("sentences", GOOD, f"{detail}.")
+    lowered = [[word.lower() for word in _words(sentence)] for sentence in sentences]
+    if count >= MIN_SCORED_WORDS:
+        yield _flesch(lowered)
+        yield _passive(lowered)
+        yield _transitions(lowered)
+    if consecutive := _consecutive(lowered):
+        yield consecutive
     if count > MAX_SECTION_WORDS:
-        longest = max(len(_words(section)) for section in structure.sections)
-        if longest > MAX_SECTION_WORDS:
-            yield Check(
-                "subheadings",
-                IMPROVE,
-                f"One stretch runs {longest} words without a subheading; add one at least "
-                f"every {MAX_SECTION_WORDS} words.",
-            )
-        else:
-            yield Check(
-                "subheadings", GOOD, f"Subheadings come at least every {MAX_SECTION_WORDS} words."
-            )
+        yield _subheadings(structure)
+
+
+def _rated(value, bands, higher_is_better):
+    """GOOD, IMPROVE or PROBLEM for a value against (worse, better) thresholds."""
+    worse, better = bands
+    if higher_is_better:
+        return GOOD if value >= better else IMPROVE if value >= worse else PROBLEM
+    return GOOD if value <= worse else IMPROVE if value <= better else PROBLEM
+
+
+def _flesch(sentences):
+    words = sum(len(sentence) for sentence in sentences)
+    syllables = sum(readability.syllables(word) for sentence in sentences for word in sentence)
+    # Rated as shown, whole: 59.6 shows as 60 and is good.
+    score = round(readability.flesch_reading_ease(words, len(sentences), syllables))
+    status = _rated(score, FLESCH_BANDS, higher_is_better=True)
+    name = next(name for floor, name in FLESCH_NAMES if score >= floor)
+    low, high = FLESCH_BANDS
+    detail = f"The Flesch reading ease is {score} ({name})"
+    message = {
+        GOOD: f"{detail}.",
+        IMPROVE: f"{detail}; aim for {high} or more with shorter sentences and words.",
+        PROBLEM: f"{detail}: hard to read. Use shorter sentences and plainer words, "
+        f"for a score of {high} or more.",
+    }[status]
+    meter = Meter("Flesch reading ease", score, low, high, 100, name, "", 100)
+    return Check("flesch", status, message, meter, advisory=True)
+
+
+def _passive(sentences):
+    passive = sum(readability.is_passive(sentence) for sentence in sentences)
+    percent = round(100 * passive / len(sentences))
+    status = _rated(percent, MAX_PASSIVE_PERCENT, higher_is_better=False)
+    good, most = MAX_PASSIVE_PERCENT
+    detail = f"{percent}% of sentences are in the passive voice ({passive} of {len(sentences)})"
+    message = {
+        GOOD: f"{detail}.",
+        IMPROVE: f"{detail}; keep it to {good}% by saying who does what.",
+        PROBLEM: f"{detail}: more than {most}%. Say who does what: “your doctor may "
+        "prescribe”, not “may be prescribed”.",
+    }[status]
+    verdict = {GOOD: "good", IMPROVE: "a little high", PROBLEM: "too high"}[status]
+    meter = Meter("Passive voice", percent, good, most, 100, verdict, "%", 0)
+    return Check("passive_voice", status, message, meter, advisory=True)
+
+
+def _transitions(sentences):
+    linked = sum(readability.has_transition(sentence) for sentence in sentences)
+    percent = round(100 * linked / len(sentences))
+    status = _rated(percent, MIN_TRANSITION_PERCENT, higher_is_better=True)
+    least, good = MIN_TRANSITION_PERCENT
+    detail = f"{percent}% of sentences have a transition word ({linked} of {len(sentences)})"
+    message = {
+        GOOD: f"{detail}.",
+        IMPROVE: f"{detail}; use words such as “however”, “because” or “for example” "
+        f"in {good}% or more.",
+        PROBLEM: f"{detail}: fewer than {least}%. Link your sentences with words such "
+        "as “however”, “because” or “for example”.",
+    }[status]
+    verdict = {GOOD: "good", IMPROVE: "a little low", PROBLEM: "too low"}[status]
+    meter = Meter("Transition words", percent, least, good, 100, verdict, "%", 100)
+    return Check("transition_words", status, message, meter, advisory=True)
+
+
+def _consecutive(sentences):
+    """Runs of sentences that start with the same word, longest first; None for a text
+    too short to have one."""
+    if len(sentences) < SAME_OPENING_RUN:
+        return None
+    runs, previous, length = [], None, 0
+    for sentence in sentences:
+        opening = readability.opening(sentence)
+        length = length + 1 if opening == previous else 1
+        previous = opening
+        if length == SAME_OPENING_RUN:
+            runs.append([opening, length])
+        elif length > SAME_OPENING_RUN:
+            runs[-1][1] = length
+    if not runs:
+        return Check(
+            "consecutive_sentences",
+            GOOD,
+            f"No {SAME_OPENING_RUN} sentences in a row start with the same word.",
+        )
+    opening, longest = max(runs, key=lambda run: run[1])
+    status = PROBLEM if longest >= SAME_OPENING_PROBLEM else IMPROVE
+    more = f" ({_plural(len(runs), 'run')} in all)" if len(runs) > 1 else ""
+    return Check(
+        "consecutive_sentences",
+        status,
+        f"{longest} sentences in a row start with “{opening}”{more}: vary the openings.",
+        advisory=True,
+    )
+
+
+def _subheadings(structure):
+    longest = max(len(_words(section)) for section in structure.sections)
+    if longest <= MAX_SECTION_WORDS:
+        return Check(
+            "subheadings", GOOD, f"Subheadings come at least every {MAX_SECTION_WORDS} words."
+        )
+    return Check(
+        "subheadings",
+        PROBLEM if longest > MAX_SECTION_PROBLEM else IMPROVE,
+        f"One stretch runs {longest} words without a subheading; add one at least "
+        f"every {MAX_SECTION_WORDS} words.",
+        advisory=True,
+    )
 
 
 def _target(page, href):
@@ -423,9 +574,24 @@ def _links(page, structure):
         )
 
 
+# The meters the panel draws, in the order it draws them, whatever their checks' ratings.
+METERS = ("meta_title", "meta_description", "flesch", "passive_voice", "transition_words")
+
+
+def meters(checks):
+    """The checks that carry a meter, in the panel's fixed order."""
+    return sorted((check for check in checks if check.meter), key=lambda c: METERS.index(c.key))
+
+
 def problems(checks):
-    return [check.message for check in checks if check.status == PROBLEM]
+    """What blocks publishing."""
+    return [check.message for check in checks if check.status == PROBLEM and not check.advisory]
 
 
 def improvements(checks):
-    return [check.message for check in checks if check.status == IMPROVE]
+    """What the first press of Publish lists: improvements, and problems of style."""
+    return [
+        check.message
+        for check in checks
+        if check.status == IMPROVE or (check.status == PROBLEM and check.advisory)
+    ]

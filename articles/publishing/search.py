@@ -9,6 +9,7 @@ and rank the title above the rest.
 """
 
 import re
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -350,3 +351,73 @@ def _highlight(text):
         return ""
     html = escape(" ".join(text.split()))
     return mark_safe(html.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+
+
+# --- Related pages, for the editor's link suggestions ----------------------------------
+
+MAX_SUGGESTIONS = 5
+# Words that say nothing of what a page is about; PostgreSQL's English configuration drops
+# them too, and FTS5 would otherwise match nearly every row on them.
+STOP_WORDS = frozenset(
+    """a about after all also an and any are as at be because been before being but by can
+    could did do does doing for from had has have how if in into is it its just may might
+    more most much no not of on or our out over should so some such than that the their them
+    then there these they this those through to too under up very was we were what when
+    where which while who why will with would you your""".split()
+)
+
+
+def prominent_terms(title, keyphrase, text):
+    """What a page is about, as search terms: its keyphrase, its title, then the words its
+    text uses most; at most MAX_TERMS, no stop words. One pass over the text."""
+
+    def words(value):
+        return [w for w in re.findall(r"\w+", value.lower()) if w not in STOP_WORDS]
+
+    counts = Counter(w for w in words(text) if len(w) > 3 and not w.isdigit())
+    frequent = [word for word, _ in counts.most_common(MAX_TERMS)]
+    return list(dict.fromkeys([*words(keyphrase), *words(title), *frequent]))[:MAX_TERMS]
+
+
+def related(model, terms, exclude_pks=(), exclude_slugs=(), limit=MAX_SUGGESTIONS):
+    """[(pk, title, slug)] of up to ``limit`` findable rows of ``model`` that match any of
+    ``terms``, best first, leaving out ``exclude_pks`` and ``exclude_slugs``.
+
+    One query (on PostgreSQL with the two settings that keep it on the text index): at
+    most RANK_LIMIT matches are ranked, so a common word costs no more than a rare one."""
+    terms = [term for term in clean(" ".join(terms)).lower().split() if term not in STOP_WORDS]
+    if not terms:
+        return []
+    table = model._meta.db_table
+    query = _findable(model).query
+    findable, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
+    pks, slugs = [pk for pk in exclude_pks if pk is not None], list(exclude_slugs)
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor, _bitmap_only(cursor):
+            cursor.execute(
+                f"WITH hits AS MATERIALIZED (SELECT id, ts_rank(search_vector, {QUERY}) AS rank "
+                f"FROM {table} WHERE search_vector @@ {QUERY} LIMIT %s) "
+                f"SELECT {table}.id, {table}.title, {table}.slug FROM hits "
+                f"JOIN {table} ON {table}.id = hits.id WHERE {findable} "
+                f"AND NOT ({table}.id = ANY(%s)) AND NOT ({table}.slug = ANY(%s)) "
+                f"ORDER BY hits.rank DESC, {table}.published_at DESC LIMIT %s",
+                [*[" or ".join(terms)] * 2, RANK_LIMIT, *params, pks, slugs, limit],
+            )
+            return cursor.fetchall()
+    match = " OR ".join(f'"{term}"' for term in terms)
+    weights = ", ".join(str(10.0 / (index + 1)) for index in range(len(model.search_fields)))
+    leave_out = ""
+    if pks:
+        leave_out += f" AND {table}.id NOT IN ({', '.join('%s' for _ in pks)})"
+    if slugs:
+        leave_out += f" AND {table}.slug NOT IN ({', '.join('%s' for _ in slugs)})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {table}.id, {table}.title, {table}.slug FROM ("
+            f"SELECT rowid, bm25({table}_fts, {weights}) AS rank FROM {table}_fts "
+            f"WHERE {table}_fts MATCH %s LIMIT %s) AS hits "
+            f"JOIN {table} ON {table}.id = hits.rowid WHERE {findable}{leave_out} "
+            f"ORDER BY hits.rank, {table}.published_at DESC LIMIT %s",
+            [match, RANK_LIMIT, *params, *pks, *slugs, limit],
+        )
+        return cursor.fetchall()
