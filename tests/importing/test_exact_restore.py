@@ -58,6 +58,7 @@ def whole_site(db, writer, editor, clinician, topic, make_article, make_faq, pub
         user=writer,
         topic=anxiety,
         focus_keyword="racing mind",
+        cornerstone=True,
         meta_title="Calming a racing mind: what helps",
         canonical_url="https://elsewhere.example.test/racing/",
         noindex=True,

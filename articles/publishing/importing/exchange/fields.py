@@ -18,7 +18,7 @@ REVIEW_STATE = ["reviewed_by", "last_reviewed", "review_due", "reviewed_digest",
 REVIEW = ["medical_review", "review_interval", *REVIEW_STATE]
 ARTICLE = [
     *CONTENT, *REVIEW, "summary", "body", "topic", "author",
-    "hero_image", "hero_image_alt", "sources",
+    "hero_image", "hero_image_alt", "sources", "cornerstone",
 ]  # fmt: skip
 FAQ = [*CONTENT, *REVIEW, "answer", "topic", "article", "order"]
 # Kept beside an item's history (see history.py): which version is live and latest.
@@ -87,7 +87,8 @@ BY_PLACE = {
 DERIVED = {
     "articles.Article": {
         "body_html": "rendered from body", "search_text": "read from body_html",
-        "sections": "read from body_html", "word_count": "counted in body_html",
+        "sections": "read from body_html",
+        "linked_articles": "read from body_html", "word_count": "counted in body_html",
         "hero_image_width": "read from the hero image file",
         "hero_image_height": "read from the hero image file",
         "hero_renditions": "made from the hero image file",
@@ -121,4 +122,4 @@ MODELS_LEFT_OUT = {
 APPS = ("articles", "faq", "redirects")
 
 # Added since the first exports: a file without them leaves what is here as it is.
-OPTIONAL = {"sources", "owner", "user", "medical", *REVIEW}
+OPTIONAL = {"sources", "owner", "user", "medical", "cornerstone", *REVIEW}
