@@ -160,16 +160,16 @@ class Topic(MovesWithSlug):
             self.reschedule_reviews()
 
     def reschedule_reviews(self):
-        """Move the due dates of its articles that follow the topic's interval: one update
-        per review date, not one per article."""
-        following = Article.objects.filter(
-            topic=self, review_interval__isnull=True, last_reviewed__isnull=False
-        )
-        days = following.order_by().values_list("last_reviewed", flat=True).distinct()
-        for day in list(days):
-            following.filter(last_reviewed=day).update(
-                review_due=review.due_date(day, self.review_interval)
-            )
+        """Move the due dates of its articles and FAQ entries that follow the topic's
+        interval: one update per review date, not one per item."""
+        # FAQ entries through the reverse relation: articles never import faq.
+        for items in (self.articles, self.faqs):
+            following = items.filter(review_interval__isnull=True, last_reviewed__isnull=False)
+            days = following.order_by().values_list("last_reviewed", flat=True).distinct()
+            for day in list(days):
+                following.filter(last_reviewed=day).update(
+                    review_due=review.due_date(day, self.review_interval)
+                )
 
 
 # About 9,000 words: far beyond a long guide, and a bound on what one save may cost.

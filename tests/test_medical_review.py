@@ -268,6 +268,18 @@ def test_the_due_date_follows_the_topic_then_the_article(
     assert fresh(changed).review_due == review.add_months(today, 9)
 
 
+def test_a_new_topic_interval_moves_its_standalone_faq_reviews_too(
+    make_faq, publish_reviewed, health
+):
+    """A standalone health FAQ entry follows its topic's interval like an article does."""
+    entry = publish_reviewed(make_faq("Is worry normal?", "Yes.", topic=health))
+    today = timezone.localdate()
+    assert fresh(entry).review_due == review.add_months(today, health.review_interval)
+    health.review_interval = 3
+    health.save()
+    assert fresh(entry).review_due == review.add_months(today, 3)
+
+
 @pytest.fixture
 def due_article(make_article, publish_reviewed, writer):
     article = publish_reviewed(make_article("Falls due", user=writer, medical_review=True))
