@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from markdownx.models import MarkdownxField
 
 from .publishing import analysis, images, redirects, review
@@ -335,6 +335,20 @@ class Article(MedicallyReviewed, Publishable):
             and self.first_published_at is None
         ):
             self.slug = self._unique_slug()
+
+    def needs_medical_review(self):
+        # A health question shown on the page makes the page health content: its FAQ
+        # entries are signed off with it, so the page waits for the sign-off.
+        return super().needs_medical_review() or (
+            self.pk is not None and self.faqs.filter(MedicallyReviewed.medical_review_q()).exists()
+        )
+
+    @staticmethod
+    def medical_review_q():
+        """needs_medical_review() as a filter."""
+        parts = Article._meta.get_field("faqs").related_model._default_manager
+        health_parts = parts.filter(MedicallyReviewed.medical_review_q(), article=OuterRef("pk"))
+        return MedicallyReviewed.medical_review_q() | Q(Exists(health_parts))
 
     def analysis(self):
         """The search and readability checks on this version of the article."""

@@ -581,3 +581,24 @@ def test_the_clinicians_desk_lists_questions_waiting_and_they_hear_of_them(
     assert "How much paracetamol is safe?" in section[: section.index("</section>")]
     listing = client.get(FAQ_CHANGELIST, {"review": "awaiting"}).text
     assert "How much paracetamol is safe?" in listing
+
+
+def test_a_health_question_on_a_page_about_something_else_waits_for_sign_off(
+    make_article, make_faq, topic, writer, editor, clinician
+):
+    """An FAQ entry in a health topic makes its article health content: no publication
+    without a clinician, and the sign-off queue lists the article."""
+    from articles.models import Article, Topic
+    from articles.publishing.workflow import InvalidTransition
+
+    anxiety = Topic.objects.create(name="Anxiety", slug="anxiety", medical=True)
+    article = make_article("Packing for a trip", topic=topic)
+    make_faq("Is travel worry normal?", "Often.", article=article, topic=anxiety)
+    article.submit_for_review(writer)
+    assert Article.objects.filter(Article.medical_review_q(), pk=article.pk).exists()
+    with pytest.raises(InvalidTransition):
+        article.publish(editor)
+    article.sign_off(clinician)
+    article.publish(editor)
+    entry = fresh(article).faqs.get()
+    assert entry.live and entry.reviewed_by.slug == "dr-rita-review"
