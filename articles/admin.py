@@ -10,9 +10,12 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from . import meta, search_panel
 from .admin_filters import LinkedFilter
@@ -26,6 +29,7 @@ from .publishing.admin import (
     PublishableAdmin,
     StateFilter,
 )
+from .publishing.admin.inlines import parts_from
 from .publishing.importing.load import Options, import_file
 
 
@@ -69,7 +73,16 @@ class ArticleAdmin(PublishableAdmin):
     }
 
     class Media:
-        js = ["admin/publishing/search-panel.js"]
+        js = ["admin/publishing/search-panel.js", "admin/publishing/preview.js"]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The page as the form stands, unsaved: in a new tab, or in the panel beside it.
+        context["unsaved_preview_url"] = (
+            reverse("admin:articles_article_preview", args=[obj.pk])
+            if obj is not None
+            else reverse("admin:articles_article_preview_new")
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "cornerstone"]}),
@@ -116,6 +129,7 @@ class ArticleAdmin(PublishableAdmin):
         upload = self.admin_site.admin_view(self.import_view)
         return [
             path("<int:pk>/preview/", preview, name="articles_article_preview"),
+            path("preview/", preview, name="articles_article_preview_new"),
             path(
                 "search-panel/",
                 self.admin_site.admin_view(self.search_panel_view),
@@ -196,15 +210,32 @@ class ArticleAdmin(PublishableAdmin):
         context = search_panel.context(article)
         return TemplateResponse(request, "admin/articles/article/search_panel.html", context)
 
-    def preview_view(self, request, pk):
-        """The public page as it will look, for staff, whatever the article's state."""
+    @method_decorator(xframe_options_sameorigin)  # shown in the form's preview panel
+    def preview_view(self, request, pk=None):
+        """The public page as it will look, for staff, whatever the article's state.
+
+        GET shows the working copy, with its draft changes: what the reviewer is asked to
+        approve. POST shows the change form as it stands, unsaved (the Preview button and
+        the preview panel post the form here): nothing is saved, no file is stored.
+        """
+        if request.method not in ("GET", "POST") or (pk is None and request.method == "GET"):
+            return HttpResponseNotAllowed(["POST"] if pk is None else ["GET", "POST"])
         queryset = Article.objects.with_liveness().select_related("author", "topic", "reviewed_by")
-        article = get_object_or_404(queryset, pk=pk)
-        if not self.has_view_permission(request, article):
+        saved = get_object_or_404(queryset, pk=pk) if pk is not None else None
+        allowed = (
+            self.has_view_permission(request, saved)
+            if request.method == "GET"
+            else self.has_change_permission(request, saved)
+            if saved is not None
+            else self.has_add_permission(request)
+        )
+        if not allowed:
             raise PermissionDenied
-        # The working copy, with its draft changes: what the reviewer is asked to approve.
-        article = revisions.working_copy(article)
-        faqs = revisions.working_children(article).get("faqs", [])
+        if request.method == "GET":
+            article = revisions.working_copy(saved)
+            faqs = revisions.working_children(article).get("faqs", [])
+        else:
+            article, faqs = self._unsaved(request, saved)
         page = meta.article(article, faqs)
         page.noindex = True
         context = {
@@ -213,11 +244,34 @@ class ArticleAdmin(PublishableAdmin):
             "faqs": faqs,
             "meta": page,
             "preview": True,
-            "standing": review.standing(article),
+            "unsaved": request.method == "POST",
+            "standing": review.standing(article) if saved is not None else None,
         }
         response = TemplateResponse(request, "articles/article_detail.html", context)
         response["X-Robots-Tag"] = "noindex"
         return response
+
+    def _unsaved(self, request, saved):
+        """The article and its FAQ entries as the posted form has them; nothing saved."""
+        article = copy.copy(revisions.working_copy(saved)) if saved else Article()
+        hero, renditions = article.hero_image, article.hero_renditions
+        form = self.get_form(request, saved, change=saved is not None)(
+            request.POST, request.FILES, instance=article
+        )
+        form.is_valid()  # fills the instance with every field that is valid, saves nothing
+        # A new upload is stored when the form is saved, not by a preview.
+        article.hero_image, article.hero_renditions = hero, renditions
+        article.slug = article.slug or slugify(article.title)[:200] or "preview"
+        article.render()
+        formsets, _ = self._create_formsets(request, article, change=saved is not None)
+        faqs = revisions.working_children(saved).get("faqs", []) if saved else []
+        for formset in formsets:
+            formset.is_valid()
+            if formset.fk.remote_field.get_accessor_name() == "faqs":
+                faqs, _removed = parts_from(formset)
+        for entry in faqs:
+            entry.render()
+        return article, faqs
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -24,7 +24,7 @@ from .forms import (
     TRANSITION_FIELD,
     _int,
 )
-from .inlines import _parts_from, _relation_names
+from .inlines import _relation_names, parts_from
 from .moves import _improvements
 
 # Moves made before the form's edits are saved, whatever happens to them.
@@ -77,7 +77,7 @@ class ChangeFormMixin:
         for formset in formsets:
             name = formset.fk.remote_field.get_accessor_name()
             if name in versioned:
-                children[name], removed[name] = _parts_from(formset)
+                children[name], removed[name] = parts_from(formset)
             else:
                 others.append(formset)
         base = _int(request.POST.get(BASE_FIELD)) if change else revisions.UNSET

@@ -9,7 +9,7 @@ def _relation_names(obj):
     return set(type(obj).revision_relations)
 
 
-def _parts_from(formset):
+def parts_from(formset):
     """The parts the inline forms describe, in order, and those marked for deletion.
 
     Also sets what formset.save() would, for the admin's change message.
