@@ -21,7 +21,7 @@ from articles.publishing.workflow import InvalidTransition, can_transition
 
 from ..base import ImportFailed, ItemReport, may_overwrite, save, validation_message
 from ..formats import ImportFormatError, check_json_depth
-from . import history, people, redirects
+from . import history, library, people, redirects
 from .fields import ARTICLE, EXPORTED, FAQ, REVIEW_STATE
 from .values import assign, dump, rows
 
@@ -45,7 +45,7 @@ def build(status=None):
     ``status`` "published" means live (what readers see); the others name the state
     of the working copy.
     """
-    related = ("topic", "author", "reviewed_by", "owner")
+    related = ("topic", "author", "reviewed_by", "owner", "hero")
     articles = Article.objects.select_related(*related).order_by("slug")
     faqs = FAQEntry.objects.select_related("topic", "article", "reviewed_by", "owner")
     faqs = faqs.order_by("slug")
@@ -63,6 +63,7 @@ def build(status=None):
         "people": people.build(),
         "authors": [dump(obj, AUTHOR_FIELDS) for obj in authors],
         "topics": [dump(obj, TOPIC_FIELDS) for obj in Topic.objects.order_by("slug")],
+        "images": library.build(),
         "articles": [{**dump(obj, ARTICLE), **record.dump(obj)} for obj in articles],
         "faqs": [{**dump(obj, FAQ), **record.dump(obj)} for obj in faqs],
         "redirects": redirects.build(),
@@ -99,6 +100,7 @@ def restore(data, options, report):
             save(obj, options)
             report.items.append(ItemReport(action, model._meta.verbose_name, obj.slug))
 
+    library.restore(data, options, report)
     with_history = data.get("version", 1) >= 2
     created = []
     for key, model, fields in (("articles", Article, ARTICLE), ("faqs", FAQEntry, FAQ)):
