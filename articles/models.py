@@ -234,7 +234,7 @@ class Article(MedicallyReviewed, Publishable):
         blank=True,
         on_delete=models.PROTECT,
         related_name="hero_of",
-        verbose_name="hero image",
+        verbose_name="hero from the library",
         help_text="Choose it from the image library, where its alt text and licence are.",
     )
     # An image uploaded with the article before the library: shown when no hero is chosen.

@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='article',
             name='hero',
-            field=models.ForeignKey(blank=True, help_text='Choose it from the image library, where its alt text and licence are.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='hero_of', to='articles.image', verbose_name='hero image'),
+            field=models.ForeignKey(blank=True, help_text='Choose it from the image library, where its alt text and licence are.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='hero_of', to='articles.image', verbose_name='hero from the library'),
         ),
         migrations.RunPython(create_roles, migrations.RunPython.noop),
         migrations.RunPython(heroes_into_library, migrations.RunPython.noop),

@@ -66,15 +66,14 @@ class Image(models.Model):
     def save(self, *args, **kwargs):
         # Stored first: the renditions are made from the stored file, never the upload.
         super().save(*args, **kwargs)
-        made = self.make_renditions()
-        if made is not None:
+        if self.make_renditions() is not None:
             type(self).objects.filter(pk=self.pk).update(
                 width=self.width, height=self.height, renditions=self.renditions
             )
-            # Bodies that show it carry its alt text, caption and sizes in their HTML.
-            from .embed import refresh_bodies
+        # Bodies that show it carry its alt text, caption and sizes in their HTML.
+        from .embed import refresh_bodies
 
-            refresh_bodies(self)
+        refresh_bodies(self)
 
     def clean(self):
         super().clean()
