@@ -16,7 +16,7 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from articles.models import Article, Author, Status, Topic, part_model
+from articles.models import Article, Author, Image, Status, Topic, part_model
 from articles.publishing.workflow import InvalidTransition, can_transition
 
 from ..base import ImportFailed, ItemReport, may_overwrite, save, validation_message
@@ -64,10 +64,17 @@ def build(status=None):
         "authors": [dump(obj, AUTHOR_FIELDS) for obj in authors],
         "topics": [dump(obj, TOPIC_FIELDS) for obj in Topic.objects.order_by("slug")],
         "images": library.build(),
-        "articles": [{**dump(obj, ARTICLE), **record.dump(obj)} for obj in articles],
+        "articles": [
+            {**_portable(dump(obj, ARTICLE), record), **record.dump(obj)} for obj in articles
+        ],
         "faqs": [{**dump(obj, FAQ), **record.dump(obj)} for obj in faqs],
         "redirects": redirects.build(),
     }
+
+
+def _portable(row, record):
+    """An article's row with the library images in its body named by file."""
+    return {**row, "body": library.portable_body(row["body"], record.slugs[Image])}
 
 
 def load(text):
@@ -101,12 +108,15 @@ def restore(data, options, report):
             report.items.append(ItemReport(action, model._meta.verbose_name, obj.slug))
 
     library.restore(data, options, report)
+    images_here = {name: pk for pk, name in library.files().items()}
     with_history = data.get("version", 1) >= 2
     created = []
     for key, model, fields in (("articles", Article, ARTICLE), ("faqs", FAQEntry, FAQ)):
         for where, row in rows(data, key, fields):
             if row["status"] not in Status.values:
                 raise ImportFailed(f"{where}: unknown status {row['status']!r}")
+            if model is Article and "body" in row:
+                row = {**row, "body": library.local_body(row["body"], images_here)}
             obj = model.objects.filter(slug=row["slug"]).first()
             kind = model._meta.verbose_name
             if obj is None and with_history:

@@ -1,5 +1,12 @@
 """The image library: each image by its file's name in the media storage, with what is
-written about it. Its sizes and renditions are made again from the file on restore."""
+written about it. Its sizes and renditions are made again from the file on restore.
+
+A body shows an image by its id, ``![alt](image:42)``, which means nothing in another
+database: the document names it by its file instead, ``(image:library/2026/12/a.jpg)``,
+and a restore turns the name back into the id the image has there.
+"""
+
+import re
 
 from django.core.files.storage import default_storage
 
@@ -32,3 +39,32 @@ def restore(data, options, report):
         assign(image, row, FIELDS, where, report)
         save(image, options)  # checked as the admin's form would: alt, licence, focal point
         report.items.append(ItemReport(action, "library image", name))
+
+
+_BY_ID = re.compile(r"\(image:(\d{1,9})\)")
+# A stored name: the storage keeps letters, digits, "-", "_", "." and the folders' "/".
+_BY_NAME = re.compile(r"\(image:([\w./-]{1,200})\)")
+
+
+def files():
+    """{id: file name} of the library."""
+    return dict(Image.objects.values_list("pk", "file"))
+
+
+def portable_body(text, names):
+    """A body with its library images named by file (``names``: {id: file name})."""
+    if not isinstance(text, str) or "(image:" not in text:
+        return text
+    return _BY_ID.sub(
+        lambda found: f"(image:{names[int(found[1])]})" if int(found[1]) in names else found[0],
+        text,
+    )
+
+
+def local_body(text, ids):
+    """A body from the document with its images named by id here (``ids``: {file: id})."""
+    if not isinstance(text, str) or "(image:" not in text:
+        return text
+    return _BY_NAME.sub(
+        lambda found: f"(image:{ids[found[1]]})" if found[1] in ids else found[0], text
+    )
