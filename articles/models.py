@@ -8,7 +8,7 @@ from markdownx.models import MarkdownxField
 from .publishing import analysis, images, redirects, review
 from .publishing.analysis import Page, analyse
 from .publishing.library.embed import embed
-from .publishing.library.models import Image
+from .publishing.library.models import Image, referenced_ids
 from .publishing.markdown import MarkdownValidator, render_markdown
 from .publishing.models import (
     DEFAULT_REVIEW_MONTHS,
@@ -399,6 +399,7 @@ class Article(MedicallyReviewed, Publishable):
             keyphrase_used_by=list(used_by),
             cornerstone=self.cornerstone,
             sources=self.source_list,
+            missing_images=self._missing_images(),
         )
         # Which of its links to this site open a page: a query per kind of page linked.
         # (links.py reads the models defined here, so it is imported only now.)
@@ -406,6 +407,14 @@ class Article(MedicallyReviewed, Publishable):
 
         page.broken_links, page.moved_links = check(analysis.site_paths(page))
         return analyse(page)
+
+    def _missing_images(self):
+        """The library ids the body shows that are not in the library; no query without."""
+        shown = referenced_ids(self.body)
+        if not shown:
+            return ()
+        held = set(Image.objects.filter(pk__in=shown).values_list("pk", flat=True))
+        return tuple(pk for pk in shown if pk not in held)
 
     def link_suggestions(self):
         """Up to five related live articles this one does not link to yet, from the search

@@ -294,3 +294,25 @@ def test_hero_uploads_move_into_the_library(make_article, editor):
     assert article.hero.file.name == article.hero_image.name
     assert (article.hero.alt, article.hero.licence) == ("An old photo", migration.UNKNOWN_LICENCE)
     assert [w["width"] for w in article.hero.renditions["widths"]] == [320, 480, 640, 960, 1000]
+
+
+def test_an_unknown_image_is_a_problem_in_the_checks(make_article, make_image):
+    """The editor's checks name a body image the library does not hold, and block it."""
+    image = make_image()
+    article = make_article(body=f"Text.\n\n![](image:{image.pk})\n\n![](image:999999)")
+    (check,) = [c for c in article.analysis() if c.key == "library_images"]
+    assert check.status == "problem" and "image:999999" in check.message
+    assert f"image:{image.pk}," not in check.message
+    article.body = f"Text.\n\n![](image:{image.pk})"
+    article.render()
+    assert not [c for c in article.analysis() if c.key == "library_images"]
+
+
+def test_the_editor_preview_shows_library_images(client, editor, make_image):
+    """The Markdown preview writes the picture out as the page will."""
+    image = make_image()
+    client.force_login(editor)
+    html = client.post(
+        "/markdownx/markdownify/", {"content": f"![](image:{image.pk})"}
+    ).content.decode()
+    assert '<figure class="body-image"><picture>' in html and image.srcset in html
