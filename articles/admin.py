@@ -31,6 +31,10 @@ from .publishing.admin import (
 )
 from .publishing.admin.inlines import parts_from
 from .publishing.importing.load import Options, import_file
+from .publishing.library.admin import ImageAdmin
+from .publishing.library.models import Image
+
+admin.site.register(Image, ImageAdmin)
 
 
 class LabelledFileWidget(AdminFileWidget):
@@ -66,6 +70,7 @@ class ArticleAdmin(PublishableAdmin):
     list_select_related = ["author", "topic"]
     search_fields = [*PublishableAdmin.search_fields, "summary", "body"]
     autocomplete_fields = ["author", "topic"]
+    raw_id_fields = ["hero"]
     html_field = "body_html"
     formfield_overrides = {
         **PublishableAdmin.formfield_overrides,
@@ -92,7 +97,14 @@ class ArticleAdmin(PublishableAdmin):
             "Medical review",
             {"fields": ["medical_review_standing", "medical_review", "review_interval"]},
         ),
-        ("Hero image", {"fields": ["hero_image", "hero_image_alt"]}),
+        (
+            "Hero image",
+            {
+                "fields": ["hero", "hero_image", "hero_image_alt"],
+                "description": "Choose the hero from the image library. An image uploaded "
+                "here instead is shown only when none is chosen.",
+            },
+        ),
         PublishableAdmin.seo_fieldset,
         (
             "Publication",

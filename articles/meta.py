@@ -42,7 +42,7 @@ def article(obj, faqs=()):
     url = obj.canonical_url or s.absolute(obj.get_absolute_url())
     # Share crops of the hero image, or the site's default share image.
     shares = [s.absolute(path) for path in obj.share_images()]
-    if not shares and obj.hero_image:
+    if not shares and obj.hero_image and not obj.hero_id:
         shares = [s.absolute(obj.hero_image.url)]
     image = shares[0] if shares else s.absolute(settings.DEFAULT_SHARE_IMAGE)
     trail = [(obj.topic.name, obj.topic.get_absolute_url())] if obj.topic else []
@@ -58,7 +58,7 @@ def article(obj, faqs=()):
         about=jsonld.topic(s, obj.topic) if medical else None,
         datePublished=jsonld.iso(obj.published_at),
         dateModified=jsonld.iso(obj.updated_at),
-        primaryImageOfPage=jsonld.image_object(image, obj.hero_image_alt),
+        primaryImageOfPage=jsonld.image_object(image, obj.hero_alt),
         # schema.org defines review on the page, not on the Article itself.
         reviewedBy=jsonld.person(s, obj.reviewed_by) if obj.reviewed_by else None,
         lastReviewed=jsonld.iso(obj.last_reviewed),
@@ -71,7 +71,7 @@ def article(obj, faqs=()):
         canonical=url,
         og_type="article",
         image=image,
-        image_alt=obj.hero_image_alt,
+        image_alt=obj.hero_alt,
         noindex=obj.noindex,
         published=obj.published_at,
         modified=obj.updated_at,

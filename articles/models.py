@@ -7,6 +7,8 @@ from markdownx.models import MarkdownxField
 
 from .publishing import analysis, images, redirects, review
 from .publishing.analysis import Page, analyse
+from .publishing.library.embed import embed
+from .publishing.library.models import Image, referenced_ids
 from .publishing.markdown import MarkdownValidator, render_markdown
 from .publishing.models import (
     DEFAULT_REVIEW_MONTHS,
@@ -38,6 +40,7 @@ __all__ = [
     "Article",
     "Author",
     "Comment",
+    "Image",
     "Notification",
     "ReviewReminder",
     "Revision",
@@ -224,6 +227,17 @@ class Article(MedicallyReviewed, Publishable):
     author = models.ForeignKey(
         Author, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )
+    # The hero, from the image library: its renditions, alt text and credit come with it.
+    hero = models.ForeignKey(
+        Image,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hero_of",
+        verbose_name="hero from the library",
+        help_text="Choose it from the image library, where its alt text and licence are.",
+    )
+    # An image uploaded with the article before the library: shown when no hero is chosen.
     hero_image = models.ImageField(
         upload_to="articles/%Y/%m/", blank=True, validators=[images.validate_upload]
     )
@@ -281,9 +295,12 @@ class Article(MedicallyReviewed, Publishable):
     def get_absolute_url(self):
         return slug_path("articles:detail", self.slug)
 
-    def render(self):
-        self.body_html = render_markdown(self.body)
+    def render_body(self):
+        self.body_html = embed(render_markdown(self.body))
         self.search_text = plain_text(self.body_html)
+
+    def render(self):
+        self.render_body()
         self.sections = outline(self.body_html)
         self.word_count = word_count(self.body_html)
         self.linked_articles = self._linked_articles()
@@ -308,6 +325,7 @@ class Article(MedicallyReviewed, Publishable):
 
     @property
     def hero_srcset(self):
+        """The legacy hero image's widths and list thumbnail."""
         widths = (self.hero_renditions or {}).get("widths", [])
         return {
             "src": ", ".join(f"{w['src']} {w['width']}w" for w in widths),
@@ -315,8 +333,28 @@ class Article(MedicallyReviewed, Publishable):
             "thumb": widths[0] if widths else None,
         }
 
+    @property
+    def list_thumb(self):
+        """{"src", "width", "height"} for list cards: the library hero's WebP thumbnail."""
+        if self.hero_id:
+            thumb = self.hero.thumb
+            if not thumb:
+                return None
+            return {"src": thumb["webp"], "width": thumb["width"], "height": thumb["height"]}
+        return self.hero_srcset["thumb"]
+
+    @property
+    def hero_alt(self):
+        return self.hero.alt if self.hero_id else self.hero_image_alt
+
+    @property
+    def has_hero(self):
+        return bool(self.hero_id or self.hero_image)
+
     def share_images(self):
         """Absolute-path share crops (16:9 first), or none when there is no hero image."""
+        if self.hero_id:
+            return self.hero.share
         share = (self.hero_renditions or {}).get("share", {})
         return [share[ratio] for ratio in ("16x9", "4x3", "1x1") if ratio in share]
 
@@ -370,11 +408,12 @@ class Article(MedicallyReviewed, Publishable):
             site_url=settings.SITE_URL,
             path=self.get_absolute_url() if self.slug else "",
             placeholder_title=self.has_placeholder_title,
-            hero_image=bool(self.hero_image),
-            hero_image_alt=self.hero_image_alt,
+            hero_image=self.has_hero,
+            hero_image_alt=self.hero_alt,
             keyphrase_used_by=list(used_by),
             cornerstone=self.cornerstone,
             sources=self.source_list,
+            missing_images=self._missing_images(),
         )
         # Which of its links to this site open a page: a query per kind of page linked.
         # (links.py reads the models defined here, so it is imported only now.)
@@ -382,6 +421,14 @@ class Article(MedicallyReviewed, Publishable):
 
         page.broken_links, page.moved_links = check(analysis.site_paths(page))
         return analyse(page)
+
+    def _missing_images(self):
+        """The library ids the body shows that are not in the library; no query without."""
+        shown = referenced_ids(self.body)
+        if not shown:
+            return ()
+        held = set(Image.objects.filter(pk__in=shown).values_list("pk", flat=True))
+        return tuple(pk for pk in shown if pk not in held)
 
     def link_suggestions(self):
         """Up to five related live articles this one does not link to yet, from the search

@@ -27,7 +27,7 @@ LLMS_PER_TOPIC = 10
 
 
 def published_articles():
-    return Article.objects.published().select_related("author", "topic")
+    return Article.objects.published().select_related("author", "topic", "hero")
 
 
 # Newest first, the id settling ties, as the lists' indexes hold them.

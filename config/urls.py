@@ -3,10 +3,10 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import RedirectView
-from django.views.static import serve
 
 from articles import account, sitemaps
 from articles.publishing import editor
+from articles.publishing.library.media import serve_media
 from articles.views import llms_txt, robots_txt
 from faq.sitemaps import FAQSitemap
 
@@ -51,4 +51,5 @@ urlpatterns = [
 ]
 
 if settings.DEBUG or settings.SERVE_MEDIA:
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+    # Hashed renditions are cached for good (see articles/publishing/library/media.py).
+    urlpatterns.append(path("media/<path:path>", serve_media))

@@ -123,6 +123,7 @@ def restore_roles(transactional_db):
     ):
         importlib.import_module(module).create_reviewers(apps, None)
     importlib.import_module("articles.migrations.0016_undelivered_mail").create_roles(apps, None)
+    importlib.import_module("articles.migrations.0022_image_library").create_roles(apps, None)
 
 
 PASSWORD_FOR_TESTS = "pass-for-tests"

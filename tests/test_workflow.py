@@ -431,12 +431,13 @@ def test_the_gate_reads_the_draft_changes_not_the_live_row(make_article, publish
 
 
 def test_medical_reviewers_read_sign_off_and_send_back_and_nothing_more(db):
-    """The Medical reviewer group may view, sign off and request changes; never edit or publish."""
+    """The Medical reviewer group may view, sign off and request changes; never edit or publish
+    (library images they may only view)."""
     codenames = set(
         Group.objects.get(name=MEDICAL_REVIEWER).permissions.values_list("codename", flat=True)
     )
     assert codenames == {
         "view_article", "sign_off_article", "request_changes_article",
-        "view_author", "view_topic",
+        "view_author", "view_topic", "view_image",
         "view_faqentry", "sign_off_faqentry", "request_changes_faqentry",
     }  # fmt: skip

@@ -116,6 +116,8 @@ class Page:
     # answer with a redirect instead.
     broken_links: frozenset = frozenset()
     moved_links: dict = field(default_factory=dict)
+    # Ids the body shows as ![…](image:42) that the image library does not hold.
+    missing_images: tuple = ()
 
 
 class _Structure(HTMLParser):
@@ -273,6 +275,14 @@ def _gate(page, structure):
         )
     elif structure.images or page.hero_image:
         yield Check("alt_text", GOOD, "Every image has alt text.")
+    if page.missing_images:
+        named = ", ".join(f"image:{pk}" for pk in page.missing_images)
+        yield Check(
+            "library_images",
+            PROBLEM,
+            f"The body shows {named}, which the image library does not hold, so nothing "
+            "appears there: choose an image from the library or take the reference out.",
+        )
     yield from _sources(page, structure)
 
 

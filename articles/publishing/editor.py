@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from markdownx.forms import ImageForm
 from PIL import Image, UnidentifiedImageError
 
+from .library.embed import embed
 from .limits import MAX_LENGTH
 from .markdown import preview
 
@@ -75,6 +76,8 @@ def markdownify(request):
     if content is None:
         return JsonResponse({"error": "Missing “content”."}, status=400)
     problems, html = preview(content, PREVIEW_MAX_LENGTH)
+    # Library images as the page will show them (one query, and only if there are any).
+    html = embed(html)
     if not problems:
         return HttpResponse(html)
     # The editor's script shows whatever comes back, so the writer sees why.

@@ -48,7 +48,9 @@ ALLOWED_ATTRIBUTES = {
     "td": ["align"],
     **{f"h{level}": ["id"] for level in range(2, 7)},
 }
-ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+# "image:42" names a picture of the image library, written out after sanitizing (see
+# library/embed.py); anywhere else it leads nowhere.
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "image"})
 
 # Lists and quotes deeper than this are refused; the parser stops well above it,
 # so accepted text is never cut.
@@ -371,11 +373,16 @@ def _missing_alt(tokens):
     """The line of the first image, Markdown or raw HTML, with no alt text."""
     for line, _, pieces in _lines(tokens):
         for piece in pieces:
-            if piece.type == "image" and not _image_text(piece).strip():
+            if piece.type == "image" and not _image_text(piece).strip() and not _library(piece):
                 return line
             if piece.type in ("html_block", "html_inline") and _raw_image_without_alt(piece):
                 return line
     return None
+
+
+def _library(image):
+    """A library image brings its own alt text."""
+    return (image.attrGet("src") or "").startswith("image:")
 
 
 def _image_text(image):

@@ -45,6 +45,16 @@ def grant_editors(apps, app_label, codenames):
     _give(apps, EDITOR, app_label, codenames)
 
 
+def grant_library(apps, app_label, model):
+    """Writers add and describe library images; editors also delete those not in use;
+    medical reviewers see them."""
+    _create_permissions(apps, app_label)
+    everyday = [f"{action}_{model}" for action in ("add", "change", "view")]
+    _give(apps, WRITER, app_label, everyday)
+    _give(apps, EDITOR, app_label, [*everyday, f"delete_{model}"])
+    _give(apps, MEDICAL_REVIEWER, app_label, [f"view_{model}"])
+
+
 def _create_permissions(apps, app_label):
     from django.contrib.auth.management import create_permissions
 

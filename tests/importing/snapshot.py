@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from articles.publishing.importing.exchange import fields, history
+from articles.publishing.importing.exchange import fields, history, library
 
 ITEM_MODELS = ("articles.Article", "faq.FAQEntry")
 # Rows named by their place in their item's record (the first revision is 1).
@@ -55,6 +55,8 @@ class _Names:
             return obj.get_username()
         if label == "auth.Group":
             return obj.name
+        if label == "articles.Image":
+            return obj.file.name
         return obj.slug
 
     def item(self, row):
@@ -83,6 +85,9 @@ def snapshot():
                 elif label == "articles.Revision" and name == "content":
                     item_model = apps.get_model(names.item(obj)[0])
                     value = repr(record.portable(item_model, obj.content))
+                elif label == "articles.Article" and name == "body":
+                    # Library images by file, as the document names them: ids differ.
+                    value = repr(library.portable_body(obj.body, record.slugs[library.Image]))
                 elif isinstance(field, models.FileField):
                     value = getattr(obj, name).name
                 else:

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from articles.models import Article, Author, Topic
+from articles.models import Image as LibraryImage
 from articles.publishing import reminders
 from articles.publishing.models import Comment, ReviewReminder
 from articles.publishing.roles import EDITOR
@@ -53,8 +54,15 @@ def whole_site(db, writer, editor, clinician, topic, make_article, make_faq, pub
     Author.objects.filter(slug="dr-rita-review").update(
         bio="GP.", website="https://rita.example.test", same_as="https://register.example.test/1"
     )
+    library = LibraryImage(
+        alt="A window at night", caption="Rest comes slowly.", credit="Ann Lens",
+        licence="CC BY 4.0", focal_x=0.25, focal_y=0.75,
+    )  # fmt: skip
+    library.file.save("window.jpg", jpeg(), save=False)
+    library.save()
     live = make_article(
         "Calming a racing mind",
+        hero=library,
         user=writer,
         topic=anxiety,
         focus_keyword="racing mind",
@@ -63,7 +71,7 @@ def whole_site(db, writer, editor, clinician, topic, make_article, make_faq, pub
         canonical_url="https://elsewhere.example.test/racing/",
         noindex=True,
         hero_image_alt="A quiet room",
-        body="Breathe out slowly.[^1]\n\n## What helps\n\nA walk.",
+        body=f"Breathe out slowly.[^1]\n\n![](image:{library.pk})\n\n## What helps\n\nA walk.",
         sources=[{"title": "A trial", "url": "https://doi.example.test/1"}],
     )
     live.hero_image.save("room.jpg", jpeg(), save=False)
@@ -163,3 +171,23 @@ def test_a_backup_over_the_forms_limit_restores_from_the_command_line(
     wipe(keep=restorer)
     assert "1 of 1 file(s) imported, 0 failed." in run(file, "--user", restorer.username)
     assert Article.objects.filter(slug="racing-mind", live=True).exists()
+
+
+def test_library_images_come_back_with_the_hero_and_body_pointing_at_them(
+    whole_site, restorer, tmp_path
+):
+    """Restored images get new ids here; the hero and the body's picture follow them."""
+    document = export()
+    (row,) = [row for row in document["articles"] if row["slug"] == "racing-mind"]
+    assert f"(image:{document['images'][0]['file']})" in row["body"]
+    file = tmp_path / "backup.json"
+    file.write_text(json.dumps(document), encoding="utf-8")
+    wipe(keep=restorer)
+    LibraryImage.objects.create(file="library/other.jpg", alt="Other", licence="CC0")
+    run(file, "--user", restorer.username)
+    restored = Article.objects.get(slug="racing-mind")
+    image = LibraryImage.objects.get(file=document["images"][0]["file"])
+    assert restored.hero == image and (image.focal_x, image.focal_y) == (0.25, 0.75)
+    assert f"(image:{image.pk})" in restored.body
+    assert '<figure class="body-image">' in restored.body_html
+    assert image.renditions["widths"]

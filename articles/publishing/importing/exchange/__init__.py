@@ -16,12 +16,12 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from articles.models import Article, Author, Status, Topic, part_model
+from articles.models import Article, Author, Image, Status, Topic, part_model
 from articles.publishing.workflow import InvalidTransition, can_transition
 
 from ..base import ImportFailed, ItemReport, may_overwrite, save, validation_message
 from ..formats import ImportFormatError, check_json_depth
-from . import history, people, redirects
+from . import history, library, people, redirects
 from .fields import ARTICLE, EXPORTED, FAQ, REVIEW_STATE
 from .values import assign, dump, rows
 
@@ -45,7 +45,7 @@ def build(status=None):
     ``status`` "published" means live (what readers see); the others name the state
     of the working copy.
     """
-    related = ("topic", "author", "reviewed_by", "owner")
+    related = ("topic", "author", "reviewed_by", "owner", "hero")
     articles = Article.objects.select_related(*related).order_by("slug")
     faqs = FAQEntry.objects.select_related("topic", "article", "reviewed_by", "owner")
     faqs = faqs.order_by("slug")
@@ -63,10 +63,18 @@ def build(status=None):
         "people": people.build(),
         "authors": [dump(obj, AUTHOR_FIELDS) for obj in authors],
         "topics": [dump(obj, TOPIC_FIELDS) for obj in Topic.objects.order_by("slug")],
-        "articles": [{**dump(obj, ARTICLE), **record.dump(obj)} for obj in articles],
+        "images": library.build(),
+        "articles": [
+            {**_portable(dump(obj, ARTICLE), record), **record.dump(obj)} for obj in articles
+        ],
         "faqs": [{**dump(obj, FAQ), **record.dump(obj)} for obj in faqs],
         "redirects": redirects.build(),
     }
+
+
+def _portable(row, record):
+    """An article's row with the library images in its body named by file."""
+    return {**row, "body": library.portable_body(row["body"], record.slugs[Image])}
 
 
 def load(text):
@@ -99,12 +107,16 @@ def restore(data, options, report):
             save(obj, options)
             report.items.append(ItemReport(action, model._meta.verbose_name, obj.slug))
 
+    library.restore(data, options, report)
+    images_here = {name: pk for pk, name in library.files().items()}
     with_history = data.get("version", 1) >= 2
     created = []
     for key, model, fields in (("articles", Article, ARTICLE), ("faqs", FAQEntry, FAQ)):
         for where, row in rows(data, key, fields):
             if row["status"] not in Status.values:
                 raise ImportFailed(f"{where}: unknown status {row['status']!r}")
+            if model is Article and "body" in row:
+                row = {**row, "body": library.local_body(row["body"], images_here)}
             obj = model.objects.filter(slug=row["slug"]).first()
             kind = model._meta.verbose_name
             if obj is None and with_history:

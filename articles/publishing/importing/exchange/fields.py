@@ -18,8 +18,10 @@ REVIEW_STATE = ["reviewed_by", "last_reviewed", "review_due", "reviewed_digest",
 REVIEW = ["medical_review", "review_interval", *REVIEW_STATE]
 ARTICLE = [
     *CONTENT, *REVIEW, "summary", "body", "topic", "author",
-    "hero_image", "hero_image_alt", "sources", "cornerstone",
+    "hero", "hero_image", "hero_image_alt", "sources", "cornerstone",
 ]  # fmt: skip
+# The image library; an image is named by its file's name in the media storage.
+IMAGE = ["file", "alt", "caption", "credit", "licence", "focal_x", "focal_y"]
 FAQ = [*CONTENT, *REVIEW, "answer", "topic", "article", "order"]
 # Kept beside an item's history (see history.py): which version is live and latest.
 POINTERS = ["live", "latest_revision", "live_revision"]
@@ -36,6 +38,7 @@ EXPORTED = {
         "groups",
     ],  # fmt: skip
     "articles.Author": ["slug", "name", "job_title", "bio", "website", "same_as", "user"],
+    "articles.Image": IMAGE,
     "articles.Topic": ["slug", "name", "description", "medical", "review_interval"],
     "articles.Article": [*ARTICLE, *POINTERS],
     "faq.FAQEntry": [*FAQ, *POINTERS],
@@ -93,6 +96,11 @@ DERIVED = {
         "hero_image_height": "read from the hero image file",
         "hero_renditions": "made from the hero image file",
     },
+    "articles.Image": {
+        "width": "read from the image file",
+        "height": "read from the image file",
+        "renditions": "made from the image file and its focal point",
+    },
     "faq.FAQEntry": {
         "answer_html": "rendered from answer", "search_text": "read from answer_html",
     },
@@ -122,4 +130,4 @@ MODELS_LEFT_OUT = {
 APPS = ("articles", "faq", "redirects")
 
 # Added since the first exports: a file without them leaves what is here as it is.
-OPTIONAL = {"sources", "owner", "user", "medical", "cornerstone", *REVIEW}
+OPTIONAL = {"sources", "owner", "user", "medical", "cornerstone", "hero", *REVIEW}

@@ -2,19 +2,21 @@
 
 Ids are made portable: a revision is named by its item and its place in that item's
 history (1 is the oldest), a reply by its place in the item's comments, and relations
-inside revision content by slug. Restored only for items the restore creates: an item
-that exists here keeps its own record.
+inside revision content by slug (a library image, there and in a body, by its file's
+name). Restored only for items the restore creates: an item that exists here keeps its
+own record.
 """
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 
-from articles.models import Article, Author, Status, Topic, part_model
+from articles.models import Article, Author, Image, Status, Topic, part_model
 from articles.publishing.models import Comment, ReviewReminder, Revision, Transition
 from articles.publishing.workflow import TRANSITIONS, restore_state
 
 from ..base import ImportFailed
+from . import library
 from .fields import REVIEW_STATE
 from .values import as_dict, as_list, moment, natural
 
@@ -45,6 +47,8 @@ class Record:
             model: dict(model._default_manager.values_list("pk", "slug"))
             for model in (Article, FAQEntry, Author, Topic)
         }
+        # A library image is named by its file.
+        self.slugs[Image] = dict(Image.objects.values_list("pk", "file"))
         self.revisions, self.names = {}, {}
         self.transitions, self.comments, self.reminders = {}, {}, {}
         by_type = {}
@@ -131,12 +135,15 @@ class Record:
         """Revision content with every id replaced by a slug."""
 
         def fields(row_model, values):
-            return {
+            result = {
                 name: self.slugs[related].get(value)
                 if (related := _related(row_model, name)) and value is not None
                 else value
                 for name, value in values.items()
             }
+            if row_model is Article and "body" in result:
+                result["body"] = library.portable_body(result["body"], self.slugs[Image])
+            return result
 
         result = {"fields": fields(model, content.get("fields", {}))}
         for name, entries in (content.get("children") or {}).items():
@@ -160,6 +167,7 @@ def restore(created, options, report, may_publish):
         model: dict(model._default_manager.values_list("slug", "pk"))
         for model in (Article, FAQEntry, Author, Topic)
     }
+    slugs[Image] = dict(Image.objects.values_list("file", "pk"))
     names, bases = {}, []
     for where, obj, row in created:
         model = type(obj)
@@ -331,6 +339,8 @@ def _local(model, content, slugs):
         for name, value in values.items():
             related = _related(row_model, name)
             result[name] = slugs.get(related, {}).get(value) if related and value else value
+        if row_model is Article and "body" in result:
+            result["body"] = library.local_body(result["body"], slugs[Image])
         return result
 
     local = {"fields": fields(model, content.get("fields", {}))}

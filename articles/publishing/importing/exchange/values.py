@@ -17,13 +17,17 @@ def natural(obj):
     """A related row's name in the document."""
     if obj is None:
         return None
-    return obj.get_username() if isinstance(obj, get_user_model()) else obj.slug
+    if isinstance(obj, get_user_model()):
+        return obj.get_username()
+    return getattr(obj, "slug", None) or obj.file.name  # a library image: its file
 
 
 def find(model, name):
     """The row named ``name`` in the document, or None."""
     if model is get_user_model():
         return model._default_manager.filter(**{model.USERNAME_FIELD: name}).first()
+    if not any(field.name == "slug" for field in model._meta.fields):
+        return model._default_manager.filter(file=name).first()  # a library image
     return model._default_manager.filter(slug=name).first()
 
 
@@ -77,6 +81,9 @@ def check_type(field, value, where):
         ok, kind = value is None or isinstance(value, str), "text or null"
     elif isinstance(field, models.BooleanField):
         ok, kind = isinstance(value, bool), "true or false"
+    elif isinstance(field, models.FloatField):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        kind = "a number"
     elif isinstance(field, models.IntegerField):
         ok, kind = isinstance(value, int) and not isinstance(value, bool), "a whole number"
     elif isinstance(field, models.CharField | models.TextField):
