@@ -648,3 +648,15 @@ def test_admin_save_of_an_article_with_five_faqs_is_within_budget(
     assert revisions.working_copy(fresh(article)).summary == "Only the summary changes."
     assert fresh(article).latest_revision.changed == ["summary"]
     assert queries <= ADMIN_SAVE_MAX
+
+
+def test_no_compare_link_compares_a_revision_with_itself(client, with_draft_changes, editor):
+    """Each revision offers only the comparisons that show a difference."""
+    article = with_draft_changes
+    client.force_login(editor)
+    html = client.get(history_url(article)).content.decode()
+    links = re.findall(r'\?(to=(\d+)&amp;from=(\d+)|from=(\d+)&amp;to=(\d+))"', html)
+    assert links, "the history offers no comparison at all"
+    for _, to, since, start, end in links:
+        assert (to or end) != (since or start), links
+    assert f"to={article.latest_revision_id}&amp;from={article.live_revision_id}" in html
