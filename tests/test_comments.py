@@ -91,3 +91,11 @@ def test_comments_never_touch_the_content_or_state(client, editor, in_review):
     in_review.refresh_from_db()
     assert in_review.status == Status.IN_REVIEW
     assert in_review.revisions().count() == revisions
+
+
+def test_a_comment_names_its_field_as_the_form_labels_it(client, editor, in_review):
+    """A comment about the meta title reads “about Meta title”, not the field's code name."""
+    client.force_login(editor)
+    client.post(comments_url(in_review), {"text": "Shorter?", "field": "meta_title"})
+    page = client.get(CHANGE.format(in_review.pk)).content.decode()
+    assert 'about <a href="#id_meta_title">Meta title</a>' in page

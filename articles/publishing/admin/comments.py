@@ -23,12 +23,17 @@ class CommentsMixin:
             Comment.objects.for_object(obj).filter(parent=None).prefetch_related("replies__user")
         )
         opts = self.opts
+        fields = [
+            (field.name, capfirst(field.verbose_name)) for field in self.model.content_fields()
+        ]
+        # Each thread names its field as the form's label does ("Meta title").
+        labels = dict(fields)
+        for thread in threads:
+            thread.field_label = labels.get(thread.field, thread.field)
         return {
             "comment_threads": threads,
             "open_comments": sum(1 for thread in threads if thread.resolved_at is None),
-            "comment_fields": [
-                (field.name, capfirst(field.verbose_name)) for field in self.model.content_fields()
-            ],
+            "comment_fields": fields,
             "comment_url": reverse(
                 f"admin:{opts.app_label}_{opts.model_name}_comment", args=[obj.pk]
             ),
