@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, Status, Transition
 from articles.publishing import markdown
@@ -758,3 +759,38 @@ def test_admin_search_past_the_match_limit_counts_no_further(
     assert "More than" not in html
     assert "3 articles" in html
     assert found == ["Sleep note 2", "Sleep note 1", "Sleep note 0"]
+
+
+@pytest.mark.parametrize("typed", ["24/12/2030 09:30", "2030-12-24T09:30", "24/12/2030 09:30:00"])
+def test_publish_at_takes_the_sites_date_format(client, editor, in_state, typed):
+    """An editor schedules with a UK date as typed (or ISO); the page goes live then."""
+    item = in_state(Status.IN_REVIEW)
+    client.force_login(editor)
+    page = client.get(change_url(item)).content.decode()
+    assert 'placeholder="24/12/2026 09:30"' in page and "Day/month/year" in page
+    data = form_data(
+        client, item, _transition="publish", _publish_at=typed, _publish_despite_advice="1"
+    )
+    client.post(change_url(item), data)
+    item.refresh_from_db()
+    local = timezone.localtime(item.published_at)
+    assert item.is_scheduled and (local.day, local.month, local.hour, local.minute) == (
+        24, 12, 9, 30,
+    )  # fmt: skip
+
+
+def test_a_publish_at_that_is_not_a_date_is_refused_clearly(client, editor, in_state):
+    """12/31/2030 (month first) is not a UK date: nothing moves, and the message says how."""
+    item = in_state(Status.IN_REVIEW)
+    client.force_login(editor)
+    data = form_data(
+        client,
+        item,
+        _transition="publish",
+        _publish_at="12/31/2030 09:30",
+        _publish_despite_advice="1",
+    )
+    response = client.post(change_url(item), data, follow=True)
+    assert "such as 24/12/2026 09:30" in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == Status.IN_REVIEW

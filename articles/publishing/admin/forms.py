@@ -81,13 +81,23 @@ def _int(value):
 
 
 def _parse_moment(value):
-    """A datetime-local input's value as an aware datetime, or None when empty."""
+    """The Publish at field's value as an aware datetime, or None when empty.
+
+    Written as the site's locale writes dates (en-GB: 24/12/2026 09:30), as the rest of
+    the admin does; ISO 8601 (2026-12-24T09:30) is accepted too.
+    """
     value = (value or "").strip()
     if not value:
         return None
-    parsed = parse_datetime(value)
+    try:
+        parsed = parse_datetime(value) or forms.DateTimeField().to_python(value)
+    except (ValueError, ValidationError):
+        parsed = None
     if parsed is None:
-        raise ValidationError(f"“{value}” is not a date and time.")
+        raise ValidationError(
+            f"“{value}” is not a date and time: write it as day/month/year and time, "
+            "such as 24/12/2026 09:30."
+        )
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     if parsed <= timezone.now():
