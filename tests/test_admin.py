@@ -794,3 +794,14 @@ def test_a_publish_at_that_is_not_a_date_is_refused_clearly(client, editor, in_s
     assert "such as 24/12/2026 09:30" in response.content.decode()
     item.refresh_from_db()
     assert item.status == Status.IN_REVIEW
+
+
+def test_the_change_form_has_one_save_and_one_history(client, writer, in_state):
+    """The action bar's Save and History are the only ones: no second row of Save buttons."""
+    item = in_state(Status.DRAFT)
+    client.force_login(writer)
+    page = client.get(change_url(item)).content.decode()
+    saves = re.findall(r'<(?:button|input)[^>]*type="submit"[^>]*>', page)
+    labelled_save = [tag for tag in saves if re.search(r'name="_(save|continue|addanother)"', tag)]
+    assert len(labelled_save) == 1 and 'name="_continue"' in labelled_save[0]
+    assert page.count(">History</a>") == 1

@@ -107,6 +107,11 @@ class ChangeFormMixin:
             )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            # One Save: the action bar's, which stays in view. The row at the foot of
+            # the form keeps only Delete.
+            context.update(show_save=False, show_save_and_continue=False,
+                           show_save_and_add_another=False)  # fmt: skip
         context["workflow_moves"] = available_transitions(request.user, obj) if obj else []
         # Where each step publishing waits for stands, beside the state.
         context["workflow_steps"] = [
