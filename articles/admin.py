@@ -276,11 +276,13 @@ class ArticleAdmin(PublishableAdmin):
         article.slug = article.slug or slugify(article.title)[:200] or "preview"
         article.render()
         formsets, _ = self._create_formsets(request, article, change=saved is not None)
-        faqs = revisions.working_children(saved).get("faqs", []) if saved else []
+        faqs = None
         for formset in formsets:
             formset.is_valid()
             if formset.fk.remote_field.get_accessor_name() == "faqs":
                 faqs, _removed = parts_from(formset)
+        if faqs is None:  # no FAQ entries in the form: the saved ones stand
+            faqs = revisions.working_children(saved).get("faqs", []) if saved else []
         for entry in faqs:
             entry.render()
         return article, faqs

@@ -23,7 +23,7 @@ from ..base import ImportFailed, ItemReport, may_overwrite, save, validation_mes
 from ..formats import ImportFormatError, check_json_depth
 from . import history, library, people, redirects
 from .fields import ARTICLE, EXPORTED, FAQ, REVIEW_STATE
-from .values import assign, dump, rows
+from .values import assign, dump, natural, rows
 
 FAQEntry = part_model("faqs")  # through the reverse relation: no import of faq
 
@@ -194,11 +194,7 @@ def _writer_may_not(obj, name, value, options):
     """A writer may name the author and owner of a new item, not change someone else's."""
     if name not in ("author", "owner") or obj.pk is None or _may_publish(obj, options):
         return False
-    return natural_of(getattr(obj, name)) != value
-
-
-def natural_of(related):
-    return getattr(related, "slug", None) or (related and related.get_username())
+    return natural(getattr(obj, name)) != value
 
 
 def _reach(obj, status, options, where):

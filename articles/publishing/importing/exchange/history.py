@@ -18,7 +18,7 @@ from articles.publishing.workflow import TRANSITIONS, restore_state
 from ..base import ImportFailed
 from . import library
 from .fields import REVIEW_STATE
-from .values import as_dict, as_list, moment, natural
+from .values import as_dict, as_list, find, moment, natural
 
 FAQEntry = part_model("faqs")  # through the reverse relation: no import of faq
 KEYS = {Article: "articles", FAQEntry: "faqs"}
@@ -278,7 +278,7 @@ def _review_state(model, row, where):
             continue
         field, value = model._meta.get_field(name), row[name]
         if name == "reviewed_by":
-            author = Author.objects.filter(slug=value).first() if value else None
+            author = find(Author, value) if value else None
             if value and author is None:
                 message = f"{where}: reviewed_by “{value}” is neither in the file nor here"
                 raise ImportFailed(message)

@@ -25,12 +25,13 @@ def restore(data, options, report):
     User = get_user_model()
     may_add = options.user is None or options.user.has_perm("auth.add_user")
     groups = {group.name: group for group in Group.objects.all()}
+    here = set(User._default_manager.values_list(User.USERNAME_FIELD, flat=True))
     for where, row in rows(data, "people", ["username"]):
         username = row["username"]
         if not isinstance(username, str) or not username:
             report.warnings.append(f"{where}: no username; left out")
             continue
-        if User._default_manager.filter(**{User.USERNAME_FIELD: username}).exists():
+        if username in here:
             continue
         if not may_add:
             report.warnings.append(
@@ -46,4 +47,5 @@ def restore(data, options, report):
         person.groups.set([groups[name] for name in named if name in groups])
         for name in sorted(set(named) - set(groups)):
             report.warnings.append(f"{where}: group “{name}” is not here; not given")
+        here.add(username)
         report.items.append(ItemReport("created", "account", username))
