@@ -17,6 +17,7 @@ from .lists import ListMixin, OwnerFilter, StateFilter
 from .moves import MovesMixin, _bulk_action
 from .presence import PresenceMixin
 from .readonly import ReadOnlyFieldsMixin
+from .writing import WritingToolsMixin
 
 
 class PublishableAdmin(
@@ -27,6 +28,7 @@ class PublishableAdmin(
     CommentsMixin,
     HistoryMixin,
     PresenceMixin,
+    WritingToolsMixin,
     NormalizedTextMixin,
     admin.ModelAdmin,
 ):
@@ -35,8 +37,15 @@ class PublishableAdmin(
     form = StaleCheckForm
 
     class Media:
-        css = {"all": ["admin/publishing/publishing.css", "css/prose.css"]}
-        js = ["admin/publishing/presence.js", "admin/publishing/autocomplete-names.js"]
+        css = {
+            "all": [
+                "admin/publishing/publishing.css", "css/prose.css", "admin/publishing/toolbar.css",
+            ]
+        }  # fmt: skip
+        js = [
+            "admin/publishing/presence.js", "admin/publishing/autocomplete-names.js",
+            "admin/publishing/toolbar.js",
+        ]  # fmt: skip
 
     list_display = ["title", "status_badge", "updated", "published"]
     list_filter = [StateFilter, OwnerFilter]
@@ -76,6 +85,7 @@ class PublishableAdmin(
         name = f"{opts.app_label}_{opts.model_name}"
         wrap = self.admin_site.admin_view
         return [
+            *self.writing_urls(),
             path("<path:object_id>/history/compare/", wrap(self.compare_view),
                  name=f"{name}_compare"),
             path("<path:object_id>/history/<int:revision_id>/restore/",
