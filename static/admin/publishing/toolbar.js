@@ -205,6 +205,10 @@
         event.preventDefault(); activate((state.active + 1) % count);
       } else if (event.key === "ArrowUp" && count) {
         event.preventDefault(); activate((state.active - 1 + count) % count);
+      } else if (event.key === "Escape") {
+        // A search box would clear itself and keep the dialog open; Escape closes it.
+        event.preventDefault();
+        dialog.close();
       } else if (event.key === "Enter") {
         event.preventDefault();
         if (state.onEnter && state.onEnter()) return;
@@ -458,7 +462,7 @@
     { name: "italic", label: "Italic", text: "I", keys: "I", code: "KeyI" },
     { name: "list", label: "Bulleted list", text: "• List", keys: "Shift+8", code: "Digit8", shift: true },
     { name: "link", label: "Link", text: "Link", keys: "K", code: "KeyK" },
-    { name: "cite", label: "Citation", text: "[^1] Cite", keys: "Alt+F", code: "KeyF", alt: true },
+    { name: "cite", label: "Citation", text: "Citation", keys: "Alt+F", code: "KeyF", alt: true },
     { name: "image", label: "Image", text: "Image", keys: "Alt+M", code: "KeyM", alt: true },
   ];
 
