@@ -80,7 +80,7 @@ def test_bold_link_picker_and_citation(
     assert not any("secrets" in text for text in offered), offered
     page.keyboard.press("Enter")
     assert body(page) == f"[Rest]({live.get_absolute_url()}) well tonight."
-    assert page.evaluate("document.activeElement.id") == "id_body"
+    page.locator("#id_body:focus").wait_for()
 
     # An external address typed in.
     page.locator(BODY).evaluate(
@@ -94,7 +94,7 @@ def test_bold_link_picker_and_citation(
     page.click(".writing-toolbar [data-tool=cite]")
     dialog.locator("button:has-text('[^1]')").click()
     assert body(page).endswith("[^1]")
-    assert page.evaluate("document.activeElement.id") == "id_body"
+    page.locator("#id_body:focus").wait_for()
 
 
 def test_citation_without_sources_points_to_the_sources_table(
@@ -143,7 +143,7 @@ def test_an_image_uploaded_through_the_dialog_shows_on_the_public_page(
     dialog.locator("input[role=combobox]").fill("harbour")
     dialog.locator("[role=option]:has-text('A harbour at first light') img").wait_for()
     page.keyboard.press("Escape")
-    assert page.evaluate("document.activeElement.id") == "id_body"
+    page.locator("#id_body:focus").wait_for()
 
     page.click("button[name=_continue]")
     page.wait_for_load_state()
