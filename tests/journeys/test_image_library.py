@@ -91,3 +91,32 @@ def test_a_library_image_as_hero_and_in_a_body(people):
     assert "would require deleting the following protected related objects" in refused
     editor.client.post(f"/admin/articles/image/{image.pk}/delete/", {"post": "yes"})
     assert Image.objects.filter(pk=image.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_writer_uploads_an_image_from_the_body_toolbar(people):
+    """As the toolbar's Image dialog does: the upload address read from the body field, a
+    multipart POST with the CSRF token, the Markdown it answers put in the body, then the
+    real form saved; once published, the page serves the picture with srcset."""
+    writer = people["writer"]
+    form = writer.open(ADD)
+    address = re.search(r'data-writing-upload="([^"]+)"', form).group(1)
+    token = writer.client.cookies["csrftoken"].value
+    answer = writer.client.post(
+        address,
+        {"file": upload("pier.jpg", picture("JPEG"), "image/jpeg"),
+         "alt": "A pier in the morning mist", "licence": "CC BY 4.0"},
+        headers={"X-CSRFToken": token},
+    )  # fmt: skip
+    assert answer.status_code == 201, answer.content
+    image = Image.objects.get(alt="A pier in the morning mist")
+    assert answer.json()["markdown"] == f"![A pier in the morning mist](image:{image.pk})"
+    assert image.renditions["widths"]
+
+    body = f"Mist lifts by nine.\n\n{answer.json()['markdown']}\n\n## Why\n\nThe sun warms it."
+    article = write(writer, "Walking in the mist", body)
+    publish(people, article)
+    page = Client().get(article.get_absolute_url()).content.decode()
+    figure = re.search(r'<figure class="body-image">.*?</figure>', page, re.S).group(0)
+    assert f'srcset="{image.srcset}"' in figure
+    assert 'alt="A pier in the morning mist"' in figure
