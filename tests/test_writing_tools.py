@@ -83,6 +83,7 @@ def test_the_link_list_is_capped_and_its_queries_bounded(client, writer, make_ar
     with CaptureQueriesContext(connection) as queries:
         answer = client.get(LINKS, {"q": "rest"})
     assert len(answer.json()["results"]) == 10
+    print(f"link picker: {len(queries)} queries")
     assert len(queries) <= 6, [q["sql"] for q in queries]
 
 
@@ -143,3 +144,9 @@ def test_the_body_field_carries_the_toolbar_addresses(client, writer, draft):
     assert f'data-writing-links="{LINKS}"' in page
     assert f'data-writing-upload="{UPLOAD}"' in page
     assert "admin/publishing/toolbar.js" in page and "admin/publishing/toolbar.css" in page
+
+
+def test_the_faq_answer_carries_the_toolbar_addresses(client, writer):
+    logged_in(client, writer)
+    page = client.get("/admin/faq/faqentry/add/").content.decode()
+    assert 'data-writing-links="/admin/faq/faqentry/writing/links/"' in page
