@@ -97,6 +97,35 @@ def test_bold_link_picker_and_citation(
     page.locator("#id_body:focus").wait_for()
 
 
+def test_heading_italic_and_list(
+    browser,  # noqa: F811
+    live_server,
+    writer,
+    make_article,
+):
+    """Each writes Markdown at the selection, by its shortcut or its button."""
+    article = make_article("Lists", user=writer, body="Tea\nMilk")
+    page = log_in(browser, live_server, writer)
+    open_form(page, live_server, article)
+    select(page, 0, 8)
+    page.keyboard.press("Control+Shift+8")
+    assert body(page) == "- Tea\n- Milk"
+    page.click(".writing-toolbar [data-tool=list]")
+    assert body(page) == "Tea\nMilk"
+    select(page, 1, 1)
+    page.keyboard.press("Control+Alt+2")
+    assert body(page) == "## Tea\nMilk"
+    select(page, 7, 11)
+    page.keyboard.press("Control+i")
+    assert body(page) == "## Tea\n*Milk*"
+    page.locator(BODY).fill("")
+    page.click(".writing-toolbar [data-tool=list]")
+    assert body(page) == "- List item"
+    assert page.locator(BODY).evaluate("a => a.value.slice(a.selectionStart, a.selectionEnd)") == (
+        "List item"
+    )
+
+
 def test_citation_without_sources_points_to_the_sources_table(
     browser,  # noqa: F811
     live_server,

@@ -88,7 +88,8 @@
   function bullets(area) {
     var range = lineRange(area);
     var lines = area.value.slice(range[0], range[1]).split("\n");
-    var all = lines.every(function (line) { return /^\s*[-*+] /.test(line) || !line.trim(); });
+    var all = lines.some(function (line) { return line.trim(); }) &&
+      lines.every(function (line) { return /^\s*[-*+] /.test(line) || !line.trim(); });
     var out = lines.map(function (line) {
       if (all) return line.replace(/^(\s*)[-*+] /, "$1");
       if (!line.trim() && lines.length > 1) return line;
