@@ -12,6 +12,7 @@ from .publishing.library.models import Image, referenced_ids
 from .publishing.markdown import MarkdownValidator, render_markdown
 from .publishing.models import (
     DEFAULT_REVIEW_MONTHS,
+    Autosave,
     Comment,
     MedicallyReviewed,
     Notification,
@@ -38,6 +39,7 @@ __all__ = [
     "PLACEHOLDER_SLUG_PREFIX",
     "PLACEHOLDER_TITLE_PREFIX",
     "Article",
+    "Autosave",
     "Author",
     "Comment",
     "Image",

@@ -486,6 +486,31 @@ class Comment(models.Model):
         return _display_name(self.user)
 
 
+class Autosave(models.Model):
+    """One person's unsaved form for one item (or for a new one), kept as they type and
+    offered back when they open the form again. One slot, replaced each time: the saves
+    are what make revisions."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    # 0 for the add form: a new item has no id yet.
+    object_id = models.PositiveBigIntegerField()
+    # The form's fields as posted: {name: [values]}.
+    data = models.JSONField()
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = "articles"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "content_type", "object_id"], name="one_autosave_per_person"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.content_type_id}:{self.object_id}"
+
+
 class NotificationQuerySet(models.QuerySet):
     def due(self, now):
         """E-mail to send now: unsent, its next attempt come, and no run holding it."""

@@ -95,6 +95,7 @@ class ChangeFormMixin:
         form.save_m2m()
         for formset in others:
             formset.save()
+        self._forget_autosave(request, obj)
         if change and revision is not None and obj.live:
             self.message_user(
                 request,
@@ -153,6 +154,13 @@ class ChangeFormMixin:
             context["preview_url"] = self.get_view_on_site_url(obj)
             context["review_note"] = _standing_review_note(obj)
             context.update(self._comment_context(request, obj))
+        may_edit = (
+            self.has_add_permission(request)
+            if obj is None
+            else self.has_change_permission(request, obj)
+        )
+        if may_edit:
+            context.update(self._autosave_context(request, obj))
         context["transition_field"] = TRANSITION_FIELD
         context["confirm_field"] = CONFIRM_FIELD
         context["note_field"] = NOTE_FIELD

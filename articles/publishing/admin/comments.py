@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -44,6 +45,24 @@ class CommentsMixin:
     def _may_resolve(self, request, obj):
         return self.has_change_permission(request, obj) or self.has_publish_permission(request)
 
+    def _comments_answer(self, request, obj, notice, anchor):
+        """The page again, at the comment; or, asked by the change form's script, only the
+        comments, so the form around them (and what is typed in it) stays as it is."""
+        if request.headers.get("X-Requested-With") == "fetch":
+            context = {
+                **self.admin_site.each_context(request),
+                **self._comment_context(request, obj),
+                "original": obj,
+                "opts": self.opts,
+                "focus": anchor,
+            }
+            response = TemplateResponse(request, "admin/publishing/comments.html", context)
+            response["X-Notice"] = notice
+            return response
+        self.message_user(request, notice, messages.SUCCESS)
+        back = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+        return HttpResponseRedirect(f"{back}#{anchor}")
+
     def comment_view(self, request, object_id):
         """Add a comment, or a reply to one, and tell the people in the conversation."""
         if request.method != "POST":
@@ -52,6 +71,8 @@ class CommentsMixin:
         text = revisions.normalize_text(request.POST.get("text", ""))[:COMMENT_MAX_LENGTH]
         back = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
         if not text:
+            if request.headers.get("X-Requested-With") == "fetch":
+                return HttpResponse("Write something to comment.", status=400)
             self.message_user(request, "Write something to comment.", messages.ERROR)
             return HttpResponseRedirect(back + "#comments")
         fields = {field.name for field in self.model.content_fields()}
@@ -71,8 +92,7 @@ class CommentsMixin:
                 text=text,
             )
             notify.comment_added(obj, comment)
-        self.message_user(request, "Comment added.", messages.SUCCESS)
-        return HttpResponseRedirect(f"{back}#comment-{comment.pk}")
+        return self._comments_answer(request, obj, "Comment added.", f"comment-{comment.pk}")
 
     def resolve_comment_view(self, request, object_id, comment_id):
         if request.method != "POST":
@@ -84,6 +104,4 @@ class CommentsMixin:
         Comment.objects.filter(pk=comment.pk, resolved_at=None).update(
             resolved_at=timezone.now(), resolved_by=request.user
         )
-        self.message_user(request, "Comment resolved.", messages.SUCCESS)
-        back = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
-        return HttpResponseRedirect(f"{back}#comment-{comment.pk}")
+        return self._comments_answer(request, obj, "Comment resolved.", f"comment-{comment.pk}")

@@ -9,6 +9,7 @@ from django.urls import path
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
+from .autosave import AutosaveMixin
 from .changeform import ChangeFormMixin
 from .comments import CommentsMixin
 from .forms import NormalizedTextMixin, StaleCheckForm
@@ -22,6 +23,7 @@ from .writing import WritingToolsMixin
 
 class PublishableAdmin(
     ChangeFormMixin,
+    AutosaveMixin,
     MovesMixin,
     ReadOnlyFieldsMixin,
     ListMixin,
@@ -44,7 +46,7 @@ class PublishableAdmin(
         }  # fmt: skip
         js = [
             "admin/publishing/presence.js", "admin/publishing/autocomplete-names.js",
-            "admin/publishing/toolbar.js",
+            "admin/publishing/toolbar.js", "admin/publishing/keep.js",
         ]  # fmt: skip
 
     list_display = ["title", "status_badge", "updated", "published"]
@@ -92,6 +94,9 @@ class PublishableAdmin(
                  wrap(self.restore_view), name=f"{name}_restore"),
             path("<path:object_id>/presence/", wrap(self.presence_view),
                  name=f"{name}_presence"),
+            path("autosave/", wrap(self.autosave_view), name=f"{name}_autosave_new"),
+            path("<path:object_id>/autosave/", wrap(self.autosave_view),
+                 name=f"{name}_autosave"),
             path("<path:object_id>/comments/", wrap(self.comment_view),
                  name=f"{name}_comment"),
             path("<path:object_id>/comments/<int:comment_id>/resolve/",

@@ -124,6 +124,8 @@ MODELS_LEFT_OUT = {
     "restore starts with empty inboxes and sends nothing again",
     "articles.UndeliveredMail": "the mail queue's failures, kept for this database's editors",
     "articles.SiteState": "the page cache's change counters for this database",
+    "articles.Autosave": "each person's unsaved form, kept only until their next save and "
+    "tied to this database's revision ids; a backup holds what was saved",
 }
 
 # The apps whose models the export answers for (auth only for its accounts).
