@@ -2,7 +2,7 @@
 
 import json
 
-from articles.models import Autosave, Comment, Revision
+from articles.models import Article, Autosave, Comment, Revision, Status
 from tests.journeys.browser import form_data
 
 CHANGE = "/admin/articles/article/{}/change/"
@@ -154,3 +154,18 @@ def test_a_comment_posted_by_the_script_answers_with_the_comments_only(
         headers={"X-Requested-With": "fetch"},
     )
     assert (empty.status_code, empty.content) == (400, b"Write something to comment.")
+
+
+def test_the_add_form_saves_and_submits_in_one_press(client, writer):
+    """A new article's action bar offers Save and submit, which saves then sends it on."""
+    client.force_login(writer)
+    page = client.get(ADD).content.decode()
+    assert 'name="_transition" value="submit">Save and submit for review</button>' in page
+    assert page.count('name="_continue"') == 1
+    data = form_data(page, "article_form")
+    data.update(title="Sent at once", slug="sent-at-once", body="Words.", _transition="submit")
+    response = client.post(ADD, data)
+    article = Article.objects.get(slug="sent-at-once")
+    assert response["Location"].endswith(f"/admin/articles/article/{article.pk}/change/")
+    assert article.status == Status.IN_REVIEW
+    assert [log.action for log in article.transitions()] == ["submit"]

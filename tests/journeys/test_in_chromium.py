@@ -74,7 +74,7 @@ def test_the_health_article_journey_in_chromium(browser, live_server, tmp_path):
     writer.click("text=Add another FAQ entry")
     writer.fill("#id_faqs-0-title", "Does oxygen help?")
     writer.fill("#id_faqs-0-answer", "For many people, yes, prescribed by a specialist.")
-    writer.click("input[name=_continue]")
+    writer.click(".action-bar button[name=_continue]")
     article = Article.objects.get(title=TITLE)
     assert article.hero_renditions["widths"], "the upload made no renditions"
     assert "Submitted for review" in press(writer, "submit", "First draft.")

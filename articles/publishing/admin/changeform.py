@@ -114,6 +114,10 @@ class ChangeFormMixin:
             context.update(show_save=False, show_save_and_continue=False,
                            show_save_and_add_another=False)  # fmt: skip
         context["workflow_moves"] = available_transitions(request.user, obj) if obj else []
+        if obj is None:
+            # A new item's bar: Save, and Save and submit, from the first keystroke.
+            context.update(show_save=False, show_save_and_continue=False,
+                           show_save_and_add_another=False)  # fmt: skip
         # Where each step publishing waits for stands, beside the state.
         context["workflow_steps"] = [
             (step.label, status) for step in STEPS.values() if obj and (status := step.status(obj))
@@ -176,6 +180,17 @@ class ChangeFormMixin:
         mine = {"fields": revisions.field_values(form.instance)}
         fields, _ = diff.compare(self.model, theirs, {**theirs, **mine})
         return fields
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # "Save and submit for review" on a new item: saved first, then sent on, and the
+        # writer lands on the form they will keep working in. Only that move: anything
+        # more needs the saved page to have been seen.
+        if request.POST.get(TRANSITION_FIELD) == "submit":
+            self.run_transition(request, obj)
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+            )
+        return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
         # The edits are saved first, so a refused move never loses what was typed.
