@@ -59,6 +59,7 @@ def test_saving_the_form_empties_the_slot(client, writer, make_article):
     client.post(autosave_url(item), {"title": item.title, "body": "Typed, then saved."})
     data = form_data(client.get(CHANGE.format(item.pk)).content.decode(), "article_form")
     data.update(body="Typed, then saved.", _continue="1")
+    assert data["_autosaved"] == "1"  # the page says a slot exists
     response = client.post(CHANGE.format(item.pk), data)
     assert response.status_code == 302
     assert not Autosave.objects.exists()

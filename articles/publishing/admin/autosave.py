@@ -17,11 +17,13 @@ from .forms import (
     TRANSITION_FIELD,
 )
 
+# Posted with the form when a slot exists, so a save with none costs no query.
+KEPT_FIELD = "_autosaved"
 # What a form posts but is not the writer's text: the token, the moves and their notes,
 # which buttons were pressed, and the preview's chosen width.
 NOT_KEPT = {
     "csrfmiddlewaretoken", TRANSITION_FIELD, NOTE_FIELD, CONFIRM_FIELD, PUBLISH_AT_FIELD,
-    OVERWRITE_FIELD, "_continue", "_save", "_addanother", "_preview_width",
+    OVERWRITE_FIELD, "_continue", "_save", "_addanother", "_preview_width", KEPT_FIELD,
 }  # fmt: skip
 # Far above any article (whose body is capped well below this), so only abuse is refused.
 MAX_FIELDS = 2000
@@ -54,12 +56,14 @@ class AutosaveMixin:
         )
         return {"autosave_url": url, "autosave": kept, "autosave_stale": stale}
 
-    def _forget_autosave(self, request, obj):
-        """A save keeps the writer's text, so the slot has done its work."""
-        Autosave.objects.filter(**self._autosave_slot(request, obj)).delete()
-        if obj is not None:
-            # A new item's slot was filled before it had an id.
-            Autosave.objects.filter(**self._autosave_slot(request, None)).delete()
+    def _forget_autosave(self, request, obj, added=False):
+        """A save keeps the writer's text, so the slot has done its work: one query."""
+        slot = self._autosave_slot(request, obj)
+        # A new item's slot was filled before it had an id.
+        ids = [obj.pk, 0] if added else [obj.pk]
+        Autosave.objects.filter(
+            user=slot["user"], content_type=slot["content_type"], object_id__in=ids
+        ).delete()
 
     def autosave_view(self, request, object_id=None):
         """Keep (or, with _discard, forget) this person's unsaved form for the item."""

@@ -14,6 +14,7 @@ from django.utils import timezone
 from .. import diff, presence, revisions
 from ..models import Revision, Status
 from ..workflow import PUBLIC_MOVES, STEPS, available_transitions
+from .autosave import KEPT_FIELD
 from .forms import (
     BASE_FIELD,
     CONFIRM_FIELD,
@@ -95,7 +96,8 @@ class ChangeFormMixin:
         form.save_m2m()
         for formset in others:
             formset.save()
-        self._forget_autosave(request, obj)
+        if request.POST.get(KEPT_FIELD):
+            self._forget_autosave(request, obj, added=not change)
         if change and revision is not None and obj.live:
             self.message_user(
                 request,

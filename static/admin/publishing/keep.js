@@ -9,7 +9,7 @@ document.addEventListener("DOMContentLoaded", function () {
   const state = document.getElementById("autosave-state");
   // Posted by the buttons, or local to the preview; never the writer's text.
   const notKept = new Set(["csrfmiddlewaretoken", "_transition", "_transition_note",
-    "_publish_despite_advice", "_publish_at", "_overwrite", "_preview_width"]);
+    "_publish_despite_advice", "_publish_at", "_overwrite", "_preview_width", "_autosaved"]);
   let dirty = false;
   let timer = null;
   let sending = false;
