@@ -62,7 +62,9 @@ def test_comment_request_changes_and_the_writer_finds_it(
     page.fill("#id_comment_text", "Which study is the 40% from?")
     page.select_option("#id_comment_field", "body")
     page.click(".comment-new button[type=submit]")
-    assert "Comment added." in page.inner_text(".messagelist")
+    # Posted in place: the page stays, the comment appears and the notice is announced.
+    page.locator("#comments :text('Which study is the 40% from?')").wait_for()
+    page.locator("#comment-notice:has-text('Comment added.')").wait_for(state="attached")
     page.fill("#id_transition_note", "Please cite the study.")
     request_changes = page.locator("button[name=_transition][value=request_changes]")
     box = request_changes.bounding_box()

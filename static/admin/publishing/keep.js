@@ -66,6 +66,7 @@ document.addEventListener("DOMContentLoaded", function () {
         headers: {"X-Requested-With": "fetch"},
       });
       if (response.ok) {
+        form.elements._autosaved.value = "1";  // the save that follows empties the slot
         const answer = await response.json();
         if (dirty) state.textContent = `Unsaved changes kept for you at ${answer.saved_at}. Save to make them a revision.`;
       } else {
@@ -155,6 +156,7 @@ document.addEventListener("DOMContentLoaded", function () {
 
   // --- Comments without leaving the page ------------------------------------------
   const live = document.createElement("p");
+  live.id = "comment-notice";
   live.className = "visually-hidden";
   live.setAttribute("role", "status");
   document.body.appendChild(live);
