@@ -13,8 +13,10 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from jinja2 import Environment
+from markupsafe import Markup
 
 from articles.publishing import jsonld
+from config import styles
 
 
 def date(value, arg=None):
@@ -50,6 +52,7 @@ def environment(**options):
         static=functools.cache(static),
         url=url,
         now=now,
+        inline_css=Markup(styles.text()),
     )
     env.filters.update(
         date=date,

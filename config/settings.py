@@ -8,6 +8,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from config import styles
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -229,7 +231,7 @@ LOGIN_URL = "admin:login"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
-    "style-src": [CSP.SELF],
+    "style-src": [CSP.SELF, styles.csp_source()],
     "img-src": [CSP.SELF, "https:", "data:"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],

@@ -112,6 +112,8 @@ def test_writer_and_editor_publish_through_the_admin(
     response = reader.goto(f"{live_server.url}/articles/{article.slug}/")
     assert response.status == 200
     assert reader.inner_text("h1") == "Sleep and the anxious mind"
+    # Styled under the page's own policy: the inline stylesheet is the one it allows.
+    assert "Georgia" in reader.locator("body").evaluate("b => getComputedStyle(b).fontFamily")
     assert reader.locator("article .prose h2").inner_text() == "Why it happens"
     assert reader.locator(".byline a[rel=author]").inner_text() == author.name
     graph = json.loads(reader.locator("script[type='application/ld+json']").text_content())

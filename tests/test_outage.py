@@ -83,7 +83,7 @@ def assert_unavailable_page(status, headers, html):
     assert status == 503
     assert headers["Retry-After"] == "30"
     assert "<h1>Temporarily unavailable</h1>" in html
-    assert 'class="site-header"' in html and "/static/css/site.css" in html
+    assert 'class="site-header"' in html and "<style>:root {" in html
     assert "Traceback" not in html and "OperationalError" not in html
     assert "Content-Security-Policy" in headers
 

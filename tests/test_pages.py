@@ -590,7 +590,7 @@ def test_the_404_page_uses_the_site_layout(client, db):
     response = client.get("/articles/no-such-article/")
     html = response.content.decode()
     assert response.status_code == 404
-    assert 'class="site-header"' in html and 'href="/topics/"' in html and "site.css" in html
+    assert 'class="site-header"' in html and 'href="/topics/"' in html and "<style>:root {" in html
     assert '<meta name="robots" content="noindex, follow">' in html
     assert "<h1>Page not found</h1>" in html
 

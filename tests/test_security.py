@@ -1,5 +1,7 @@
 """Hostile content comes out inert on public pages, and the JSON-LD survives it."""
 
+import base64
+import hashlib
 import re
 
 import pytest
@@ -108,6 +110,21 @@ def test_public_pages_send_a_content_security_policy(client, published, url):
     directives = {d.split()[0]: d.split()[1:] for d in policy.split(";") if d.strip()}
     assert directives["default-src"] == ["'self'"]
     assert "'unsafe-inline'" not in directives.get("script-src", [])
+
+
+@pytest.mark.parametrize("url", ["/", "/faq/", "/no-such-page/", None])
+def test_the_inline_stylesheet_is_the_only_style_the_policy_allows(client, published, url):
+    """Each page's one <style> block hashes to the policy's only style source besides
+    'self': no 'unsafe-inline', and any other inline style would be refused."""
+    response = client.get(url or published.get_absolute_url())
+    html = response.content.decode()
+    blocks = re.findall(r"<style>(.*?)</style>", html, re.S)
+    assert len(blocks) == 1 and ".site-header" in blocks[0] and ".prose" in blocks[0]
+    assert "<link rel=\"stylesheet\"" not in html  # nothing else to fetch before painting
+    policy = response.headers["Content-Security-Policy"]
+    directives = {d.split()[0]: d.split()[1:] for d in policy.split(";") if d.strip()}
+    digest = base64.b64encode(hashlib.sha256(blocks[0].encode()).digest()).decode()
+    assert directives["style-src"] == ["'self'", f"'sha256-{digest}'"]
 
 
 @pytest.mark.parametrize(
