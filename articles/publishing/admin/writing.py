@@ -10,9 +10,11 @@ Each answers JSON, to staff only (the admin's own view wrapper, with its CSRF ch
 and checks the permission its answer needs.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.urls import path, reverse
+from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 
 from ..library.models import Image
@@ -45,6 +47,30 @@ def _image_json(image):
     }
 
 
+class ImageChooser(ForeignKeyRawIdWidget):
+    """A library image's number, as the admin's raw id field, with a thumbnail of the
+    choice; the script adds Choose (the library's search and upload dialog) and Remove.
+    Without scripts the number and the admin's lookup still work."""
+
+    template_name = "admin/publishing/image_chooser.html"
+
+    def get_context(self, name, value, attrs):
+        self.chosen = None
+        context = super().get_context(name, value, attrs)
+        context["chosen"] = self.chosen
+        return context
+
+    def label_and_url_for_value(self, value):
+        # The admin's own lookup, once: the label, the link and the thumbnail.
+        try:
+            image = Image.objects.only("pk", "alt", "renditions").get(pk=value)
+        except (ValueError, Image.DoesNotExist, ValidationError):
+            return "", ""
+        self.chosen = {"thumb": _thumb(image), "alt": image.alt}
+        url = reverse("admin:articles_image_change", args=[image.pk])
+        return Truncator(image).words(14), url
+
+
 class WritingToolsMixin:
     def writing_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}"
@@ -57,19 +83,30 @@ class WritingToolsMixin:
                  name=f"{name}_writing_upload"),
         ]  # fmt: skip
 
+    def _writing_attrs(self, request):
+        name = f"admin:{self.opts.app_label}_{self.opts.model_name}"
+        return {
+            "data-writing-links": reverse(f"{name}_writing_links"),
+            "data-writing-images": reverse(f"{name}_writing_images"),
+            "data-writing-upload": reverse(f"{name}_writing_upload"),
+            "data-writing-can-upload": "1" if request.user.has_perm("articles.add_image") else "",
+        }
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         """Markdown fields carry the addresses their toolbar reads."""
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(db_field, MarkdownxField) and formfield is not None:
-            name = f"admin:{self.opts.app_label}_{self.opts.model_name}"
-            formfield.widget.attrs.update({
-                "data-writing-links": reverse(f"{name}_writing_links"),
-                "data-writing-images": reverse(f"{name}_writing_images"),
-                "data-writing-upload": reverse(f"{name}_writing_upload"),
-                "data-writing-can-upload": "1" if request.user.has_perm("articles.add_image")
-                else "",
-            })  # fmt: skip
+            formfield.widget.attrs.update(self._writing_attrs(request))
         return formfield
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """A library image is chosen from the library's own dialog, as the body's are."""
+        if db_field.related_model is Image and "widget" not in kwargs:
+            attrs = {**self._writing_attrs(request), "data-image-chooser": "1"}
+            kwargs["widget"] = ImageChooser(
+                db_field.remote_field, self.admin_site, attrs=attrs, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _writing_allowed(self, request):
         if not self.has_view_or_change_permission(request):

@@ -26,6 +26,7 @@ class ImageAdmin(admin.ModelAdmin):
     readonly_fields = ["preview", "usage"]
 
     class Media:
+        css = {"all": ["admin/publishing/library.css"]}
         js = ["admin/publishing/focal-point.js"]
 
     @admin.display(description="image")
@@ -48,17 +49,16 @@ class ImageAdmin(admin.ModelAdmin):
             return "Renditions are made when the image is saved."
         shown = next((w for w in widths if w["width"] >= 480), widths[-1])
         return format_html(
-            '<div class="focal-preview" style="position:relative;display:inline-block">'
-            '<img src="{}" width="{}" height="{}" alt="{}" style="max-width:100%;height:auto">'
-            '<span class="focal-marker" aria-hidden="true" style="position:absolute;'
-            "left:{}%;top:{}%;width:14px;height:14px;margin:-7px 0 0 -7px;"
-            'border:2px solid #fff;border-radius:50%;box-shadow:0 0 0 2px #000"></span></div>',
+            '<div class="focal-preview" data-x="{}" data-y="{}">'
+            '<img src="{}" width="{}" height="{}" alt="{}">'
+            # Placed by the script; with none, the two numbers say where the point is.
+            '<span class="focal-marker" aria-hidden="true" hidden></span></div>',
+            obj.focal_x,
+            obj.focal_y,
             shown["src"],
             shown["width"],
             shown["height"],
             obj.alt,
-            round(obj.focal_x * 100, 1),
-            round(obj.focal_y * 100, 1),
         )
 
     @admin.display(description="used by")

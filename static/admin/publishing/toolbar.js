@@ -149,7 +149,7 @@
 
   function openDialog(dialog, area, saved, first) {
     dialog.onclose = function () {
-      area.focus();
+      (dialog.returnFocus || area).focus();
       if (saved && dialog.returnValue !== "inserted") area.setSelectionRange(saved[0], saved[1]);
       dialog.returnValue = "";
     };
@@ -371,8 +371,11 @@
 
   // --- Image --------------------------------------------------------------------------
 
-  function imageTool(area) {
-    var dialog = makeDialog("Insert an image", "Choose one from the image library, or upload a new one.");
+  // With `pick`, the chosen image goes to it (the hero), not into the text.
+  function imageTool(area, pick) {
+    var dialog = pick
+      ? makeDialog("Choose the hero image", "Choose one from the image library, or upload a new one.")
+      : makeDialog("Insert an image", "Choose one from the image library, or upload a new one.");
     var id = dialog.dataset.id;
     var saved = null;
     var seq = 0;
@@ -381,6 +384,7 @@
     function insert(image) {
       dialog.returnValue = "inserted";
       dialog.close("inserted");
+      if (pick) return pick(image);
       var alt = (image.alt || "").replace(/[\[\]]/g, "");
       asBlock(area, saved, "![" + alt + "](image:" + image.id + ")");
     }
@@ -417,7 +421,7 @@
         field("licence", "Licence (required by the library)", { type: "text", required: "", maxlength: "250" }),
         formStatus,
         el("div", { "class": "writing-actions" }, [
-          el("button", { type: "submit", "class": "writing-primary", text: "Upload and insert" }),
+          el("button", { type: "submit", "class": "writing-primary", text: pick ? "Upload and choose" : "Upload and insert" }),
         ]),
       ]);
       dialog.appendChild(form);
@@ -444,8 +448,8 @@
     }
     dialog.appendChild(el("div", { "class": "writing-actions" }, [closeButton(dialog)]));
 
-    return function open() {
-      saved = [area.selectionStart, area.selectionEnd];
+    var open = function () {
+      saved = pick ? null : [area.selectionStart, area.selectionEnd];
       search.input.value = "";
       search.show([], null);
       search.status.textContent = "";
@@ -453,6 +457,42 @@
       openDialog(dialog, area, saved, search.input);
       run();
     };
+    open.dialog = dialog;
+    return open;
+  }
+
+  // The hero: the library image's number, with a thumbnail, Choose and Remove.
+  function imageChooser(input) {
+    var holder = document.querySelector('.image-chooser[data-for="' + input.id + '"]');
+    if (!holder || input.dataset.imageChooserBuilt) return;
+    input.dataset.imageChooserBuilt = "1";
+    var figure = holder.querySelector("figure");
+    var thumb = figure.querySelector("img");
+    var alt = figure.querySelector(".image-chosen-alt");
+    var label = input.parentNode.querySelector("strong");
+    var choose = el("button", { type: "button", "class": "writing-secondary image-choose", text: "Choose from the library…" });
+    var remove = el("button", { type: "button", "class": "writing-secondary image-remove", text: "Remove" });
+    var status = el("p", { "class": "writing-announce", role: "status" });
+    function set(image) {
+      input.value = image ? String(image.id) : "";
+      figure.hidden = !image;
+      remove.hidden = !image;
+      if (image) {
+        if (image.thumb) thumb.src = image.thumb;
+        alt.textContent = image.alt;
+      }
+      if (label) label.textContent = image ? image.alt : "";
+      status.textContent = image ? "Chosen: " + image.alt : "No hero image chosen.";
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    var open = imageTool(input, set);
+    open.dialog.returnFocus = choose;
+    remove.hidden = !input.value;
+    choose.addEventListener("click", open);
+    remove.addEventListener("click", function () { set(null); choose.focus(); });
+    holder.appendChild(el("div", { "class": "writing-actions" }, [choose, remove]));
+    holder.appendChild(status);
   }
 
   // --- The toolbar --------------------------------------------------------------------
@@ -513,6 +553,7 @@
 
   function start() {
     document.querySelectorAll("textarea[data-writing-links]").forEach(build);
+    document.querySelectorAll("input[data-image-chooser]").forEach(imageChooser);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
