@@ -9,6 +9,7 @@ from articles.publishing.admin import (
     PublishableAdmin,
     StateFilter,
     WorkingCopyInlineMixin,
+    WritingToolsInlineMixin,
 )
 
 from .models import FAQEntry
@@ -72,7 +73,7 @@ class FAQEntryAdmin(PublishableAdmin):
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
 
-class FAQInline(WorkingCopyInlineMixin, admin.StackedInline):
+class FAQInline(WritingToolsInlineMixin, WorkingCopyInlineMixin, admin.StackedInline):
     model = FAQEntry
     fk_name = "article"
     fields = ["title", "answer", "order", "status"]

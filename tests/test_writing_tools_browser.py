@@ -27,7 +27,7 @@ def body(page):
 
 def open_form(page, live_server, article):
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
-    page.locator(".writing-toolbar").wait_for()
+    page.locator(".writing-toolbar[aria-controls=id_body]").wait_for()
 
 
 def select(page, start, end):
@@ -124,6 +124,35 @@ def test_heading_italic_and_list(
     assert page.locator(BODY).evaluate("a => a.value.slice(a.selectionStart, a.selectionEnd)") == (
         "List item"
     )
+
+
+def test_faq_answers_on_the_article_have_the_toolbar(
+    browser,  # noqa: F811
+    live_server,
+    writer,
+    make_article,
+    make_faq,
+):
+    """A saved FAQ answer and one added with "Add another" each get one working toolbar;
+    the inline's hidden template row gets none, so the copy carries no dead one."""
+    article = make_article("With questions", user=writer)
+    make_faq("Does light help?", answer="Yes, mostly.", user=writer, article=article)
+    page = log_in(browser, live_server, writer)
+    open_form(page, live_server, article)
+    page.click("#faqs-group summary")
+    saved = page.locator("#id_faqs-0-answer")
+    saved.evaluate("a => { a.focus(); a.setSelectionRange(0, 3); }")
+    page.keyboard.press("Control+b")
+    assert saved.input_value() == "**Yes**, mostly."
+    assert page.locator("#faqs-empty .writing-toolbar").count() == 0
+    page.click("#faqs-group .add-row a")
+    added = page.locator("#id_faqs-1-answer")
+    added.fill("Light in the morning.")
+    toolbars = page.locator("#faqs-1 .writing-toolbar")
+    assert toolbars.count() == 1
+    added.evaluate("a => { a.focus(); a.setSelectionRange(0, 5); }")
+    toolbars.locator("[data-tool=italic]").click()
+    assert added.input_value() == "*Light* in the morning."
 
 
 def test_citation_without_sources_points_to_the_sources_table(

@@ -9,6 +9,8 @@ PublishableAdmin (publishable.py) is made of one mixin per concern:
 - history.py: the history timeline, comparing revisions, restoring one
 - presence.py: who else has the form open
 - lists.py: the change list's filters, columns and search
+- writing.py: the writing tools' endpoints, the image chooser, the Markdown toolbar's data
+- autosave.py: the unsaved form kept per person as it is typed
 
 forms.py holds the form and the names of the fields it posts; inlines.py the parts edited
 inline with their parent.
@@ -18,6 +20,7 @@ from .forms import NormalizedTextMixin, StaleCheckForm
 from .inlines import WorkingCopyInlineMixin
 from .lists import MedicalReviewFilter, OwnerFilter, StateFilter
 from .publishable import PublishableAdmin
+from .writing import WritingToolsInlineMixin
 
 __all__ = [
     "MedicalReviewFilter",
@@ -27,4 +30,5 @@ __all__ = [
     "StaleCheckForm",
     "StateFilter",
     "WorkingCopyInlineMixin",
+    "WritingToolsInlineMixin",
 ]

@@ -84,13 +84,7 @@ class WritingToolsMixin:
         ]  # fmt: skip
 
     def _writing_attrs(self, request):
-        name = f"admin:{self.opts.app_label}_{self.opts.model_name}"
-        return {
-            "data-writing-links": reverse(f"{name}_writing_links"),
-            "data-writing-images": reverse(f"{name}_writing_images"),
-            "data-writing-upload": reverse(f"{name}_writing_upload"),
-            "data-writing-can-upload": "1" if request.user.has_perm("articles.add_image") else "",
-        }
+        return writing_attrs(request, self.opts)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         """Markdown fields carry the addresses their toolbar reads."""
@@ -161,6 +155,28 @@ class WritingToolsMixin:
             )
         image = form.save()
         return JsonResponse(_image_json(image), status=201)
+
+
+def writing_attrs(request, opts):
+    """The addresses a Markdown field's toolbar reads, on the admin of `opts`'s model."""
+    name = f"admin:{opts.app_label}_{opts.model_name}"
+    return {
+        "data-writing-links": reverse(f"{name}_writing_links"),
+        "data-writing-images": reverse(f"{name}_writing_images"),
+        "data-writing-upload": reverse(f"{name}_writing_upload"),
+        "data-writing-can-upload": "1" if request.user.has_perm("articles.add_image") else "",
+    }
+
+
+class WritingToolsInlineMixin:
+    """An inline's Markdown fields (an article's FAQ answers) get the toolbar too, reading
+    the addresses of the page they sit on."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, MarkdownxField) and formfield is not None:
+            formfield.widget.attrs.update(writing_attrs(request, self.parent_model._meta))
+        return formfield
 
 
 def _only_get(request):

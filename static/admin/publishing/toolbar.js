@@ -552,7 +552,13 @@
   }
 
   function start() {
-    document.querySelectorAll("textarea[data-writing-links]").forEach(build);
+    // Not the inline's hidden template row: "Add another" copies it, toolbar and all.
+    document.querySelectorAll("textarea[data-writing-links]").forEach(function (area) {
+      if (area.name.indexOf("__prefix__") === -1) build(area);
+    });
+    document.addEventListener("formset:added", function (event) {
+      event.target.querySelectorAll("textarea[data-writing-links]").forEach(build);
+    });
     document.querySelectorAll("input[data-image-chooser]").forEach(imageChooser);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
