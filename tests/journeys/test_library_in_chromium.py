@@ -44,8 +44,17 @@ def save(page, title):
     return Article.objects.get(title=title)
 
 
+def insert_from_library(page, dialog, at):
+    page.locator("#id_body").evaluate(f"a => {{ a.focus(); a.setSelectionRange({at}, {at}); }}")
+    page.click(".writing-toolbar[aria-controls=id_body] [data-tool=image]")
+    dialog.locator("input[role=combobox]").fill("harbour")
+    dialog.locator("[role=option]:has-text('A harbour at first light')").click()
+    dialog.wait_for(state="detached")
+
+
 def test_a_library_image_from_upload_to_two_pages(browser, live_server):  # noqa: F811
-    """Upload, focal point, hero chooser, body toolbar, publication, srcset on both pages."""
+    """Upload, focal point, hero chooser, body toolbar (twice), publication, srcset on both
+    pages."""
     call_command("load_sample_content", stdout=io.StringIO())
     writer = sign_in(browser, live_server, "writer")
     errors = []
@@ -89,16 +98,15 @@ def test_a_library_image_from_upload_to_two_pages(browser, live_server):  # noqa
     assert writer.input_value("#id_hero") == str(image.pk)
     assert writer.locator(".image-chosen img").evaluate("i => i.complete && i.naturalWidth > 0")
     assert writer.locator(".image-chooser .image-choose:focus").count() == 1
+    # And in its body too, from the toolbar.
+    insert_from_library(writer, dialog, 12)
     first = save(writer, "Light in the morning")
     assert first.hero_id == image.pk
+    assert f"![A harbour at first light](image:{image.pk})" in first.body
 
     # The same image again, in a second article's body, from the toolbar.
     draft(writer, live_server, "Waking up gently", "Open the curtains.\n\n## Why\n\nLight.")
-    writer.locator("#id_body").evaluate("a => { a.focus(); a.setSelectionRange(18, 18); }")
-    writer.click(".writing-toolbar [data-tool=image]")
-    dialog.locator("input[role=combobox]").fill("harbour")
-    dialog.locator("[role=option]:has-text('A harbour at first light')").click()
-    dialog.wait_for(state="detached")
+    insert_from_library(writer, dialog, 18)
     second = save(writer, "Waking up gently")
     assert f"![A harbour at first light](image:{image.pk})" in second.body
     assert errors == [], errors  # nothing refused by the policy, no script errors
@@ -118,7 +126,7 @@ def test_a_library_image_from_upload_to_two_pages(browser, live_server):  # noqa
         assert "Published" in press(editor, "publish")
 
     reader = browser.new_context(viewport=PHONE, color_scheme="dark").new_page()
-    for article, where in ((first, "figure.hero"), (second, ".prose")):
+    for article, where in ((first, "figure.hero"), (first, ".prose"), (second, ".prose")):
         reader.goto(f"{live_server.url}{Article.objects.get(pk=article.pk).get_absolute_url()}")
         webp = reader.locator(f"{where} picture source[type='image/webp']")
         assert "640w" in webp.get_attribute("srcset")
