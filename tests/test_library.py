@@ -18,7 +18,7 @@ from articles.publishing.library.media import IMMUTABLE
 from tests.conftest import graph_nodes, parse_page
 
 SITE = "https://example.test"
-HASHED = re.compile(r"/media/renditions/library/[\w-]+\.[0-9a-f]{12}\.(jpg|png|webp)")
+HASHED = re.compile(r"/media/renditions/library/[\w-]+\.[0-9a-f]{12}\.(jpg|png|webp|avif)")
 
 
 def picture(width=2400, height=1600, image_format="JPEG", halves=False):
@@ -51,7 +51,7 @@ def make_image(db):
 
 
 def test_saving_makes_the_width_ladder_webp_crops_and_a_thumbnail(make_image):
-    """Every width up to 1,600 px in JPEG and WebP, three share crops and a 240 × 180
+    """Every width up to 1,600 px in JPEG, WebP and AVIF, three share crops and a 240 × 180
     thumbnail, each named by a hash of its bytes; the size is read from the file."""
     image = make_image()
     image.refresh_from_db()
@@ -63,6 +63,8 @@ def test_saving_makes_the_width_ladder_webp_crops_and_a_thumbnail(make_image):
         assert HASHED.fullmatch(made["src"]) and made["src"].endswith(".jpg")
         assert HASHED.fullmatch(made["webp"]) and made["webp"].endswith(".webp")
         assert stored(made["webp"]).size == (made["width"], made["height"])
+        assert HASHED.fullmatch(made["avif"]) and made["avif"].endswith(".avif")
+        assert stored(made["avif"]).size == (made["width"], made["height"])
     sizes = {label: stored(url).size for label, url in image.renditions["share"].items()}
     assert sizes == {"16x9": (1200, 675), "4x3": (1200, 900), "1x1": (1200, 1200)}
     assert stored(image.thumb["webp"]).size == (240, 180)
@@ -132,15 +134,32 @@ def pictured(make_image, make_article, publish, editor):
 
 
 def test_the_hero_is_a_picture_from_the_library(client, pictured):
-    """The page serves the library's WebP and JPEG srcsets, its alt text, fixed
-    dimensions and its caption with credit and licence, escaped."""
+    """The page serves the library's AVIF, WebP and JPEG srcsets (in that order: the
+    browser takes the first it can show), its alt text, fixed dimensions and its caption
+    with credit and licence, escaped."""
     image, hero, _ = pictured
     html = client.get(hero.get_absolute_url()).content.decode()
     figure = re.search(r'<figure class="hero">.*?</figure>', html, re.S).group(0)
+    assert figure.index('type="image/avif"') < figure.index('type="image/webp"')
+    assert f'<source type="image/avif" srcset="{image.avif_srcset}"' in figure
     assert f'<source type="image/webp" srcset="{image.webp_srcset}"' in figure
     assert f'srcset="{image.srcset}"' in figure and "1280w" in figure
     assert 'alt="A quiet bedroom at dusk" width="1600" height="1067"' in figure
     assert "Rest &lt;b&gt;matters&lt;/b&gt; <small>Ann Lens · CC BY 4.0</small>" in figure
+
+
+def test_an_image_made_before_avif_offers_none(client, pictured):
+    """Renditions without AVIF (made before it, or by a Pillow without it) send no AVIF
+    source rather than a partial one; WebP and the original still serve."""
+    image, hero, _ = pictured
+    for made in image.renditions["widths"]:
+        del made["avif"]
+    Image.objects.filter(pk=image.pk).update(renditions=image.renditions)
+    image.refresh_from_db()
+    assert image.avif_srcset == "" and image.webp_srcset
+    html = client.get(hero.get_absolute_url()).content.decode()
+    figure = re.search(r'<figure class="hero">.*?</figure>', html, re.S).group(0)
+    assert "image/avif" not in figure and f'srcset="{image.webp_srcset}"' in figure
 
 
 def test_share_images_are_the_library_crops(client, pictured):
@@ -163,10 +182,12 @@ def test_list_cards_use_the_webp_thumbnail(client, pictured, django_assert_max_n
 
 
 def test_a_body_image_is_a_figure_with_srcset_sizes_and_lazy_loading(pictured):
-    """Alone in its paragraph it is a figure with its caption; inline, a picture only."""
+    """Alone in its paragraph it is a figure with its caption; inline, a picture only;
+    AVIF first, then WebP, then the original's format."""
     image, _, shown = pictured
     html = shown.body_html
     figure = re.search(r'<figure class="body-image">.*?</figure>', html, re.S).group(0)
+    assert f'<picture><source type="image/avif" srcset="{image.avif_srcset}"' in figure
     assert '<source type="image/webp" srcset="' in figure and "640w" in figure
     assert f'srcset="{image.srcset}" sizes="(min-width: 42rem) 42rem, 100vw"' in figure
     assert 'width="1600" height="1067" alt="A quiet bedroom at dusk"' in figure
@@ -272,8 +293,10 @@ def test_hashed_renditions_are_cached_for_a_year(client, make_image):
     """/media/ serves a rendition whose name carries its hash as immutable; the original
     file, which may be replaced, is served as usual."""
     image = make_image()
-    rendition = client.get(image.renditions["widths"][0]["webp"])
-    assert rendition.status_code == 200 and rendition["Cache-Control"] == IMMUTABLE
+    for kind, content_type in (("webp", "image/webp"), ("avif", "image/avif")):
+        rendition = client.get(image.renditions["widths"][0][kind])
+        assert rendition.status_code == 200 and rendition["Cache-Control"] == IMMUTABLE
+        assert rendition["Content-Type"] == content_type
     original = client.get(image.file.url)
     assert original.status_code == 200 and "immutable" not in original.get("Cache-Control", "")
 

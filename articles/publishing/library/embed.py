@@ -55,8 +55,11 @@ def _picture(image, tag):
     alt = written.group(1) if written and written.group(1).strip() else escape(image.alt)
     fallback = next((w for w in widths if w["width"] >= 960), widths[-1])
     largest = widths[-1]
+    # The browser takes the first type it can show: AVIF, then WebP, then the original's.
+    avif = image.avif_srcset
+    avif = f'<source type="image/avif" srcset="{escape(avif)}" sizes="{SIZES}">' if avif else ""
     return (
-        f'<picture><source type="image/webp" srcset="{escape(image.webp_srcset)}" '
+        f'<picture>{avif}<source type="image/webp" srcset="{escape(image.webp_srcset)}" '
         f'sizes="{SIZES}"><img src="{escape(fallback["src"])}" '
         f'srcset="{escape(image.srcset)}" sizes="{SIZES}" width="{int(largest["width"])}" '
         f'height="{int(largest["height"])}" alt="{alt}" loading="lazy" decoding="async">'

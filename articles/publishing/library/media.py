@@ -15,7 +15,7 @@ from .renditions import HASH_LENGTH, PREFIX
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 _HASHED = re.compile(
-    rf"{re.escape(PREFIX)}[^/]+\.[0-9a-f]{{{HASH_LENGTH}}}\.(?:jpg|png|webp)", re.ASCII
+    rf"{re.escape(PREFIX)}[^/]+\.[0-9a-f]{{{HASH_LENGTH}}}\.(?:jpg|png|webp|avif)", re.ASCII
 )
 
 

@@ -130,6 +130,14 @@ class Image(models.Model):
         return ", ".join(f"{w['webp']} {w['width']}w" for w in widths)
 
     @property
+    def avif_srcset(self):
+        """Empty unless every width has one (an image made before AVIF, or without it)."""
+        widths = self.renditions.get("widths", [])
+        if not widths or not all(w.get("avif") for w in widths):
+            return ""
+        return ", ".join(f"{w['avif']} {w['width']}w" for w in widths)
+
+    @property
     def thumb(self):
         return self.renditions.get("thumb")
 
