@@ -108,7 +108,15 @@ class ArticleAdmin(PublishableAdmin):
         PublishableAdmin.seo_fieldset,
         (
             "Publication",
-            {"fields": ["status", "published_at", "first_published_at", "transition_history"]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "expires_at",
+                    "first_published_at",
+                    "transition_history",
+                ]
+            },  # fmt: skip
         ),
     ]
 

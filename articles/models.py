@@ -264,20 +264,24 @@ class Article(MedicallyReviewed, Publishable):
         indexes = [
             models.Index(fields=["live", "published_at"]),
             # The home, topic and author lists, newest first: a deep page's ids are read
-            # from these alone (see publishing/paging.py).
+            # from these alone (see publishing/paging.py), Unpublish at included, which
+            # published() reads.
             models.Index(
                 fields=["-published_at", "-updated_at", "-id"],
                 condition=Q(live=True),
+                include=["expires_at"],
                 name="article_live_order",
             ),
             models.Index(
                 fields=["topic", "-published_at", "-updated_at", "-id"],
                 condition=Q(live=True),
+                include=["expires_at"],
                 name="article_topic_date",
             ),
             models.Index(
                 fields=["author", "-published_at", "-updated_at", "-id"],
                 condition=Q(live=True),
+                include=["expires_at"],
                 name="article_author_date",
             ),
             # The admin's list by state, newest first.
@@ -290,6 +294,7 @@ class Article(MedicallyReviewed, Publishable):
             models.Index(
                 fields=["published_at", "id", "slug"],
                 condition=Q(live=True),
+                include=["expires_at"],
                 name="article_live_slugs",
             ),
         ]

@@ -312,3 +312,12 @@ LOGGING = {
         "django": {"handlers": []},
     },
 }
+
+# A medical review overdue by more than this many days is flagged on the desk as lapsed;
+# with REVIEW_LAPSED_NOTE on, readers of such a page are told it is being reviewed.
+REVIEW_GRACE_DAYS = int(os.environ.get("REVIEW_GRACE_DAYS", "30"))
+REVIEW_LAPSED_NOTE = env_bool("REVIEW_LAPSED_NOTE", default=False)
+
+# The list indexes carry Unpublish at as a covering column on PostgreSQL, production's
+# database; SQLite, for `make run`, ignores it and warns.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]

@@ -41,6 +41,8 @@ class FAQEntryAdmin(PublishableAdmin):
         "focus_keyword",
         "canonical_url",
         "noindex",
+        # It comes down with its article, to the second.
+        "expires_at",
     ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "answer", "topic", "article", "order"]}),
@@ -51,7 +53,15 @@ class FAQEntryAdmin(PublishableAdmin):
         PublishableAdmin.seo_fieldset,
         (
             "Publication",
-            {"fields": ["status", "published_at", "first_published_at", "transition_history"]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "expires_at",
+                    "first_published_at",
+                    "transition_history",
+                ]
+            },  # fmt: skip
         ),
     ]
 

@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -58,12 +59,14 @@ def site(database_url, cache_prefix=None, **extra):
         "SITE_URL": f"http://127.0.0.1:{port}",
         **extra,
     }
+    # Its log goes to a file: a pipe nobody reads would stall the server once full.
+    log = tempfile.TemporaryFile(mode="w+")
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn
         [str(GUNICORN), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1", "-t", "20"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -71,12 +74,15 @@ def site(database_url, cache_prefix=None, **extra):
         for _ in range(100):
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
                 break
-            assert server.poll() is None, server.stderr.read()
+            if server.poll() is not None:
+                log.seek(0)
+                raise AssertionError(log.read())
             time.sleep(0.1)
         yield base
     finally:
         server.terminate()
         server.wait(10)
+        log.close()
 
 
 def assert_unavailable_page(status, headers, html):

@@ -120,7 +120,7 @@ def test_the_inline_stylesheet_is_the_only_style_the_policy_allows(client, publi
     html = response.content.decode()
     blocks = re.findall(r"<style>(.*?)</style>", html, re.S)
     assert len(blocks) == 1 and ".site-header" in blocks[0] and ".prose" in blocks[0]
-    assert "<link rel=\"stylesheet\"" not in html  # nothing else to fetch before painting
+    assert '<link rel="stylesheet"' not in html  # nothing else to fetch before painting
     policy = response.headers["Content-Security-Policy"]
     directives = {d.split()[0]: d.split()[1:] for d in policy.split(";") if d.strip()}
     digest = base64.b64encode(hashlib.sha256(blocks[0].encode()).digest()).decode()

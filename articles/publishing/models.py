@@ -20,12 +20,17 @@ class Status(models.TextChoices):
 
 
 def _published():
-    """The one definition of "visible to the public"; a future date means scheduled.
+    """The one definition of "visible to the public"; a future date means scheduled, and
+    a past Unpublish at means gone, from that moment, whether or not the task worker
+    has logged it yet.
 
     ``live`` is set and cleared only by the workflow; the row holds the live content, so
     this stays one indexed filter however many drafts pile up.
     """
-    return Q(live=True, published_at__lte=timezone.now())
+    now = timezone.now()
+    return Q(live=True, published_at__lte=now) & (
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -89,6 +94,15 @@ class Publishable(SeoFields):
         db_index=True,
         editable=False,
         help_text="Set by publishing; a future time schedules the first publication.",
+    )
+    # Content, like the text: it is reviewed, versioned and takes effect when published.
+    expires_at = models.DateTimeField(
+        "unpublish at",
+        null=True,
+        blank=True,
+        help_text="The page comes down at this time, for guidance that must not outlive "
+        "its season; readers, search, the feed and the sitemap lose it at once. Day/month/"
+        "year and time. Takes effect when this version is published.",
     )
     latest_revision = models.ForeignKey(
         "articles.Revision", null=True, blank=True, editable=False,
@@ -172,7 +186,12 @@ class Publishable(SeoFields):
 
     @property
     def is_scheduled(self):
-        return self.live and not self.is_live
+        return self.live and self.published_at is not None and self.published_at > timezone.now()
+
+    @property
+    def has_expired(self):
+        """Past its Unpublish at: readers no longer see it, whatever the row says yet."""
+        return self.live and self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
     def has_draft_changes(self):
@@ -183,6 +202,8 @@ class Publishable(SeoFields):
         """The state as editors read it: "Live · draft changes in review", say."""
         if not self.live:
             return self.get_status_display()
+        if self.has_expired:
+            return "Came down at its Unpublish at"
         live = "Scheduled" if self.is_scheduled else "Live"
         if self.status == Status.DRAFT:
             return f"{live} · draft changes"
@@ -331,6 +352,20 @@ class MedicallyReviewed(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def review_lapsed(self):
+        """Live, and its review overdue past the site's grace period (REVIEW_GRACE_DAYS)."""
+        from .review import grace_ends
+
+        return bool(
+            self.live and self.review_due and self.review_due < grace_ends(timezone.localdate())
+        )
+
+    @property
+    def shows_review_note(self):
+        """Whether readers are told the page is being reviewed (REVIEW_LAPSED_NOTE)."""
+        return settings.REVIEW_LAPSED_NOTE and self.review_lapsed
 
     def needs_medical_review(self):
         return self.medical_review or bool(self.topic_id and self.topic.medical)

@@ -88,6 +88,11 @@ def transition_made(obj, log):
             f"{who} took {title} down: readers no longer see it."
             + (f" {log.note}" if log.note else ""),
         )  # fmt: skip
+    elif log.action == "expire":
+        notify(
+            [obj.owner, *publishers(type(obj))], "unpublished", obj, None,
+            f"{title} came down at its Unpublish at: readers no longer see it.",
+        )  # fmt: skip
     elif log.action == "publish":
         when = "is live" if obj.published_at <= timezone.now() else "is scheduled"
         notify([obj.owner], "published", obj, log.user, f"{who} published {title}: it {when}.")

@@ -12,6 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Exists, F, OuterRef
 
 from .models import Revision, Status, Transition
@@ -139,6 +140,16 @@ def awaiting_sign_off(queryset):
     return queryset.filter(model.medical_review_q(), status=Status.IN_REVIEW).exclude(
         Exists(signed)
     )
+
+
+def grace_ends(today):
+    """Reviews due before this day are past the site's grace period (REVIEW_GRACE_DAYS)."""
+    return today - datetime.timedelta(days=settings.REVIEW_GRACE_DAYS)
+
+
+def lapsed(queryset, today):
+    """Live items whose review is overdue past the grace period, the most overdue first."""
+    return falling_due(queryset, grace_ends(today) - datetime.timedelta(days=1))
 
 
 def falling_due(queryset, by):

@@ -15,3 +15,19 @@ def queue_once(task, at):
         return queued.run_after
     task.using(run_after=at).enqueue()
     return at
+
+
+def queue_by(task, at):
+    """Queue ``task`` to run at ``at`` unless a run of it is queued for then or sooner
+    (that run queues the next); return when the first queued run is due."""
+    from django_tasks_db.models import DBTaskResult
+
+    queued = (
+        DBTaskResult.objects.filter(status="READY", task_path=task.module_path, run_after__lte=at)
+        .order_by("run_after")
+        .first()
+    )
+    if queued is not None:
+        return queued.run_after
+    task.using(run_after=at).enqueue()
+    return at

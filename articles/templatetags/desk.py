@@ -132,15 +132,23 @@ def _sign_off_queue(user):
 def _reviews_due():
     """Live articles whose medical review falls due within the notice period, or is overdue."""
     today = timezone.localdate()
+    grace_ends = review.grace_ends(today)
     due = review.falling_due(Article.objects.with_liveness(), review.notice_by(today))
     return {
         "rows": [
-            _row(a, due=a.review_due, overdue=a.review_due < today, reviewer=a.reviewed_by)
+            _row(
+                a,
+                due=a.review_due,
+                overdue=a.review_due < today,
+                reviewer=a.reviewed_by,
+                lapsed=a.review_due < grace_ends,
+            )  # fmt: skip
             for a in due.select_related("reviewed_by")[:SHOWN]
         ],
         "total": due.count(),
         "links": [
             ("overdue", _listing(Article, "?review=overdue")),
+            ("past the grace period", _listing(Article, "?review=lapsed")),
             ("due soon", _listing(Article, "?review=due")),
         ],
     }

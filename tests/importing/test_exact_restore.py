@@ -70,6 +70,8 @@ def whole_site(db, writer, editor, clinician, topic, make_article, make_faq, pub
         meta_title="Calming a racing mind: what helps",
         canonical_url="https://elsewhere.example.test/racing/",
         noindex=True,
+        # Seasonal: it comes down on its own (and its question with it).
+        expires_at=datetime.datetime(2031, 3, 31, 23, 59, tzinfo=datetime.UTC),
         hero_image_alt="A quiet room",
         body=f"Breathe out slowly.[^1]\n\n![](image:{library.pk})\n\n## What helps\n\nA walk.",
         sources=[{"title": "A trial", "url": "https://doi.example.test/1"}],
@@ -87,6 +89,7 @@ def whole_site(db, writer, editor, clinician, topic, make_article, make_faq, pub
         meta_title="Is worry normal?", meta_description="Yes, and here is why.",
         focus_keyword="worry", canonical_url="https://elsewhere.example.test/worry/",
         noindex=True, medical_review=True, review_interval=2,
+        expires_at=datetime.datetime(2030, 1, 1, 9, 0, tzinfo=datetime.UTC),
     )  # fmt: skip
     publish_reviewed(standalone)
 

@@ -89,7 +89,9 @@ def test_a_library_image_from_upload_to_two_pages(browser, live_server):  # noqa
     assert marker_at(writer) == pytest.approx([0.25, 0.75], abs=0.02)
 
     # The hero, from the library's dialog: searched, chosen, shown as a thumbnail.
-    draft(writer, live_server, "Light in the morning", "Light helps.\n\n## Why\n\nIt sets the clock.")
+    draft(
+        writer, live_server, "Light in the morning", "Light helps.\n\n## Why\n\nIt sets the clock."
+    )
     writer.click(".image-chooser .image-choose")
     dialog = writer.locator("dialog.writing-dialog[open]")
     dialog.locator("input[role=combobox]").fill("harbour")

@@ -39,6 +39,40 @@ def normalize_newlines(formfield):
     return formfield
 
 
+def _minute(value):
+    return value.replace(second=0, microsecond=0) if hasattr(value, "replace") else value
+
+
+class MomentField(forms.DateTimeField):
+    """A date and time in one box, as the site writes them (24/12/2026 09:30, en-GB), or
+    ISO 8601: the Unpublish at field, written as the Publish at box beside Publish is."""
+
+    widget = forms.DateTimeInput(
+        format="%d/%m/%Y %H:%M",
+        attrs={"size": 16, "autocomplete": "off", "placeholder": "24/12/2026 09:30"},
+    )
+
+    def has_changed(self, initial, data):
+        # The box shows minutes: a stored time with seconds, posted back, is not a change.
+        try:
+            data = self.to_python(data)
+        except ValidationError:
+            return True
+        return _minute(initial) != _minute(data)
+
+    def to_python(self, value):
+        if isinstance(value, str) and (parsed := parse_datetime(value.strip())):
+            return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError(
+                f"“{value}” is not a date and time: write it as day/month/year and time, "
+                "such as 24/12/2026 09:30.",
+                code="invalid",
+            ) from None
+
+
 # Search fields sized so the whole text shows: a 160-character description in one box.
 SEO_WIDGETS = {
     "meta_description": forms.Textarea(attrs={"rows": 3, "cols": 80}),
@@ -59,6 +93,13 @@ class StaleCheckForm(forms.ModelForm):
 
     conflict = None
     posted = None
+
+    def clean_expires_at(self):
+        value = self.cleaned_data.get("expires_at")
+        # Only a new or moved time: an item that came down keeps the time it came down at.
+        if value is not None and "expires_at" in self.changed_data and value <= timezone.now():
+            raise ValidationError("Unpublish at must be in the future.", code="past")
+        return value
 
     def clean(self):
         cleaned = super().clean()

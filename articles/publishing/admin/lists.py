@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
@@ -68,6 +69,7 @@ class MedicalReviewFilter(admin.SimpleListFilter):
             ("changed", "Changed since review"),
             ("due", f"Due within {review.NOTICE_DAYS} days"),
             ("overdue", "Overdue"),
+            ("lapsed", f"Overdue past the {settings.REVIEW_GRACE_DAYS}-day grace period"),
         ]
 
     def queryset(self, request, queryset):
@@ -82,6 +84,8 @@ class MedicalReviewFilter(admin.SimpleListFilter):
             )
         if self.value() == "overdue":
             return review.falling_due(queryset, today - datetime.timedelta(days=1))
+        if self.value() == "lapsed":
+            return review.lapsed(queryset, today)
         return queryset
 
 

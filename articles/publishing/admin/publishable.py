@@ -4,6 +4,7 @@ concern, with the addresses of their views."""
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from markdownx.models import MarkdownxField
@@ -12,7 +13,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 from .autosave import AutosaveMixin
 from .changeform import ChangeFormMixin
 from .comments import CommentsMixin
-from .forms import NormalizedTextMixin, StaleCheckForm
+from .forms import MomentField, NormalizedTextMixin, StaleCheckForm
 from .history import HistoryMixin
 from .lists import ListMixin, OwnerFilter, StateFilter
 from .moves import MovesMixin, _bulk_action
@@ -56,7 +57,10 @@ class PublishableAdmin(
     # At 100,000 rows a full count, or the date drill-down's scan for distinct dates, costs
     # more than the page; the list is sorted by date instead, and filtered by state.
     show_full_result_count = False
-    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+    formfield_overrides = {
+        MarkdownxField: {"widget": AdminMarkdownxWidget},
+        models.DateTimeField: {"form_class": MomentField, "widget": MomentField.widget},
+    }
     # Request changes needs a note, so it has no bulk form; it lives on the change page.
     actions = [_bulk_action("submit"), _bulk_action("publish"), _bulk_action("unpublish")]
     seo_fieldset = (

@@ -19,10 +19,12 @@ counts it had and only takes a new token; the counts follow once it commits.
 import contextvars
 import datetime
 import logging
+import math
 import threading
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
@@ -47,6 +49,9 @@ class Generation:
     # The database's counts it reflects (SiteState).
     changes: int = 0
     withdrawals: int = 0
+    # When the next live item comes down at its Unpublish at: a withdrawal nobody
+    # counts, so no copy made in this generation may be served after it, even in an outage.
+    ends_by: float = math.inf
 
     @classmethod
     def load(cls, record):
@@ -57,7 +62,10 @@ class Generation:
             return None
 
     def dump(self):
-        return (self.token, self.last_modified, self.valid_until, self.changes, self.withdrawals)
+        return (
+            self.token, self.last_modified, self.valid_until, self.changes, self.withdrawals,
+            self.ends_by,
+        )  # fmt: skip
 
 
 class _Known:
@@ -95,22 +103,45 @@ def _in_changed_transaction():
 
 
 def _next_scheduled(now):
+    """(When the next live item goes up or comes down, when the next comes down): the
+    generation ends at the first, and no copy made in it outlives the second."""
     from django.apps import apps
 
     from ..models import Publishable
 
-    upcoming = []
+    ups, downs = [], []
     for model in apps.get_models():
         if issubclass(model, Publishable):
-            when = (
-                model._default_manager.filter(live=True, published_at__gt=_aware(now))
-                .order_by("published_at")
-                .values_list("published_at", flat=True)
-                .first()
-            )
-            if when:
-                upcoming.append(when.timestamp())
-    return min(upcoming, default=now + MAX_AGE)
+            live = model._default_manager.filter(live=True)
+            for field, found in (("published_at", ups), ("expires_at", downs)):
+                when = (
+                    live.filter(**{f"{field}__gt": _aware(now)})
+                    .order_by(field)
+                    .values_list(field, flat=True)
+                    .first()
+                )
+                if when:
+                    found.append(when.timestamp())
+    ends_by = min(downs, default=math.inf)
+    if settings.REVIEW_LAPSED_NOTE:
+        # A review lapses as a day begins: the pages that say so are made again then.
+        ups.append(_next_midnight(now))
+    return min(*ups, ends_by, now + MAX_AGE), ends_by
+
+
+def _next_midnight(now):
+    today = timezone.localtime(_aware(now)).date()
+    tomorrow = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time())
+    return timezone.make_aware(tomorrow).timestamp()
+
+
+def next_withdrawal():
+    """When the next live item comes down, read now (0 when the database cannot say):
+    for copies made while the shared cache, which holds it, is down."""
+    try:
+        return _next_scheduled(time.time())[1]
+    except DatabaseError:
+        return 0.0
 
 
 def _aware(timestamp):
@@ -127,7 +158,8 @@ def _new(previous=None):
         counts = _counts()
         known.learn(*counts)
         known.read_at = known.tried_at = time.monotonic()
-    return Generation(f"{time.time_ns():x}", int(now), _next_scheduled(now), *counts)
+    valid_until, ends_by = _next_scheduled(now)
+    return Generation(f"{time.time_ns():x}", int(now), valid_until, *counts, ends_by)
 
 
 # The generation as read for the request being served: the middleware and each memo()
@@ -159,8 +191,9 @@ def _read():
     try:
         fresh = _new(record)
     except DatabaseError:
-        # The database is down: keep the old generation rather than cache nothing.
-        return record
+        # The database is down: keep the old generation rather than cache nothing, until
+        # a page comes down at its Unpublish at; past that no copy of it may be served.
+        return record if record is None or time.time() < record.ends_by else None
     if record is None:
         # Another server may start it first; then everyone uses that one.
         if not cache.add(GENERATION_KEY, fresh.dump(), None):

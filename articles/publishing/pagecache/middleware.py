@@ -3,12 +3,14 @@
 Each page has one copy in the shared cache and one in this process's memory, under its
 canonical address (its path, and the page number of a paginated list), holding the
 generation it was made under. A copy of the current generation is served as it is; an
-older one only while the database is down, and only if no withdrawal was counted after
-it was made. So the cache holds at most one copy of each page there is (times two for
-compressed and plain), however many generations pass or query strings are made up.
+older one only while the database is down, only if no withdrawal was counted after it
+was made, and never past the next Unpublish at known when it was made. So the cache
+holds at most one copy of each page there is (times two for compressed and plain),
+however many generations pass or query strings are made up.
 """
 
 import logging
+import time
 from urllib.parse import parse_qsl
 
 from django.core.cache import cache
@@ -16,7 +18,14 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils.http import http_date, parse_http_date_safe
 
-from .generation import _request, _shared, current, knows_lately, latest_withdrawals
+from .generation import (
+    _request,
+    _shared,
+    current,
+    knows_lately,
+    latest_withdrawals,
+    next_withdrawal,
+)
 from .store import Copy, local
 
 logger = logging.getLogger(__name__)
@@ -126,7 +135,12 @@ def _outage_copy(copies, generation):
     if generation is None and not knows_lately():
         return None
     floor = latest_withdrawals(generation)
-    fit = [copy for copy in copies if copy is not None and copy.withdrawals >= floor]
+    now = time.time()
+    fit = [
+        copy
+        for copy in copies
+        if copy is not None and copy.withdrawals >= floor and now < copy.ends_by
+    ]
     return max(fit, key=lambda copy: copy.withdrawals, default=None)
 
 
@@ -194,6 +208,7 @@ class PageCacheMiddleware:
                 response.status_code,
                 tuple((k, v) for k, v in response.headers.items() if k.lower() not in NOT_STORED),
                 response.content,
+                generation.ends_by if generation else next_withdrawal(),
             )
             local.put(key, copy)
             if generation is not None:

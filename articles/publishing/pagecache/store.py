@@ -1,5 +1,6 @@
 """This process's copies of pages: the latest copy of each page it served, bounded."""
 
+import math
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -12,13 +13,16 @@ LOCAL_BYTES = 64 * 1024 * 1024
 @dataclass(frozen=True)
 class Copy:
     """A response as stored: the generation it was made under, the withdrawals counted
-    then (an outage copy must not predate a withdrawal), and what goes back out."""
+    then (an outage copy must not predate a withdrawal), what goes back out, and the
+    moment it must stop being served."""
 
     token: str
     withdrawals: int
     status: int
     headers: tuple
     content: bytes
+    # Not to be served after this (the next Unpublish at when it was made), outage or not.
+    ends_by: float = math.inf
 
     @classmethod
     def load(cls, value):
@@ -28,7 +32,7 @@ class Copy:
             return None  # stored by an older release
 
     def dump(self):
-        return (self.token, self.withdrawals, self.status, self.headers, self.content)
+        return (self.token, self.withdrawals, self.status, self.headers, self.content, self.ends_by)
 
 
 class Store:

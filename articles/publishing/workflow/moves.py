@@ -44,6 +44,8 @@ class Move:
     # Whether the log reads as a change of state ("In review → Published"); draft
     # changes to a live page change the working copy's state, not the page's.
     shows_states: bool = True
+    # Whether the page comes down: readers lose it, and every cache with them.
+    takes_down: bool = False
 
     def applies_to(self, item):
         if self.step:
@@ -73,7 +75,11 @@ TRANSITIONS = {
              Status.DRAFT, needs_note=True),
         # From any state of the draft changes: what matters is that the page is up.
         Move("unpublish", "Unpublish", "Unpublished", Status.PUBLISHED, Status.DRAFT,
-             needs_live=True, parts=LIVE_PARTS),
+             needs_live=True, parts=LIVE_PARTS, takes_down=True),
+        # Its Unpublish at has come: the task worker takes it down and logs it.
+        Move("expire", "Take down at its Unpublish at", "Came down at its Unpublish at",
+             Status.PUBLISHED, Status.DRAFT, needs_live=True, parts=LIVE_PARTS,
+             takes_down=True, internal=True),
         # A save to a live item: the live page stays, the new version is a draft of changes.
         Move("edit", "Start draft changes", "Started draft changes; the live page stays as it is",
              Status.PUBLISHED, Status.DRAFT, internal=True, permission="change",

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from .. import notify, pagecache, redirects, review
+from .. import expiry, notify, pagecache, redirects, review
 from ..models import Revision, Status, Transition
 from .moves import PUBLIC_MOVES, TRANSITIONS, InvalidTransition, can_transition, parts_moving
 from .steps import STEPS, steps_for
@@ -79,10 +79,14 @@ def _make(move, obj, current, user, note, *, at=None, revision=None, also=None, 
         fields.update(STEPS[move.step].complete(current, user, now))
         revision_id = current.latest_revision_id
     publishing = move.target == Status.PUBLISHED
-    if publishing or move.action == "unpublish":
+    if publishing or move.takes_down:
         working = working_copy(current)
         if publishing:
             problems = working.publication_problems()
+            if working.expires_at is not None and working.expires_at <= (at or now):
+                problems.append(
+                    "Its Unpublish at is not after it would go live: move it later or clear it."
+                )
             for step in steps_for(working):
                 problems += step.problems(current, working)
             if problems:
@@ -106,7 +110,10 @@ def _make(move, obj, current, user, note, *, at=None, revision=None, also=None, 
             at or current.published_at or (page.published_at if page is not None else now)
         )
         fields["first_published_at"] = current.first_published_at or fields["published_at"]
-    elif move.action == "unpublish":
+        if page is not None:
+            # A part is shown on its page and comes down with it, to the second.
+            fields["expires_at"] = page.expires_at
+    elif move.takes_down:
         fields["live"] = False
     # updated_at is the page's dateModified: it moves when the live content does,
     # or freely while nobody can see the item.
@@ -114,10 +121,10 @@ def _make(move, obj, current, user, note, *, at=None, revision=None, also=None, 
         fields["updated_at"] = now
     fields.update(also or {})
     model._default_manager.filter(pk=obj.pk).update(**fields)
-    if (publishing or move.action == "unpublish") and page is None:
+    if (publishing or move.takes_down) and page is None:
         # Once for the page and its parts. Text goes away when a page comes down, and
         # when a live page is replaced.
-        pagecache.changed(withdrawal=move.action == "unpublish" or live_path is not None)
+        pagecache.changed(withdrawal=move.takes_down or live_path is not None)
     for name, value in fields.items():
         setattr(current, name, value)
     if obj is not current:
@@ -141,8 +148,10 @@ def _make(move, obj, current, user, note, *, at=None, revision=None, also=None, 
         created_at=now,
     )
     # The people concerned hear of it once, about the page, not about each part.
-    if not move.internal and page is None:
+    if (not move.internal or move.takes_down) and page is None:
         notify.transition_made(current, log)
+    if publishing and page is None and current.expires_at is not None:
+        transaction.on_commit(lambda: expiry.queue(current.expires_at))
     # Parts shown on the item's page (an article's FAQ entries) travel with it, each
     # checked and logged in its own right; one refusal undoes the whole move.
     for part in parts_moving(move, current):

@@ -10,7 +10,7 @@ the models' fields against these tables, so a new field cannot be forgotten.
 SEO = ["meta_title", "meta_description", "focus_keyword", "canonical_url", "noindex"]
 CONTENT = [
     "slug", "title", "status", *SEO, "owner",
-    "published_at", "first_published_at", "created_at", "updated_at",
+    "published_at", "first_published_at", "created_at", "updated_at", "expires_at",
 ]  # fmt: skip
 # The medical review's record: written by the workflow's sign-off, restored only with
 # the rest of the workflow's state (see exchange.restore).
