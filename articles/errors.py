@@ -46,6 +46,11 @@ def server_error(request):
     return _page("500.html", "Something went wrong", 500)
 
 
+def gone(request=None):
+    """410 Gone, in the site's layout: a page taken away on purpose (see trash.py)."""
+    return _page("410.html", "Page removed", 410)
+
+
 def page_not_found(request, exception=None):
     """handler404: the site's layout and navigation, noindex, no database needed."""
     return _page("404.html", "Page not found", 404)

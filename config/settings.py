@@ -92,7 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Only a 404 pays for the lookup of a moved page's new address.
-    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    "articles.publishing.redirects.RedirectsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -313,6 +313,8 @@ LOGGING = {
     },
 }
 
+# Deleted items stay in the trash this long, restorable, before the worker empties it.
+TRASH_DAYS = int(os.environ.get("TRASH_DAYS", "30"))
 # A medical review overdue by more than this many days is flagged on the desk as lapsed;
 # with REVIEW_LAPSED_NOTE on, readers of such a page are told it is being reviewed.
 REVIEW_GRACE_DAYS = int(os.environ.get("REVIEW_GRACE_DAYS", "30"))

@@ -17,6 +17,8 @@ class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     IN_REVIEW = "in_review", "In review"
     PUBLISHED = "published", "Published"
+    # Deleted, for TRASH_DAYS: restorable with its revisions, history and address.
+    TRASHED = "trashed", "In the trash"
 
 
 def _published():
@@ -95,6 +97,8 @@ class Publishable(SeoFields):
         editable=False,
         help_text="Set by publishing; a future time schedules the first publication.",
     )
+    # When it went to the trash (emptied TRASH_DAYS later); empty when it is not there.
+    trashed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Content, like the text: it is reviewed, versioned and takes effect when published.
     expires_at = models.DateTimeField(
         "unpublish at",
@@ -122,7 +126,7 @@ class Publishable(SeoFields):
 
     # Written only by the workflow service, never by a form or a content save.
     workflow_fields = frozenset(
-        {"status", "live", "published_at", "first_published_at", "live_revision"}
+        {"status", "live", "published_at", "first_published_at", "live_revision", "trashed_at"}
     )
     # Each model names its permissions "<action>_<model_name>"; see workflow.TRANSITIONS.
     workflow_permissions = (
@@ -202,6 +206,8 @@ class Publishable(SeoFields):
         """The state as editors read it: "Live · draft changes in review", say."""
         if not self.live:
             return self.get_status_display()
+        if self.status == Status.TRASHED:
+            return "In the trash"
         if self.has_expired:
             return "Came down at its Unpublish at"
         live = "Scheduled" if self.is_scheduled else "Live"
@@ -295,6 +301,13 @@ class Publishable(SeoFields):
 
     def sign_off(self, user, note=""):
         return self._transition("sign_off", user, note)
+
+    def move_to_trash(self, user, note=""):
+        """Delete, restorably: see trash.py (which also offers a 301 instead of 410)."""
+        return self._transition("trash", user, note)
+
+    def restore_from_trash(self, user, note=""):
+        return self._transition("untrash", user, note)
 
     def _transition(self, action, user, note, **options):
         from articles.publishing.workflow import transition

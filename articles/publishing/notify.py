@@ -5,6 +5,7 @@ goes out from the task worker (``manage.py db_worker``), so no request waits on 
 is sent once, retried when it fails (see delivery.py).
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q
@@ -87,6 +88,12 @@ def transition_made(obj, log):
             [obj.owner], "unpublished", obj, log.user,
             f"{who} took {title} down: readers no longer see it."
             + (f" {log.note}" if log.note else ""),
+        )  # fmt: skip
+    elif log.action == "trash":
+        notify(
+            [obj.owner], "trashed", obj, log.user,
+            f"{who} moved {title} to the trash: an editor can restore it, with its "
+            f"history, for {settings.TRASH_DAYS} days." + (f" {log.note}" if log.note else ""),
         )  # fmt: skip
     elif log.action == "expire":
         notify(

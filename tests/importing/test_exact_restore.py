@@ -109,6 +109,9 @@ def whole_site(db, writer, editor, clinician, topic, make_article, make_faq, pub
         resolved_at=question.created_at + datetime.timedelta(hours=1), resolved_by=editor,
     )  # fmt: skip
     reminders.send(live.review_due)
+    # In the trash, restorable: it travels with its date and its history.
+    make_article("Superseded advice", user=writer).move_to_trash(editor, note="Replaced.")
+    make_faq("Is the old advice right?", "No.", user=writer).move_to_trash(editor)
     assert ReviewReminder.objects.exists() and Redirect.objects.exists()
     return live
 

@@ -185,11 +185,24 @@ Note how long you have felt this way and how it affects sleep, appetite and work
 """,
         "faqs": [],
     },
+    {
+        "slug": "winter-mood-tips-2019",
+        "state": "trashed",
+        "title": "Winter mood tips (2019)",
+        "topic": "stress-and-anxiety",
+        "summary": "An old draft, superseded: in the trash, restorable for 30 days.",
+        "body": """Light in the morning helps many people through the darker months.
+""",
+        "faqs": [],
+    },
 ]
 
 
 class Command(BaseCommand):
-    help = "Create demo accounts and sample articles (published, in review and draft)."
+    help = (
+        "Create demo accounts and sample articles (published, in review, draft, and one "
+        "in the trash)."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -283,3 +296,5 @@ class Command(BaseCommand):
             # Health content goes live only once a clinician has signed off this version.
             transition(article, "sign_off", reviewer, note="Accurate and safe to publish.")
             article.publish(editor, note="Checked and approved.")
+        if spec["state"] == "trashed":
+            article.move_to_trash(editor, note="Superseded by newer advice.")

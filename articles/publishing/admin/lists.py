@@ -27,6 +27,7 @@ class StateFilter(admin.SimpleListFilter):
             ("live", "Live, no draft changes"),
             ("changes", "Live · draft changes"),
             ("scheduled", "Scheduled"),
+            ("trashed", "In the trash"),
         ]
 
     def queryset(self, request, queryset):
@@ -39,7 +40,12 @@ class StateFilter(admin.SimpleListFilter):
         }
         if self.value() == "changes":
             return queryset.filter(live=True).exclude(status=Status.PUBLISHED)
-        return queryset.filter(**filters[self.value()]) if self.value() in filters else queryset
+        if self.value() == "trashed":
+            return queryset.filter(status=Status.TRASHED)
+        if self.value() in filters:
+            return queryset.filter(**filters[self.value()])
+        # Everything but the trash, which has its own choice here.
+        return queryset.exclude(status=Status.TRASHED)
 
 
 class OwnerFilter(admin.SimpleListFilter):

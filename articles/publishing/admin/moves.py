@@ -72,7 +72,8 @@ class MovesMixin:
 
     def run_transition(self, request, obj):
         action = request.POST.get(TRANSITION_FIELD, "")
-        if action not in PUBLIC_MOVES:
+        # The trash has its own page (its 301 choice); the form posts only the buttons.
+        if action not in PUBLIC_MOVES or not PUBLIC_MOVES[action].button:
             self.message_user(request, f"Unknown action “{action}”.", messages.ERROR)
             return False
         try:

@@ -19,12 +19,14 @@ from .lists import ListMixin, OwnerFilter, StateFilter
 from .moves import MovesMixin, _bulk_action
 from .presence import PresenceMixin
 from .readonly import ReadOnlyFieldsMixin
+from .trash import TrashMixin, bulk_trash
 from .writing import WritingToolsMixin
 
 
 class PublishableAdmin(
     ChangeFormMixin,
     AutosaveMixin,
+    TrashMixin,
     MovesMixin,
     ReadOnlyFieldsMixin,
     ListMixin,
@@ -62,7 +64,9 @@ class PublishableAdmin(
         models.DateTimeField: {"form_class": MomentField, "widget": MomentField.widget},
     }
     # Request changes needs a note, so it has no bulk form; it lives on the change page.
-    actions = [_bulk_action("submit"), _bulk_action("publish"), _bulk_action("unpublish")]
+    actions = [
+        _bulk_action("submit"), _bulk_action("publish"), _bulk_action("unpublish"), bulk_trash,
+    ]  # fmt: skip
     seo_fieldset = (
         "Search and social",
         {
@@ -92,6 +96,7 @@ class PublishableAdmin(
         wrap = self.admin_site.admin_view
         return [
             *self.writing_urls(),
+            *self.trash_urls(),
             path("<path:object_id>/history/compare/", wrap(self.compare_view),
                  name=f"{name}_compare"),
             path("<path:object_id>/history/<int:revision_id>/restore/",

@@ -13,6 +13,7 @@ from ..models import Status
 # Which parts move with their item.
 SAME_STATE = "same state"  # the parts in the state the item leaves
 LIVE_PARTS = "live"  # the parts readers can see
+ALL_PARTS = "all"  # every part, whatever its state
 NO_PARTS = ""
 
 
@@ -46,6 +47,8 @@ class Move:
     shows_states: bool = True
     # Whether the page comes down: readers lose it, and every cache with them.
     takes_down: bool = False
+    # Offered as a button in the action bar (the trash has its own page and banner).
+    button: bool = True
 
     def applies_to(self, item):
         if self.step:
@@ -80,6 +83,13 @@ TRANSITIONS = {
         Move("expire", "Take down at its Unpublish at", "Came down at its Unpublish at",
              Status.PUBLISHED, Status.DRAFT, needs_live=True, parts=LIVE_PARTS,
              takes_down=True, internal=True),
+        # Delete: into the trash, from any state, taking the page down if it is up.
+        Move("trash", "Move to the trash", "Moved to the trash", Status.DRAFT,
+             Status.TRASHED, also_from=(Status.IN_REVIEW, Status.PUBLISHED),
+             permission="delete", parts=ALL_PARTS, takes_down=True, button=False),
+        # Back as a draft, with its history; going live again needs review and Publish.
+        Move("untrash", "Restore from the trash", "Restored from the trash", Status.TRASHED,
+             Status.DRAFT, permission="delete", button=False),
         # A save to a live item: the live page stays, the new version is a draft of changes.
         Move("edit", "Start draft changes", "Started draft changes; the live page stays as it is",
              Status.PUBLISHED, Status.DRAFT, internal=True, permission="change",
@@ -114,7 +124,10 @@ def available_transitions(user, obj):
     return [
         move
         for move in TRANSITIONS.values()
-        if not move.internal and can_transition(user, obj, move.action) and move.applies_to(obj)
+        if not move.internal
+        and move.button
+        and can_transition(user, obj, move.action)
+        and move.applies_to(obj)
     ]
 
 
@@ -125,4 +138,6 @@ def parts_moving(move, item):
         return parts.filter(live=True)
     if move.parts == SAME_STATE:
         return parts.filter(status=move.source)
+    if move.parts == ALL_PARTS:
+        return parts
     return parts.none()

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from .. import expiry, notify, pagecache, redirects, review
+from .. import expiry, notify, pagecache, redirects, review, trash
 from ..models import Revision, Status, Transition
 from .moves import PUBLIC_MOVES, TRANSITIONS, InvalidTransition, can_transition, parts_moving
 from .steps import STEPS, steps_for
@@ -119,12 +119,23 @@ def _make(move, obj, current, user, note, *, at=None, revision=None, also=None, 
     # or freely while nobody can see the item.
     if publishing or not fields.get("live", current.live):
         fields["updated_at"] = now
+    # In the trash an address readers knew answers 410 Gone (a part has none of its own,
+    # and a draft's was never public).
+    address = current.get_absolute_url() if page is None and current.first_published_at else None
+    if target == Status.TRASHED:
+        fields["trashed_at"] = now
+        redirects.gone(address)
+        transaction.on_commit(lambda: trash.queue(now))
+    elif from_status == Status.TRASHED:
+        fields["trashed_at"] = None
+        redirects.back(address)
     fields.update(also or {})
     model._default_manager.filter(pk=obj.pk).update(**fields)
-    if (publishing or move.takes_down) and page is None:
+    # A draft going to the trash changes nothing readers see.
+    if page is None and (publishing or (move.takes_down and live_path is not None)):
         # Once for the page and its parts. Text goes away when a page comes down, and
         # when a live page is replaced.
-        pagecache.changed(withdrawal=move.takes_down or live_path is not None)
+        pagecache.changed(withdrawal=live_path is not None)
     for name, value in fields.items():
         setattr(current, name, value)
     if obj is not current:
@@ -192,7 +203,7 @@ def restore_state(obj, user, state, log):
     with transaction.atomic():
         model._default_manager.filter(pk=obj.pk).update(
             **{name: value for name, value in state.items() if value is not None
-               or name in ("published_at", "first_published_at")}
+               or name in ("published_at", "first_published_at", "trashed_at")}
         )  # fmt: skip
         if state["live"]:
             pagecache.changed()

@@ -36,7 +36,7 @@ TOPIC_FIELDS = EXPORTED["articles.Topic"]
 # Set by the database or the workflow on import, so not assigned to the row: restored
 # with the history (or reached through the workflow, for an item that exists here).
 WORKFLOW = {"status", "published_at", "first_published_at", "created_at", "updated_at",
-            *REVIEW_STATE}  # fmt: skip
+            "trashed_at", *REVIEW_STATE}  # fmt: skip
 
 
 def build(status=None):

@@ -11,6 +11,7 @@ SEO = ["meta_title", "meta_description", "focus_keyword", "canonical_url", "noin
 CONTENT = [
     "slug", "title", "status", *SEO, "owner",
     "published_at", "first_published_at", "created_at", "updated_at", "expires_at",
+    "trashed_at",
 ]  # fmt: skip
 # The medical review's record: written by the workflow's sign-off, restored only with
 # the rest of the workflow's state (see exchange.restore).

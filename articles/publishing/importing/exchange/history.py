@@ -265,6 +265,8 @@ def _state(model, row, resolve, where):
             name: moment(model, name, row[name], where)
             for name in ("published_at", "first_published_at", "created_at", "updated_at")
         },
+        # Absent from older files: nothing was in the trash then.
+        "trashed_at": moment(model, "trashed_at", row.get("trashed_at"), where),
         "latest_revision_id": resolve(row.get("latest_revision"), "latest_revision"),
         "live_revision_id": resolve(row.get("live_revision"), "live_revision"),
     }
