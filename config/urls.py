@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 
 from articles import account, sitemaps
 from articles.publishing import editor
+from articles.publishing.admin import activity
 from articles.publishing.library.media import serve_media
 from articles.views import llms_txt, robots_txt
 from faq.sitemaps import FAQSitemap
@@ -31,6 +32,8 @@ handler404 = "articles.errors.page_not_found"
 urlpatterns = [
     # Any staff user's own name and address, beside the admin's own pages.
     path("admin/account/", account.view, name="account"),
+    # Who did what, when: editors' report of moves, saves and comments, and its CSV.
+    path("admin/activity/", activity.view, name="activity"),
     path("admin/", admin.site.urls),
     # Same paths markdownx's widget calls, served by the staff-only views.
     path("markdownx/markdownify/", editor.markdownify, name="markdownx_markdownify"),
