@@ -96,6 +96,9 @@ class StaleCheckForm(forms.ModelForm):
 
     def clean_expires_at(self):
         value = self.cleaned_data.get("expires_at")
+        if "expires_at" not in self.changed_data:
+            # The box shows minutes: a time posted back unchanged keeps its seconds.
+            return self.get_initial_for_field(self.fields["expires_at"], "expires_at")
         # Only a new or moved time: an item that came down keeps the time it came down at.
         if value is not None and "expires_at" in self.changed_data and value <= timezone.now():
             raise ValidationError("Unpublish at must be in the future.", code="past")
