@@ -3,12 +3,23 @@ each image; a form whose focal point is two numbers (a click on the preview sets
 where scripts run); where each image is used; and no deleting one that is in use."""
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 
+class LabelledFileWidget(AdminFileWidget):
+    # Django wraps a file input in a fieldset whose legend labels nothing when there is
+    # no file yet; a plain <label for> names the input for screen readers either way.
+    use_fieldset = False
+
+
 class ImageAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "alt", "credit", "licence", "size"]
+    # The alt text heads each row and links to the image: a thumbnail link would have
+    # no name, its picture being decorative beside the alt text.
+    list_display_links = ["alt"]
     search_fields = ["alt", "caption", "credit"]
     list_per_page = 50
     fieldsets = [
@@ -24,6 +35,7 @@ class ImageAdmin(admin.ModelAdmin):
         ("Where it is used", {"fields": ["usage"]}),
     ]
     readonly_fields = ["preview", "usage"]
+    formfield_overrides = {models.ImageField: {"widget": LabelledFileWidget}}
 
     class Media:
         js = ["admin/publishing/focal-point.js"]
