@@ -38,6 +38,7 @@ class ImageAdmin(admin.ModelAdmin):
     formfield_overrides = {models.ImageField: {"widget": LabelledFileWidget}}
 
     class Media:
+        css = {"all": ["admin/publishing/library.css"]}
         js = ["admin/publishing/focal-point.js"]
 
     @admin.display(description="image")
@@ -59,12 +60,13 @@ class ImageAdmin(admin.ModelAdmin):
         if not widths:
             return "Renditions are made when the image is saved."
         shown = next((w for w in widths if w["width"] >= 480), widths[-1])
+        # The site's CSP refuses style attributes: the layout is in library.css, and the
+        # marker is placed from its data by focal-point.js, which shows it.
         return format_html(
-            '<div class="focal-preview" style="position:relative;display:inline-block">'
-            '<img src="{}" width="{}" height="{}" alt="{}" style="max-width:100%;height:auto">'
-            '<span class="focal-marker" aria-hidden="true" style="position:absolute;'
-            "left:{}%;top:{}%;width:14px;height:14px;margin:-7px 0 0 -7px;"
-            'border:2px solid #fff;border-radius:50%;box-shadow:0 0 0 2px #000"></span></div>',
+            '<div class="focal-preview">'
+            '<img src="{}" width="{}" height="{}" alt="{}">'
+            '<span class="focal-marker" aria-hidden="true" data-x="{}" data-y="{}" hidden>'
+            "</span></div>",
             shown["src"],
             shown["width"],
             shown["height"],

@@ -4,8 +4,14 @@ document.addEventListener("DOMContentLoaded", () => {
   const preview = document.querySelector(".focal-preview");
   const across = document.getElementById("id_focal_x");
   const down = document.getElementById("id_focal_y");
-  if (!preview || !across || !down) return;
+  if (!preview) return;
   const marker = preview.querySelector(".focal-marker");
+  // Placed here rather than in a style attribute, which the site's CSP refuses.
+  marker.style.left = `${marker.dataset.x}%`;
+  marker.style.top = `${marker.dataset.y}%`;
+  marker.hidden = false;
+  // Those who may only see the image see the point, and cannot move it.
+  if (!across || !down) return;
   preview.style.cursor = "crosshair";
   preview.addEventListener("click", (event) => {
     const box = preview.querySelector("img").getBoundingClientRect();
