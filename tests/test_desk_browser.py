@@ -133,8 +133,7 @@ def test_axe_finds_nothing_on_the_pages_we_own(
     scheme,
     viewport,
 ):
-    """Every admin page a writer, editor and medical reviewer reach, light and dark, on a
-    laptop and a phone: no axe violations."""
+    """Every admin page a writer, editor and reviewer reach, in each scheme and width: no axe."""
     due = publish_reviewed(make_article("A review falling due", medical_review=True))
     Article.objects.filter(pk=due.pk).update(review_due=due.last_reviewed)
     # With a source, so the sources rows hold values as well as blanks.
