@@ -115,6 +115,10 @@ def test_importing_many_files_shows_progress_and_links(
     assert Article.objects.count() == 2
 
 
+PROSE = (
+    "Intro paragraph.[^1]\n\n## A section\n\n> A quoted line.\n\n```\nsleep --early\n```\n\n"
+    "| Hours | Feeling |\n|---|---|\n| 8 | Rested |\n\nMore text."
+)
 SCHEMES = ["light", "dark"]
 SCREENS = [{"width": 1366, "height": 900}, {"width": 390, "height": 844}]
 
@@ -136,8 +140,11 @@ def test_axe_finds_nothing_on_the_pages_we_own(
     """Every admin page a writer, editor and reviewer reach, in each scheme and width: no axe."""
     due = publish_reviewed(make_article("A review falling due", medical_review=True))
     Article.objects.filter(pk=due.pk).update(review_due=due.last_reviewed)
-    # With a source, so the sources rows hold values as well as blanks.
-    article = make_article("A page to check", user=writer, sources=CITED, medical_review=True)
+    # With a source, so the sources rows hold values as well as blanks; a quote, code and a
+    # table, so the preview and the reviewer's read-only text show each of prose.css's parts.
+    article = make_article(
+        "A page to check", user=writer, sources=CITED, medical_review=True, body=PROSE
+    )
     question = make_faq("Does it check?", user=writer)
     article.submit_for_review(writer)
     image = Image(alt="A quiet bedroom at dusk", licence="CC BY 4.0")

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.test_browser import browser  # noqa: F401 - the fixture
-from tests.test_desk_browser import log_in
+from tests.test_desk_browser import CITED, PROSE, axe_violations, log_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("restore_roles")]
 
@@ -63,3 +63,32 @@ def test_a_stored_theme_wins_over_the_system(browser, live_server, writer, make_
     dark = form_colours(browser, live_server, writer, item, "dark")
     assert form_colours(browser, live_server, writer, item, "light", theme="dark") == dark
     assert form_colours(browser, live_server, writer, item, "dark", theme="light") == light
+
+
+@pytest.mark.parametrize(("scheme", "theme"), [("light", "dark"), ("dark", "light")])
+def test_axe_finds_nothing_when_the_toggle_overrides_the_system(
+    browser,  # noqa: F811
+    live_server,
+    writer,
+    editor,
+    make_article,
+    scheme,
+    theme,
+):
+    """The theme chosen against the system's: the form, its preview and read-only text pass axe."""
+    item = make_article("Toggled", user=writer, sources=CITED, body=PROSE)
+    item.submit_for_review(writer)
+    found = {}
+    # The editor may change it (form and preview); the writer reads it while it is in review.
+    for user in (editor, writer):
+        page = log_in(browser, live_server, user, bypass_csp=True, color_scheme=scheme)
+        page.evaluate("theme => localStorage.setItem('theme', theme)", theme)
+        page.goto(f"{live_server.url}/admin/articles/article/{item.pk}/change/")
+        if user == editor:
+            page.locator(".field-body .markdownx-preview pre").wait_for()
+        else:
+            page.locator(".rendered-text pre").wait_for()
+        if violations := axe_violations(page):
+            found[user.username] = violations
+        page.context.close()
+    assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
