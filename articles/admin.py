@@ -1,7 +1,6 @@
 import copy
 
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -31,16 +30,10 @@ from .publishing.admin import (
 )
 from .publishing.admin.inlines import parts_from
 from .publishing.importing.load import Options, import_file
-from .publishing.library.admin import ImageAdmin
+from .publishing.library.admin import ImageAdmin, LabelledFileWidget
 from .publishing.library.models import Image
 
 admin.site.register(Image, ImageAdmin)
-
-
-class LabelledFileWidget(AdminFileWidget):
-    # Django wraps a file input in a fieldset whose legend labels nothing when there is
-    # no file yet; a plain <label for> names the input for screen readers either way.
-    use_fieldset = False
 
 
 @admin.register(Author)

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from articles.models import Article, Comment, Status
+from articles.models import Article, Comment, Image, Status
 from tests.test_browser import PASSWORD, browser, unavailable  # noqa: F401 - shared fixture
 from tests.test_images import picture
 
@@ -24,8 +24,8 @@ CITED = [
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("restore_roles")]
 
 
-def log_in(browser, live_server, user, **context):  # noqa: F811
-    page = browser.new_context(viewport=VIEWPORT, **context).new_page()
+def log_in(browser, live_server, user, viewport=VIEWPORT, **context):  # noqa: F811
+    page = browser.new_context(viewport=viewport, **context).new_page()
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
@@ -115,6 +115,16 @@ def test_importing_many_files_shows_progress_and_links(
     assert Article.objects.count() == 2
 
 
+PROSE = (
+    "Intro paragraph.[^1]\n\n## A section\n\n> A quoted line.\n\n```\nsleep --early\n```\n\n"
+    "| Hours | Feeling |\n|---|---|\n| 8 | Rested |\n\nMore text."
+)
+SCHEMES = ["light", "dark"]
+SCREENS = [{"width": 1366, "height": 900}, {"width": 390, "height": 844}]
+
+
+@pytest.mark.parametrize("viewport", SCREENS, ids=["laptop", "phone"])
+@pytest.mark.parametrize("scheme", SCHEMES)
 def test_axe_finds_nothing_on_the_pages_we_own(
     browser,  # noqa: F811
     live_server,
@@ -124,39 +134,62 @@ def test_axe_finds_nothing_on_the_pages_we_own(
     make_article,
     make_faq,
     publish_reviewed,
+    scheme,
+    viewport,
 ):
-    """Change form, desk, history, compare, import, inbox and account pages, the editor's
-    undelivered e-mail, and the clinician's desk and sign-off form: no axe violations."""
+    """Every admin page a writer, editor and reviewer reach, in each scheme and width: no axe."""
     due = publish_reviewed(make_article("A review falling due", medical_review=True))
     Article.objects.filter(pk=due.pk).update(review_due=due.last_reviewed)
-    # With a source, so the sources rows hold values as well as blanks.
-    article = make_article("A page to check", user=writer, sources=CITED, medical_review=True)
+    # With a source, so the sources rows hold values as well as blanks; a quote, code and a
+    # table, so the preview and the reviewer's read-only text show each of prose.css's parts.
+    article = make_article(
+        "A page to check", user=writer, sources=CITED, medical_review=True, body=PROSE
+    )
     question = make_faq("Does it check?", user=writer)
     article.submit_for_review(writer)
+    image = Image(alt="A quiet bedroom at dusk", licence="CC BY 4.0")
+    image.file.save("bedroom.jpg", picture(1200, 800), save=False)
+    image.save()
     admin = "/admin/articles/article"
-    pages = [
+    library = "/admin/articles/image"
+    everyone = [
         "/admin/",
+        "/admin/articles/notification/",
+        "/admin/account/",
+        "/admin/password_change/",
+        f"{library}/",
+        f"{library}/{image.pk}/change/",
+    ]
+    pages = [
+        *everyone,
         f"{admin}/add/",
         f"{admin}/{article.pk}/change/",
+        "/admin/faq/faqentry/",
         "/admin/faq/faqentry/add/",
         f"/admin/faq/faqentry/{question.pk}/change/",
+        f"/admin/faq/faqentry/{question.pk}/history/",
         f"{admin}/{article.pk}/history/",
         f"{admin}/{article.pk}/history/compare/",
         f"{admin}/import/",
         f"{admin}/",
-        "/admin/articles/notification/",
-        "/admin/account/",
+        f"{library}/add/",
     ]
-    reviewer_pages = ["/admin/", f"{admin}/{article.pk}/change/", f"{admin}/?review=awaiting"]
-    found = {}
+    # The article in review is the reviewer's sign-off form.
+    reviewer_pages = [*everyone, f"{admin}/{article.pk}/change/", f"{admin}/?review=awaiting"]
     editor_pages = [*pages, "/admin/articles/undeliveredmail/"]
+    found, runs = {}, 0
     for user, paths in ((writer, pages), (editor, editor_pages), (clinician, reviewer_pages)):
         # axe is injected as an inline script, which the admin's CSP rightly refuses.
-        page = log_in(browser, live_server, user, bypass_csp=True)
+        page = log_in(browser, live_server, user, bypass_csp=True, color_scheme=scheme,
+                      viewport=viewport)  # fmt: skip
         for path in paths:
-            page.goto(f"{live_server.url}{path}")
+            response = page.goto(f"{live_server.url}{path}")
+            assert response.status == 200, f"{user.username} {path}: {response.status}"
+            runs += 1
             if violations := axe_violations(page):
                 found[f"{user.username} {path}"] = violations
+        page.context.close()
+    assert runs == len(pages) + len(editor_pages) + len(reviewer_pages)
     assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
 
 

@@ -388,7 +388,10 @@ class SourcesWidget(forms.Widget):
             "", "{}", ((self._row(name, base, n, row),) for n, row in enumerate(rows))
         )
         return format_html(
-            '<div class="sources-editor" id="{}">'
+            # Wider than a phone: it scrolls sideways in a region the keyboard can reach,
+            # instead of widening the page or being cut off.
+            '<div class="sources-editor" id="{}" role="region" tabindex="0" '
+            'aria-label="Sources table, scrolls sideways">'
             '<input type="hidden" name="{}-rows" value="{}">'
             '<table class="sources-table"><caption>One row per source, in citation order: '
             "[^1] in the text cites number 1. Change the numbers to reorder; empty rows are "

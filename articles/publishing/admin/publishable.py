@@ -50,6 +50,7 @@ class PublishableAdmin(
         js = [
             "admin/publishing/presence.js", "admin/publishing/autocomplete-names.js",
             "admin/publishing/toolbar.js", "admin/publishing/keep.js",
+            "admin/publishing/action-bar.js", "admin/publishing/tab-key.js",
         ]  # fmt: skip
 
     list_display = ["title", "status_badge", "updated", "published"]

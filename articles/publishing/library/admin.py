@@ -3,12 +3,23 @@ each image; a form whose focal point is two numbers (a click on the preview sets
 where scripts run); where each image is used; and no deleting one that is in use."""
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 
+class LabelledFileWidget(AdminFileWidget):
+    # Django wraps a file input in a fieldset whose legend labels nothing when there is
+    # no file yet; a plain <label for> names the input for screen readers either way.
+    use_fieldset = False
+
+
 class ImageAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "alt", "credit", "licence", "size"]
+    # The alt text heads each row and links to the image: a thumbnail link would have
+    # no name, its picture being decorative beside the alt text.
+    list_display_links = ["alt"]
     search_fields = ["alt", "caption", "credit"]
     list_per_page = 50
     fieldsets = [
@@ -24,6 +35,7 @@ class ImageAdmin(admin.ModelAdmin):
         ("Where it is used", {"fields": ["usage"]}),
     ]
     readonly_fields = ["preview", "usage"]
+    formfield_overrides = {models.ImageField: {"widget": LabelledFileWidget}}
 
     class Media:
         css = {"all": ["admin/publishing/library.css"]}
@@ -48,17 +60,19 @@ class ImageAdmin(admin.ModelAdmin):
         if not widths:
             return "Renditions are made when the image is saved."
         shown = next((w for w in widths if w["width"] >= 480), widths[-1])
+        # The site's CSP refuses style attributes: the layout is in library.css, and the
+        # marker is placed from its data by focal-point.js, which shows it.
         return format_html(
-            '<div class="focal-preview" data-x="{}" data-y="{}">'
+            '<div class="focal-preview">'
             '<img src="{}" width="{}" height="{}" alt="{}">'
-            # Placed by the script; with none, the two numbers say where the point is.
-            '<span class="focal-marker" aria-hidden="true" hidden></span></div>',
-            obj.focal_x,
-            obj.focal_y,
+            '<span class="focal-marker" aria-hidden="true" data-x="{}" data-y="{}" hidden>'
+            "</span></div>",
             shown["src"],
             shown["width"],
             shown["height"],
             obj.alt,
+            round(obj.focal_x * 100, 1),
+            round(obj.focal_y * 100, 1),
         )
 
     @admin.display(description="used by")
