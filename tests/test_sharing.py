@@ -165,6 +165,23 @@ def test_dead_links_show_a_plain_gone_page(client, editor, article, how):
     assert ShareLink.objects.filter(opened_count__gt=0).count() == 0
 
 
+def test_deleting_the_item_deletes_its_links(editor, article, make_faq):
+    """No row outlives its item, so no later item with its id could inherit a link."""
+    sharing.make(article, editor)
+    other, _token = sharing.make(make_faq(), editor)
+    article.delete()
+    assert list(ShareLink.objects.all()) == [other]
+
+
+def test_each_opening_is_logged(client, editor, article, caplog):
+    """An opening leaves a log line naming the link, and nothing of the visitor."""
+    link, token = sharing.make(article, editor)
+    with caplog.at_level("INFO", logger="articles.publishing.sharing"):
+        client.get(share_path(token), REMOTE_ADDR="203.0.113.9")
+    assert f"Share link {link.pk} opened" in caplog.text
+    assert "203.0.113" not in caplog.text and token not in caplog.text
+
+
 def test_revoking_from_the_form(client, editor, article):
     """Revoke on the change form ends the link and drops it from the list."""
     link, token = sharing.make(article, editor, label="For Dr Lee")

@@ -15,6 +15,7 @@ import secrets
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F
+from django.db.models.signals import post_delete
 from django.utils import timezone
 
 from . import notify
@@ -131,6 +132,17 @@ def page_for(model, queryset=None):
         return render
 
     return register
+
+
+def _forget(sender, instance, **kwargs):
+    """A deleted item's links go with it (they already open nothing: see ``item``)."""
+    ShareLink.objects.for_object(instance).delete()
+
+
+def watch(*models):
+    """Delete the links of these models' items with them; called from the apps' ready()."""
+    for model in models:
+        post_delete.connect(_forget, sender=model, dispatch_uid=f"share-links-{model.__name__}")
 
 
 def render(request, obj, context):
