@@ -322,11 +322,8 @@ def shared_page(request, token):
             return _private(HttpResponseRedirect(f"{request.path}#feedback"))
         form.add_error(None, "This link has taken all the feedback it can. Please reply to "
                              "the person who sent it to you.")  # fmt: skip
-    if request.method == "GET":
+    sent = [str(message) for message in messages.get_messages(request)]
+    if request.method == "GET" and not sent:  # the page again after feedback is no opening
         sharing.opened(link)
-    context = {
-        "shared": link,
-        "feedback_form": form,
-        "feedback_sent": [str(message) for message in messages.get_messages(request)],
-    }
+    context = {"shared": link, "feedback_form": form, "feedback_sent": sent}
     return _private(sharing.render(request, obj, context))
