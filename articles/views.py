@@ -298,9 +298,10 @@ GONE_TITLE = "This link is no longer available"
 
 def _private(response):
     """A shared page's headers: never stored or indexed, and its address never sent on
-    to the sites it links to (the token is in it)."""
+    to the sites it links to (the token is in it). Not no-referrer: browsers then post
+    the feedback form with ``Origin: null``, which the CSRF check rightly refuses."""
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -101,7 +101,8 @@ def test_the_shared_page_shows_the_working_copy_privately(
     client, editor, article, django_assert_max_num_queries
 ):
     """An anonymous visitor sees the draft wording on the public template with the banner;
-    the page is noindex, private, no-store, sends no referrer, and counts the opening."""
+    the page is noindex, private, no-store, sends no referrer to other sites, and counts
+    the opening."""
     _link, token = sharing.make(article, editor, label="For Dr Lee")
     with django_assert_max_num_queries(SHARED_PAGE_MAX):
         response = client.get(share_path(token))
@@ -112,7 +113,7 @@ def test_the_shared_page_shows_the_working_copy_privately(
     assert '<meta name="robots" content="noindex' in page
     assert response["X-Robots-Tag"].startswith("noindex")
     assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert 'name="csrfmiddlewaretoken"' in page and 'id="feedback"' in page
     client.get(share_path(token))
     link = ShareLink.objects.get()
