@@ -294,6 +294,7 @@ def shared_article(request, article, context):
 
 
 GONE_TITLE = "This link is no longer available"
+FEEDBACK_SENT = "share-feedback"
 
 
 def _private(response):
@@ -319,11 +320,17 @@ def shared_page(request, token):
     form = FeedbackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if sharing.leave_feedback(link, obj, **form.cleaned_data):
-            messages.success(request, "Thank you: your feedback was sent to the editorial team.")
+            messages.success(
+                request, "Thank you: your feedback was sent to the editorial team.",
+                extra_tags=FEEDBACK_SENT,
+            )  # fmt: skip
             return _private(HttpResponseRedirect(f"{request.path}#feedback"))
         form.add_error(None, "This link has taken all the feedback it can. Please reply to "
                              "the person who sent it to you.")  # fmt: skip
-    sent = [str(message) for message in messages.get_messages(request)]
+    sent = [
+        str(message) for message in messages.get_messages(request)
+        if FEEDBACK_SENT in message.extra_tags
+    ]  # fmt: skip
     if request.method == "GET" and not sent:  # the page again after feedback is no opening
         sharing.opened(link)
     context = {"shared": link, "feedback_form": form, "feedback_sent": sent}
