@@ -286,3 +286,15 @@ def test_an_editor_shares_an_faq_entry_from_its_form(client, editor, make_faq, t
     assert 'id="sharing"' in client.get(FAQ_CHANGE.format(entry.pk)).content.decode()
     response = client.post(f"/admin/faq/faqentry/{entry.pk}/share/", {"days": "7"}, follow=True)
     assert Client().get(share_path(made_token(response))).status_code == 200
+
+
+def test_the_owners_mail_has_a_one_line_subject(client, editor, writer, article):
+    """Feedback over several lines still makes a single-line e-mail subject for the owner."""
+    from articles.publishing import delivery
+
+    _link, token = sharing.make(article, editor)
+    client.post(share_path(token), {"name": "Dr Lee", "text": "First line.\r\n\r\nSecond."})
+    note = Notification.objects.get(recipient=writer)
+    assert "\n" in note.message
+    subject = delivery.subject(note)
+    assert "\n" not in subject and "\r" not in subject and "Dr Lee" in subject
