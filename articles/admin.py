@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from . import meta, search_panel
+from . import search_panel
 from .admin_filters import LinkedFilter
 from .forms import ImportForm
 from .models import Article, Author, Notification, Topic, Transition, UndeliveredMail
@@ -32,6 +32,7 @@ from .publishing.admin.inlines import parts_from
 from .publishing.importing.load import Options, import_file
 from .publishing.library.admin import ImageAdmin, LabelledFileWidget
 from .publishing.library.models import Image
+from .views import page_context, preview_articles, working_page
 
 admin.site.register(Image, ImageAdmin)
 
@@ -233,8 +234,7 @@ class ArticleAdmin(PublishableAdmin):
         """
         if request.method not in ("GET", "POST") or (pk is None and request.method == "GET"):
             return HttpResponseNotAllowed(["POST"] if pk is None else ["GET", "POST"])
-        queryset = Article.objects.with_liveness().select_related("author", "topic", "reviewed_by")
-        saved = get_object_or_404(queryset, pk=pk) if pk is not None else None
+        saved = get_object_or_404(preview_articles(), pk=pk) if pk is not None else None
         allowed = (
             self.has_view_permission(request, saved)
             if request.method == "GET"
@@ -245,21 +245,14 @@ class ArticleAdmin(PublishableAdmin):
         if not allowed:
             raise PermissionDenied
         if request.method == "GET":
-            article = revisions.working_copy(saved)
-            faqs = revisions.working_children(article).get("faqs", [])
+            context = working_page(saved)
         else:
-            article, faqs = self._unsaved(request, saved)
-        page = meta.article(article, faqs)
-        page.noindex = True
-        context = {
-            "article": article,
-            "object": article,
-            "faqs": faqs,
-            "meta": page,
-            "preview": True,
-            "unsaved": request.method == "POST",
-            "standing": review.standing(article) if saved is not None else None,
-        }
+            context = page_context(*self._unsaved(request, saved))
+        context.update(
+            preview=True,
+            unsaved=request.method == "POST",
+            standing=review.standing(context["article"]) if saved is not None else None,
+        )
         response = TemplateResponse(request, "articles/article_detail.html", context)
         response["X-Robots-Tag"] = "noindex"
         return response

@@ -1,6 +1,7 @@
 from django import forms
 
 from articles.models import Author, Topic
+from articles.publishing import revisions, sharing
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -40,3 +41,30 @@ class ImportForm(forms.Form):
         if cleaned.get("title") and len(cleaned.get("files") or []) > 1:
             self.add_error("title", "A title names one article: upload a single file with it.")
         return cleaned
+
+
+class FeedbackForm(forms.Form):
+    """Feedback from an outside reviewer on a shared page: a name, an optional address to
+    answer, and the text, each bounded."""
+
+    name = forms.CharField(label="Your name", max_length=sharing.NAME_MAX_LENGTH)
+    email = forms.EmailField(
+        label="Your e-mail (optional)", required=False,
+        help_text="Only if you would like an answer.",
+    )  # fmt: skip
+    text = forms.CharField(
+        label="Your feedback", max_length=sharing.FEEDBACK_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )  # fmt: skip
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if any(char in name for char in "\r\n\t") or not name.isprintable():
+            raise forms.ValidationError("Write your name on one line.")
+        return name
+
+    def clean_text(self):
+        text = revisions.normalize_text(self.cleaned_data["text"]).strip()
+        if not text:
+            raise forms.ValidationError("Write something to send.")
+        return text

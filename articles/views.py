@@ -1,17 +1,20 @@
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import meta
+from .forms import FeedbackForm
 from .models import Article, Author, Topic, part_model
-from .publishing import llms, pagecache, search, seo
+from .publishing import llms, pagecache, revisions, search, seo, sharing
 from .publishing.paging import PaginatedMixin
 from .publishing.paths import slug_path
 from .publishing.seo import PageMetaMixin
@@ -263,3 +266,72 @@ class SearchView(PageMetaMixin, TemplateView):
 
     def get_page_meta(self, context):
         return meta.search(context["query"])
+
+
+def page_context(article, faqs):
+    """The article page's context for an article that is not (or not only) the live one:
+    a preview, or a shared page. Never indexed."""
+    page = meta.article(article, faqs)
+    page.noindex = True
+    return {"article": article, "object": article, "faqs": faqs, "meta": page}
+
+
+def working_page(saved):
+    """The article page as its working copy has it: its draft changes and FAQ entries."""
+    article = revisions.working_copy(saved)
+    return page_context(article, revisions.working_children(article).get("faqs", []))
+
+
+def preview_articles():
+    return Article.objects.with_liveness().select_related("author", "topic", "reviewed_by")
+
+
+@sharing.page_for(Article, queryset=preview_articles)
+def shared_article(request, article, context):
+    return TemplateResponse(
+        request, "articles/article_detail.html", {**working_page(article), **context}
+    )
+
+
+GONE_TITLE = "This link is no longer available"
+FEEDBACK_SENT = "share-feedback"
+
+
+def _private(response):
+    """A shared page's headers: never stored or indexed, and its address never sent on
+    to the sites it links to (the token is in it). Not no-referrer: browsers then post
+    the feedback form with ``Origin: null``, which the CSRF check rightly refuses."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def shared_page(request, token):
+    """An item's working copy for someone without an account, through a share link; and
+    the feedback they leave, which arrives as a comment on the item."""
+    link = sharing.find(token)
+    obj = sharing.item(link) if link else None
+    if obj is None:
+        # Expired, revoked, deleted or never made: the same page, saying nothing more.
+        context = {"meta": {"title": GONE_TITLE, "noindex": True}}
+        return _private(TemplateResponse(request, "share_gone.html", context, status=410))
+    form = FeedbackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if sharing.leave_feedback(link, obj, **form.cleaned_data):
+            messages.success(
+                request, "Thank you: your feedback was sent to the editorial team.",
+                extra_tags=FEEDBACK_SENT,
+            )  # fmt: skip
+            return _private(HttpResponseRedirect(f"{request.path}#feedback"))
+        form.add_error(None, "This link has taken all the feedback it can. Please reply to "
+                             "the person who sent it to you.")  # fmt: skip
+    sent = [
+        str(message) for message in messages.get_messages(request)
+        if FEEDBACK_SENT in message.extra_tags
+    ]  # fmt: skip
+    if request.method == "GET" and not sent:  # the page again after feedback is no opening
+        sharing.opened(link)
+    context = {"shared": link, "feedback_form": form, "feedback_sent": sent}
+    return _private(sharing.render(request, obj, context))

@@ -8,7 +8,7 @@ from articles import account, sitemaps
 from articles.publishing import editor
 from articles.publishing.admin import activity
 from articles.publishing.library.media import serve_media
-from articles.views import llms_txt, robots_txt
+from articles.views import llms_txt, robots_txt, shared_page
 from faq.sitemaps import FAQSitemap
 
 SITEMAPS = {
@@ -49,6 +49,8 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("llms.txt", llms_txt, name="llms_txt"),
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg")),
+    # An item's working copy for an outside reviewer: see articles/publishing/sharing.py.
+    path("share/<str:token>/", shared_page, name="share"),
     path("faq/", include("faq.urls")),
     path("", include("articles.urls")),
 ]

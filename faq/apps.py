@@ -6,8 +6,9 @@ class FaqConfig(AppConfig):
     verbose_name = "FAQ"
 
     def ready(self):
-        from articles.publishing import pagecache
+        from articles.publishing import pagecache, sharing
 
         from .models import FAQEntry
 
         pagecache.watch(FAQEntry)
+        sharing.watch(FAQEntry)

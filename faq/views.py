@@ -1,12 +1,14 @@
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Q
 from django.http import Http404
+from django.template.response import TemplateResponse
 from django.views.generic import ListView, TemplateView
 
 from articles.models import Article, Topic
-from articles.publishing import pagecache
+from articles.publishing import pagecache, revisions, sharing
 from articles.publishing.paging import PaginatedMixin
 from articles.publishing.seo import PageMetaMixin
+from articles.views import preview_articles, shared_article
 
 from . import meta
 from .models import GENERAL, FAQEntry, answered_topics
@@ -105,3 +107,29 @@ class FAQTopicView(PaginatedMixin, PageMetaMixin, ListView):
 
     def get_page_meta(self, context):
         return meta.topic(self.name, self.kwargs["slug"], context["page_obj"])
+
+
+def preview_entries():
+    return FAQEntry.objects.with_liveness().select_related("topic", "reviewed_by")
+
+
+@sharing.page_for(FAQEntry, queryset=preview_entries)
+def shared_entry(request, entry, context):
+    """An entry shown on an article is shared as its article's page; one on its own as
+    its topic's page, with only this entry, from its working copy."""
+    if entry.article_id:
+        article = preview_articles().get(pk=entry.article_id)
+        return shared_article(request, article, context)
+    entry = revisions.working_copy(entry)
+    entry.live_article, entry.article_is_live = None, False
+    topic = entry.topic
+    name, slug = (topic.name, topic.slug) if topic else ("General", GENERAL)
+    page = Paginator([entry], 1).page(1)
+    page_meta = meta.topic(name, slug, page)
+    page_meta.noindex = True
+    return TemplateResponse(
+        request,
+        "faq/topic.html",
+        {"entries": [entry], "page_obj": page, "topic": topic, "name": name, "slug": slug,
+         "meta": page_meta, **context},
+    )  # fmt: skip

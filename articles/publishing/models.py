@@ -674,3 +674,57 @@ class SiteState(models.Model):
 
     def __str__(self):
         return f"{self.changes} changes, {self.withdrawals} withdrawals"
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        from django.contrib.contenttypes.models import ContentType
+
+        content_type = ContentType.objects.get_for_model(obj)
+        return self.filter(content_type=content_type, object_id=obj.pk)
+
+    def active(self, now=None):
+        return self.filter(revoked_at=None, expires_at__gt=now or timezone.now())
+
+
+class ShareLink(models.Model):
+    """A secret address at which someone without an account reviews one item's working
+    copy, until it expires or is revoked. Only a digest of the token is kept: the address
+    is shown once, to the person who made it (see sharing.py)."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    # Who it is for ("For Dr Lee"), as the person who made it wrote it.
+    label = models.CharField(max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    opened_count = models.PositiveIntegerField(default=0)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+    # Feedback left through it: bounded, so an address passed around cannot flood the item.
+    feedback_count = models.PositiveIntegerField(default=0)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        app_label = "articles"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "expires_at"])]
+
+    def __str__(self):
+        return self.label or f"Share link {self.pk}"
+
+    def is_active(self, now=None):
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())
+
+    @property
+    def author_name(self):
+        return _display_name(self.created_by)

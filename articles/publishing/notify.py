@@ -105,8 +105,10 @@ def transition_made(obj, log):
         notify([obj.owner], "published", obj, log.user, f"{who} published {title}: it {when}.")
 
 
-def comment_added(obj, comment):
-    """Everyone in the conversation hears of a comment: the owner, commenters, reviewers."""
+def comment_added(obj, comment, name=None):
+    """Everyone in the conversation hears of a comment: the owner, commenters, reviewers.
+
+    ``name`` names a commenter without an account (an outside reviewer's feedback)."""
     users = get_user_model().objects
     commenters = Comment.objects.for_object(obj).values("user")
     movers = Transition.objects.for_object(obj).values("user")
@@ -114,5 +116,5 @@ def comment_added(obj, comment):
     about = f" about {comment.field.replace('_', ' ')}" if comment.field else ""
     notify(
         people, "commented", obj, comment.user,
-        f"{_name(comment.user)} commented on “{obj}”{about}: {comment.text}",
+        f"{name or _name(comment.user)} commented on “{obj}”{about}: {comment.text}",
     )  # fmt: skip

@@ -161,6 +161,7 @@ class ChangeFormMixin:
             context["preview_url"] = self.get_view_on_site_url(obj)
             context["review_note"] = _standing_review_note(obj)
             context.update(self._comment_context(request, obj))
+            context.update(self._sharing_context(request, obj))
         may_edit = (
             self.has_add_permission(request)
             if obj is None

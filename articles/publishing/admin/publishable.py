@@ -19,6 +19,7 @@ from .lists import ListMixin, OwnerFilter, StateFilter
 from .moves import MovesMixin, _bulk_action
 from .presence import PresenceMixin
 from .readonly import ReadOnlyFieldsMixin
+from .sharing import SharingMixin
 from .trash import TrashMixin, bulk_trash
 from .writing import WritingToolsMixin
 
@@ -31,6 +32,7 @@ class PublishableAdmin(
     ReadOnlyFieldsMixin,
     ListMixin,
     CommentsMixin,
+    SharingMixin,
     HistoryMixin,
     PresenceMixin,
     WritingToolsMixin,
@@ -111,6 +113,9 @@ class PublishableAdmin(
                  name=f"{name}_comment"),
             path("<path:object_id>/comments/<int:comment_id>/resolve/",
                  wrap(self.resolve_comment_view), name=f"{name}_resolve_comment"),
+            path("<path:object_id>/share/", wrap(self.share_view), name=f"{name}_share"),
+            path("<path:object_id>/share/<int:link_id>/revoke/",
+                 wrap(self.revoke_share_view), name=f"{name}_revoke_share"),
             *super().get_urls(),
         ]  # fmt: skip
 

@@ -33,8 +33,9 @@ logger = logging.getLogger(__name__)
 # A copy stays in the shared cache this long after it was last stored: long enough to
 # carry readers through an outage. Newer generations replace it in place.
 COPY_TIMEOUT = 7 * 24 * 3600
-# Paths never cached: staff pages, uploads, and search (any query is a new page).
-SKIP_PREFIXES = ("/admin/", "/markdownx/", "/media/", "/static/", "/search/")
+# Paths never cached: staff pages, uploads, search (any query is a new page), and shared
+# previews (each opening is counted, and what they show is not for readers).
+SKIP_PREFIXES = ("/admin/", "/markdownx/", "/media/", "/static/", "/search/", "/share/")
 # A request carrying one of these may see something personal: never cached.
 PRIVATE_COOKIES = ("sessionid", "messages", "csrftoken")
 # Response headers not stored: the servers above set them on each response.

@@ -127,6 +127,9 @@ MODELS_LEFT_OUT = {
     "articles.SiteState": "the page cache's change counters for this database",
     "articles.Autosave": "each person's unsaved form, kept only until their next save and "
     "tied to this database's revision ids; a backup holds what was saved",
+    "articles.ShareLink": "addresses for outside review, kept only as digests of their "
+    "tokens and tied to this database's ids; a restore starts with none, so no old "
+    "address opens a page again",
 }
 
 # The apps whose models the export answers for (auth only for its accounts).
