@@ -805,3 +805,13 @@ def test_the_change_form_has_one_save_and_one_history(client, writer, in_state):
     labelled_save = [tag for tag in saves if re.search(r'name="_(save|continue|addanother)"', tag)]
     assert len(labelled_save) == 1 and 'name="_continue"' in labelled_save[0]
     assert page.count(">History</a>") == 1
+
+
+def test_a_form_sent_back_with_its_slug_emptied_shows_its_errors(client, editor, published):
+    """An emptied slug (made again on save) and a missing field: the form comes back with
+    the error, not a server error, and its links use the address the item holds."""
+    client.force_login(editor)
+    response = client.post(change_url(published), form_data(client, published, slug="", title=""))
+    page = response.content.decode()
+    assert response.status_code == 200 and "This field is required." in page
+    assert f'href="{published.get_absolute_url()}"' in page

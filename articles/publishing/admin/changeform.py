@@ -110,6 +110,10 @@ class ChangeFormMixin:
             )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and not obj.slug:
+            # A form sent back with its slug emptied (it is made on save) still links to
+            # the pages the item has: the address it holds until then.
+            obj.slug = type(obj)._base_manager.filter(pk=obj.pk).values_list("slug", flat=True)[0]
         if obj is not None:
             # One Save: the action bar's, which stays in view. The row at the foot of
             # the form keeps only Delete.
