@@ -47,8 +47,13 @@ def server_error(request):
 
 
 def gone(request=None):
-    """410 Gone, in the site's layout: a page taken away on purpose (see trash.py)."""
-    return _page("410.html", "Page removed", 410)
+    """410 Gone, in the site's layout: a page taken away on purpose (see trash.py).
+
+    A 410 is cacheable by default; this one may end (the page can be restored from the
+    trash), so browsers and caches ask again each time."""
+    response = _page("410.html", "Page removed", 410)
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 def page_not_found(request, exception=None):

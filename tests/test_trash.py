@@ -63,6 +63,7 @@ def test_deleting_a_live_article_in_the_admin_puts_it_in_the_trash(
     client.logout()
     gone = client.get(url)
     assert gone.status_code == 410 and "<h1>Page removed</h1>" in gone.content.decode()
+    assert gone["Cache-Control"] == "no-cache"  # it may be restored: never kept as final
     client.force_login(editor)
     assert "Winter colds" not in client.get(LIST).content.decode()
     assert "Winter colds" in client.get(LIST + "?state=trashed").content.decode()
