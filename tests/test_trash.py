@@ -95,6 +95,7 @@ def test_restoring_brings_it_back_as_a_draft_with_its_history(client, editor, re
     client.force_login(editor)
     page = client.get(CHANGE.format(reviewed.pk)).content.decode()
     assert "In the trash since" in page and 'name="_continue"' not in page
+    assert 'class="deletelink"' not in page  # the banner's Delete for good is the one
     response = client.post(UNTRASH.format(reviewed.pk), follow=True)
     assert "Restored “Winter colds” from the trash as a draft" in response.content.decode()
     reviewed.refresh_from_db()

@@ -121,6 +121,8 @@ class ChangeFormMixin:
                            show_save_and_add_another=False)  # fmt: skip
         context["workflow_moves"] = available_transitions(request.user, obj) if obj else []
         context["trash"] = self._trash_context(request, obj)
+        if context["trash"]:
+            context["show_delete"] = False  # the banner's Delete for good says it plainly
         if obj is None:
             # A new item's bar: Save, and Save and submit, from the first keystroke.
             context.update(show_save=False, show_save_and_continue=False,
