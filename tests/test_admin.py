@@ -1,9 +1,11 @@
 """The editorial admin: lists, workflow buttons, forged requests, bulk actions, the log."""
 
+import io
 import re
 from html.parser import HTMLParser
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -815,3 +817,17 @@ def test_a_form_sent_back_with_its_slug_emptied_shows_its_errors(client, editor,
     page = response.content.decode()
     assert response.status_code == 200 and "This field is required." in page
     assert f'href="{published.get_absolute_url()}"' in page
+
+
+def test_items_with_no_revision_yet_open_in_the_admin(client, editor):
+    """generate_content's rows (bulk-made, with no revision) open on their change form
+    and history, and a save gives them their first revisions."""
+    call_command("generate_content", "2", "--faqs", "1", stdout=io.StringIO())
+    client.force_login(editor)
+    article = Article.objects.first()
+    assert article.latest_revision_id is None
+    assert client.get(change_url(article)).status_code == 200
+    assert client.get(f"/admin/articles/article/{article.pk}/history/").status_code == 200
+    response = client.post(change_url(article), form_data(client, article, summary="Edited."))
+    assert response.status_code == 302
+    assert Article.objects.get(pk=article.pk).latest_revision_id is not None

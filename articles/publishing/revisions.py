@@ -119,7 +119,7 @@ def latest_content(obj):
     """The latest revision's content, or None before the first revision."""
     if obj.latest_revision_id is None:
         return None
-    if obj.__dict__.get("_revision_content_id") == obj.latest_revision_id:
+    if obj.__dict__.get("_revision_content_id", UNSET) == obj.latest_revision_id:
         return obj._revision_content  # loaded already in this request
     content = Revision.objects.values_list("content", flat=True).get(pk=obj.latest_revision_id)
     _remember(obj, obj.latest_revision_id, content)
@@ -150,7 +150,10 @@ def working_children(obj, content=UNSET):
     relations = obj.revision_children()
     if not relations:
         return {}
-    if content is UNSET and obj.__dict__.get("_revision_content_id") == obj.latest_revision_id:
+    if (
+        content is UNSET
+        and obj.__dict__.get("_revision_content_id", UNSET) == obj.latest_revision_id
+    ):
         content = obj._revision_content
     rows = {name: list(queryset) for name, queryset in relations.items()}
     if content is UNSET:
