@@ -67,6 +67,11 @@ INSTALLED_APPS = [
     "django.contrib.redirects",
     "markdownx",
     "axes",
+    # A second factor at sign-in: authenticator apps and single-use recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "twofactor",
     "django_tasks_db",
     "articles",
     "faq",
@@ -90,6 +95,10 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second step.
+    "django_otp.middleware.OTPMiddleware",
+    # Sends whoever has not passed it to the code page (or to enrol) before the admin.
+    "twofactor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Only a 404 pays for the lookup of a moved page's new address.
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
@@ -108,6 +117,15 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.lockout.locked_out"
+# A wrong code at the second step counts as a failed login too (see twofactor/views.py);
+# what was typed is never stored with the attempt.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "password"]
+
+# Members of these groups must sign in with a second factor, and are sent to enrol first.
+# Everyone else may enrol; once they have, the second step applies to them too.
+OTP_REQUIRED_GROUPS = env_list("OTP_REQUIRED_GROUPS", "Editor,Medical reviewer")
+# The name an authenticator app shows beside the code.
+OTP_TOTP_ISSUER = SITE_NAME
 
 ROOT_URLCONF = "config.urls"
 

@@ -31,6 +31,8 @@ handler404 = "articles.errors.page_not_found"
 urlpatterns = [
     # Any staff user's own name and address, beside the admin's own pages.
     path("admin/account/", account.view, name="account"),
+    # The code page after the password, and enrolling a second factor.
+    path("admin/", include("twofactor.urls")),
     path("admin/", admin.site.urls),
     # Same paths markdownx's widget calls, served by the staff-only views.
     path("markdownx/markdownify/", editor.markdownify, name="markdownx_markdownify"),
