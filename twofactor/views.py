@@ -38,6 +38,11 @@ def _next(request):
     return reverse("admin:index")
 
 
+def _posted(request):
+    # An empty POST is still a submission: it must be refused, not shown as a new form.
+    return request.POST if request.method == "POST" else None
+
+
 def _context(request, title, **extra):
     return {**admin.site.each_context(request), "title": title, **extra}
 
@@ -54,7 +59,7 @@ def verify(request):
     credentials = {settings.AXES_USERNAME_FORM_FIELD: user.get_username()}
     if request.method == "POST" and AxesProxyHandler.is_locked(request, credentials):
         return locked_out(request, credentials=credentials)
-    form = SignInCodeForm(user, request.POST or None)
+    form = SignInCodeForm(user, _posted(request))
     if request.method == "POST":
         if form.is_valid():
             django_otp.login(request, form.device)
@@ -101,14 +106,11 @@ def _new_recovery_codes(user):
 
 def _show_codes(request, codes, first):
     context = _context(request, "Your recovery codes", codes=codes, first=first)
-    response = TemplateResponse(request, "twofactor/codes.html", context)
-    # Shown this once: not kept by the browser or any cache.
-    response["Cache-Control"] = "no-store"
-    return response
+    # Shown this once: admin_view's never_cache keeps it out of the browser's cache too.
+    return TemplateResponse(request, "twofactor/codes.html", context)
 
 
 @sensitive_post_parameters("code")
-@never_cache
 def enrol_view(request):
     """Add an authenticator app: QR code and secret, confirmed by its first code."""
     user = request.user
@@ -120,7 +122,7 @@ def enrol_view(request):
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=APP_NAME, confirmed=False)
-    form = ConfirmAppForm(device, request.POST or None)
+    form = ConfirmAppForm(device, _posted(request))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             device.confirmed = True
@@ -141,7 +143,6 @@ def enrol_view(request):
     return TemplateResponse(request, "twofactor/enrol.html", context)
 
 
-@never_cache
 def recovery_view(request):
     """How many recovery codes are left; new ones replace them all."""
     user = request.user
@@ -160,14 +161,13 @@ def recovery_view(request):
 
 
 @sensitive_post_parameters("code", "password")
-@never_cache
 def remove_view(request):
     """Turn two-step sign-in off: the app and its recovery codes go together."""
     user = request.user
     device = policy.app_device(user)
     if device is None:
         return redirect("account")
-    form = RemoveAppForm(user, device, request.POST or None)
+    form = RemoveAppForm(user, device, _posted(request))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             TOTPDevice.objects.filter(user=user).delete()
