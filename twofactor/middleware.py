@@ -34,9 +34,10 @@ class SecondFactorMiddleware:
 
     @staticmethod
     def next_step(request, user):
-        if policy.enrolled(user):
+        enrolled, required = policy.standing(user)
+        if enrolled:
             return "twofactor:verify"
-        if policy.required(user):
+        if required:
             return "twofactor:enrol"
         return None
 

@@ -1,7 +1,10 @@
 """Who must sign in with a second factor, and whether they can yet."""
 
 from django.conf import settings
-from django_otp import devices_for_user, user_has_device
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Exists, Value
+from django_otp import device_classes, devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -19,6 +22,26 @@ def required(user):
 def enrolled(user):
     """Whether ``user`` has a confirmed device to sign in with."""
     return user_has_device(user, confirmed=True)
+
+
+def standing(user):
+    """(enrolled, required) for ``user``, in one query.
+
+    The middleware asks on every staff request until the second step is passed: a writer
+    who never enrolled asks on every page and every autosave, so it is one query, not one
+    per kind of device and another for the role.
+    """
+    checks = {
+        f"device_{number}": Exists(model.objects.filter(user=user.pk, confirmed=True))
+        for number, model in enumerate(device_classes())
+    }
+    groups = settings.OTP_REQUIRED_GROUPS
+    checks["required"] = (
+        Exists(Group.objects.filter(user=user.pk, name__in=groups)) if groups else Value(False)
+    )
+    row = get_user_model().objects.filter(pk=user.pk).values(**checks).get()
+    required = row.pop("required")
+    return any(row.values()), required
 
 
 def app_device(user):
