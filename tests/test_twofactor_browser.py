@@ -93,3 +93,54 @@ def test_the_enrolment_and_code_pages_pass_axe(
     page.locator(".errornote").wait_for()
     found["code, refused"] = axe_violations(page)
     assert {name: v for name, v in found.items() if v} == {}
+
+
+@pytest.fixture
+def passkey_origin(settings, live_server):
+    """Passkeys for the live server's origin: localhost, which browsers allow over HTTP."""
+    settings.OTP_WEBAUTHN_RP_ID = "localhost"
+    settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [live_server.url]
+
+
+def virtual_authenticator(page):
+    """A platform authenticator in Chromium that says yes, as a fingerprint would."""
+    session = page.context.new_cdp_session(page)
+    session.send("WebAuthn.enable")
+    session.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+            }
+        },
+    )
+    return session
+
+
+@pytest.mark.usefixtures("passkey_origin")
+def test_a_writer_adds_a_passkey_and_signs_in_with_it(browser, live_server, writer):  # noqa: F811
+    """A passkey made on the account page is asked for at the next sign-in and opens the desk."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    page = password_step(browser, live_server, writer)
+    page.wait_for_url(f"{live_server.url}/admin/")
+    virtual_authenticator(page)
+    page.goto(f"{live_server.url}/admin/account/")
+    page.click("#passkey-register-button")
+    page.locator(".twofactor-passkeys li").wait_for()
+    assert WebAuthnCredential.objects.filter(user=writer, confirmed=True).count() == 1
+    page.click("#logout-form button")
+
+    # The same tab: its authenticator holds the passkey.
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", writer.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/login/code/?next=%2Fadmin%2F")
+    page.click("#passkey-verification-button")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    assert page.locator("#content h1").is_visible()

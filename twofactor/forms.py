@@ -100,8 +100,11 @@ class ConfirmAppForm(forms.Form):
         return code
 
 
-class RemoveAppForm(forms.Form):
-    """Turning two-step sign-in off needs a current code or the password, not just a session."""
+class RemoveForm(forms.Form):
+    """Removing a second factor needs a current code or the password, not just a session.
+
+    ``device`` is the authenticator app, if there is one; without it, the password only.
+    """
 
     code = CodeField(label="Code from the app", required=False)
     password = forms.CharField(
@@ -114,6 +117,9 @@ class RemoveAppForm(forms.Form):
     def __init__(self, user, device, *args, **kwargs):
         self.user, self.device = user, device
         super().__init__(*args, **kwargs)
+        if device is None:
+            del self.fields["code"]
+            self.fields["password"].label = "Your password"
 
     def clean(self):
         code = _normalise(self.cleaned_data.get("code") or "")
@@ -131,6 +137,9 @@ class RemoveAppForm(forms.Form):
                 self.add_error("password", "That is not your password.")
         else:
             raise forms.ValidationError(
-                "Type a code from your app, or your password, to turn this off.", code="missing"
+                "Type a code from your app, or your password, to confirm it is you."
+                if self.device
+                else "Type your password to confirm it is you.",
+                code="missing",
             )
         return self.cleaned_data

@@ -7,6 +7,7 @@ from django.db.models import Exists, Value
 from django_otp import device_classes, devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 RECOVERY_CODES = 10
 
@@ -54,6 +55,11 @@ def recovery_device(user):
     return StaticDevice.objects.devices_for_user(user, confirmed=True).first()
 
 
+def passkeys(user):
+    """The confirmed passkeys, oldest first."""
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at")
+
+
 def sign_in_devices(user):
     """What the code page can check: the confirmed devices, each kind in turn."""
     return list(devices_for_user(user, confirmed=True))
@@ -64,6 +70,7 @@ def status(user):
     codes = recovery_device(user)
     return {
         "app": app_device(user),
+        "passkeys": list(passkeys(user)),
         "codes_left": codes.token_set.count() if codes else 0,
         "required": required(user),
     }

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from config.lockout import locked_out
 
 from . import policy
-from .forms import ConfirmAppForm, RemoveAppForm, SignInCodeForm
+from .forms import ConfirmAppForm, RemoveForm, SignInCodeForm
 
 APP_NAME = "Authenticator app"
 
@@ -76,6 +76,7 @@ def verify(request):
         "form": form,
         "next": _next(request),
         "username": user.get_username(),
+        "passkeys": policy.passkeys(user).exists(),
     }
     return TemplateResponse(request, "twofactor/verify.html", context)
 
@@ -139,6 +140,7 @@ def enrol_view(request):
         qr=_qr_data_uri(device.config_url),
         secret=_grouped(secret),
         required=policy.required(user),
+        passkey_done=_next(request),
     )
     return TemplateResponse(request, "twofactor/enrol.html", context)
 
@@ -162,25 +164,46 @@ def recovery_view(request):
 
 @sensitive_post_parameters("code", "password")
 def remove_view(request):
-    """Turn two-step sign-in off: the app and its recovery codes go together."""
+    """Remove the authenticator app: its recovery codes go with it."""
     user = request.user
     device = policy.app_device(user)
     if device is None:
         return redirect("account")
-    form = RemoveAppForm(user, device, _posted(request))
+    form = RemoveForm(user, device, _posted(request))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             TOTPDevice.objects.filter(user=user).delete()
             StaticDevice.objects.filter(user=user).delete()
-        if policy.required(user):
-            messages.warning(request, "Your app was removed. Your role needs one: add it again.")
-            return redirect("twofactor:enrol")
-        messages.success(request, "Two-step sign-in is off: your app and recovery codes are gone.")
-        return redirect("account")
-    context = _context(request, "Turn off two-step sign-in", form=form)
+        return _removed(request, "Your authenticator app and its recovery codes were removed.")
+    context = _context(request, "Remove the authenticator app", form=form, app=True)
     return TemplateResponse(request, "twofactor/remove.html", context)
+
+
+@sensitive_post_parameters("code", "password")
+def remove_passkey_view(request, pk):
+    """Remove one passkey, confirmed by a code from the app or the password."""
+    user = request.user
+    passkey = get_object_or_404(policy.passkeys(user), pk=pk)
+    form = RemoveForm(user, policy.app_device(user), _posted(request))
+    if request.method == "POST" and form.is_valid():
+        passkey.delete()
+        return _removed(request, f"The passkey “{passkey.name}” was removed.")
+    context = _context(request, "Remove a passkey", form=form, passkey=passkey)
+    return TemplateResponse(request, "twofactor/remove.html", context)
+
+
+def _removed(request, done):
+    if policy.enrolled(request.user):
+        messages.success(request, done)
+        return redirect("account")
+    if policy.required(request.user):
+        messages.warning(request, f"{done} Your role needs a second step: set one up again.")
+        return redirect("twofactor:enrol")
+    messages.success(request, f"{done} Two-step sign-in is off.")
+    return redirect("account")
 
 
 enrol = admin.site.admin_view(enrol_view)
 recovery = admin.site.admin_view(recovery_view)
 remove = admin.site.admin_view(remove_view)
+remove_passkey = admin.site.admin_view(remove_passkey_view)
