@@ -137,3 +137,24 @@ def test_a_writer_without_an_app_pays_for_the_check_on_each_page(settings, write
     with_otp = count_queries(client, "/admin/")
     plain = without_second_step(settings, client)
     assert with_otp == count_queries(plain, "/admin/") + 1
+
+
+@pytest.mark.usefixtures("required")
+def test_the_demo_accounts_sign_in_as_the_readme_says(client):
+    """With the production default: the demo writer and admin reach the desk with a password,
+    the demo editor and reviewer are sent to enrol."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from articles.management.commands.load_sample_content import ACCOUNTS, ADMIN
+
+    call_command("load_sample_content", stdout=StringIO())
+    passwords = {username: password for username, password, *_ in [*ACCOUNTS, ADMIN]}
+    where = {}
+    for username, password in passwords.items():
+        browser = Client()
+        browser.post("/admin/login/", {"username": username, "password": password})
+        response = browser.get("/admin/")
+        where[username] = response.get("Location", str(response.status_code)).split("?")[0]
+    assert where == {"writer": "200", "admin": "200", "editor": ENROL, "reviewer": ENROL}
