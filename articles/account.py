@@ -13,6 +13,8 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
+from twofactor import policy as two_step
+
 FIELDS = ["first_name", "last_name", "email"]
 
 
@@ -64,6 +66,7 @@ def account_view(request):
         **admin.site.each_context(request),
         "title": "Your account",
         "form": form,
+        "two_step": two_step.status(request.user),
     }
     return TemplateResponse(request, "admin/account.html", context)
 

@@ -3,6 +3,7 @@
 import datetime
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -67,6 +68,12 @@ INSTALLED_APPS = [
     "django.contrib.redirects",
     "markdownx",
     "axes",
+    # A second factor at sign-in: authenticator apps and single-use recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    "twofactor",
     "django_tasks_db",
     "articles",
     "faq",
@@ -90,6 +97,10 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second step.
+    "django_otp.middleware.OTPMiddleware",
+    # Sends whoever has not passed it to the code page (or to enrol) before the admin.
+    "twofactor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Only a 404 pays for the lookup of a moved page's new address.
     "articles.publishing.redirects.RedirectsMiddleware",
@@ -108,6 +119,24 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.lockout.locked_out"
+# A wrong code at the second step counts as a failed login too (see twofactor/views.py);
+# what was typed is never stored with the attempt.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "password"]
+
+# Members of these groups must sign in with a second factor, and are sent to enrol first.
+# Everyone else may enrol; once they have, the second step applies to them too.
+OTP_REQUIRED_GROUPS = env_list("OTP_REQUIRED_GROUPS", "Editor,Medical reviewer")
+# The name an authenticator app shows beside the code.
+OTP_TOTP_ISSUER = SITE_NAME
+# Passkeys belong to the site's domain, SITE_URL's host, and work over HTTPS only, or on
+# http://localhost. Browsers refuse them on an IP address, so the development address
+# 127.0.0.1 stands for localhost here: open http://localhost:8000/admin/ to try them.
+PASSKEY_SITE_URL = SITE_URL.replace("://127.0.0.1", "://localhost", 1)
+OTP_WEBAUTHN_RP_ID = os.environ.get("OTP_WEBAUTHN_RP_ID", urlsplit(PASSKEY_SITE_URL).hostname)
+OTP_WEBAUTHN_RP_NAME = SITE_NAME
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("OTP_WEBAUTHN_ALLOWED_ORIGINS", PASSKEY_SITE_URL)
+# A passkey is a second factor after the password, never a way in on its own.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 ROOT_URLCONF = "config.urls"
 
@@ -226,6 +255,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# Where a passkey's second step lands when the page asked for none.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # The public pages run no JavaScript at all; the admin only loads its own files.
 SECURE_CSP = {
@@ -240,15 +271,20 @@ SECURE_CSP = {
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-# Nothing here uses a device or sensor; say so, so no embedded content can ask.
+# Nothing here uses a device or sensor but passkeys; say so, so no embedded content can ask.
 PERMISSIONS_POLICY = {
-    feature: []
-    for feature in (
-        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
-        "fullscreen", "geolocation", "gyroscope", "magnetometer", "microphone", "midi",
-        "payment", "picture-in-picture", "publickey-credentials-get", "screen-wake-lock",
-        "serial", "usb", "xr-spatial-tracking",
-    )
+    **{
+        feature: []
+        for feature in (
+            "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+            "fullscreen", "geolocation", "gyroscope", "magnetometer", "microphone", "midi",
+            "payment", "picture-in-picture", "screen-wake-lock", "serial", "usb",
+            "xr-spatial-tracking",
+        )
+    },
+    # Staff sign in with passkeys on the site's own pages (see twofactor/).
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
 }  # fmt: skip
 # Only a proxy we run may say the request was HTTPS, and only when told it is there:
 # otherwise any client reaching the app server could claim it with one header.

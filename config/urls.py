@@ -34,6 +34,11 @@ urlpatterns = [
     path("admin/account/", account.view, name="account"),
     # Who did what, when: editors' report of moves, saves and comments, and its CSV.
     path("admin/activity/", activity.view, name="activity"),
+    # The code page after the password, and enrolling a second factor.
+    path("admin/", include("twofactor.urls")),
+    # Passkeys' registration and second step, asked by the browser's script; outside
+    # /admin/ so that the half-signed-in can reach them (each view checks who may).
+    path("webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path("admin/", admin.site.urls),
     # Same paths markdownx's widget calls, served by the staff-only views.
     path("markdownx/markdownify/", editor.markdownify, name="markdownx_markdownify"),

@@ -1,5 +1,6 @@
 """Demo accounts and a few sample articles in every workflow state; safe to run again."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -242,6 +243,11 @@ class Command(BaseCommand):
         roles = [(group.lower(), username, password) for username, password, group, *_ in ACCOUNTS]
         for role, username, password in [*roles, ("administrator", *ADMIN[:2])]:
             self.stdout.write(f"  {role:<16} username “{username}”, password “{password}”")
+        if required := [group.lower() for group in settings.OTP_REQUIRED_GROUPS]:
+            self.stdout.write(
+                f"The {' and '.join(required)} roles set up an authenticator app at their first "
+                "sign-in; to try them without one, start with OTP_REQUIRED_GROUPS= (empty)."
+            )
 
     def account(self, username, password, group_name, first_name, last_name, **flags):
         user, created = get_user_model().objects.get_or_create(
