@@ -24,6 +24,7 @@ from .publishing.models import (
     UndeliveredMail,
 )
 from .publishing.paths import slug_path
+from .publishing.sourcecheck.models import SourceCheck
 from .publishing.sources import SourcesField, entries
 from .publishing.text import (
     html_to_text,
@@ -46,6 +47,7 @@ __all__ = [
     "Notification",
     "ReviewReminder",
     "Revision",
+    "SourceCheck",
     "Status",
     "Topic",
     "Transition",

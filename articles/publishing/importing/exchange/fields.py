@@ -126,6 +126,8 @@ MODELS_LEFT_OUT = {
     "articles.SiteState": "the page cache's change counters for this database",
     "articles.Autosave": "each person's unsaved form, kept only until their next save and "
     "tied to this database's revision ids; a backup holds what was saved",
+    "articles.SourceCheck": "what the link checker last found at each cited address: "
+    "operational, and made again by its next run",
 }
 
 # The apps whose models the export answers for (auth only for its accounts).
