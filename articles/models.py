@@ -429,6 +429,9 @@ class Article(MedicallyReviewed, Publishable):
             source_max_age_years=settings.SOURCE_MAX_AGE_YEARS,
             today=timezone.localdate(),
         )
+        if page.medical and self.pk is not None:
+            # The FAQ answers shown on the page: their figures are the page's claims too.
+            page.answers = list(self.faqs.values_list("answer_html", flat=True))
         # What the link checker last found at the sources' addresses: one query, none
         # without sources.
         page.source_checks = source_checks(

@@ -131,6 +131,8 @@ class Page:
     # Sources dated longer ago than this are old evidence; today is the day it is counted to.
     source_max_age_years: int = 5
     today: datetime.date | None = None
+    # The stored HTML of the FAQ answers shown on the page: their figures need citing too.
+    answers: list = field(default_factory=list)
 
 
 class _Structure(HTMLParser):
@@ -349,7 +351,7 @@ def _sources(page, structure):
 
 
 def _named(names):
-    """"A, B and C", or "A, B, C and 2 more"."""
+    """A, B and C; or A, B, C and 2 more."""
     shown = list(names[:NAMED])
     if len(names) > NAMED:
         return ", ".join(shown) + f" and {len(names) - NAMED} more"
@@ -437,7 +439,13 @@ def _evidence(page, structure):
             yield Check(
                 "evidence_age", GOOD, f"Every source is dated within the last {years} years."
             )
-    unsupported = claims.unsupported(structure.claim_blocks)
+    blocks = list(structure.claim_blocks)
+    for answer in page.answers:
+        parsed = _Structure()
+        parsed.feed(answer or "")
+        parsed.close()
+        blocks += parsed.claim_blocks
+    unsupported = claims.unsupported(blocks)
     if not unsupported:
         yield Check("cited_claims", GOOD, "Every figure in the text cites a source.")
         return

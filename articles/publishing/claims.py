@@ -50,7 +50,7 @@ def _is_number(word):
 
 def _ends_sentence(token, following):
     """Whether a sentence ends after ``token``, given the token after it."""
-    stripped = _FOOTNOTE.sub("", token).rstrip(CLOSERS)
+    stripped = _FOOTNOTE.sub("", token).replace(" ", "").rstrip(CLOSERS)
     if not stripped or stripped[-1] not in ENDS:
         return False
     lowered = stripped.lower().lstrip(OPENERS)
@@ -73,7 +73,13 @@ def sentences(block):
     marker = _LIST_MARKER.match(text)
     if marker:
         text = text[marker.end() :]
-    tokens = text.split()
+    tokens = []
+    for token in text.split():
+        # A citation standing apart ("snore. [^1]") belongs to the sentence before it.
+        if tokens and not _FOOTNOTE.sub("", token).replace(CITE, "").strip(CLOSERS + ".,;:"):
+            tokens[-1] += " " + token
+        else:
+            tokens.append(token)
     found, start = [], 0
     for index, token in enumerate(tokens):
         following = tokens[index + 1] if index + 1 < len(tokens) else None
