@@ -255,6 +255,25 @@ def test_a_permanent_move_is_recorded_with_its_new_address(make_article, site):
     assert row.summary == f"Moved permanently to {site.url('/new')}"
 
 
+def test_an_answer_slower_than_the_setting_is_slow_and_403_is_not_a_failure(
+    make_article, site, settings
+):
+    """Over LINK_CHECK_SLOW_SECONDS is slow; a 403 is unreachable with no failure counted."""
+    settings.LINK_CHECK_SLOW_SECONDS = 0
+    site.routes["/fine"] = (200, {})
+    site.routes["/forbidden"] = (403, {})
+    make_article("One", sources=sources(site.url("/fine"), site.url("/forbidden")))
+    run.check_all(now=NOW)
+    run.check_all(now=NOW + datetime.timedelta(days=1))
+    slow = SourceCheck.objects.get(url=site.url("/fine"))
+    assert slow.status == SourceCheck.SLOW and slow.summary.startswith("Slow (")
+    refused = SourceCheck.objects.get(url=site.url("/forbidden"))
+    assert (refused.status, refused.failures, refused.http_status) == (
+        SourceCheck.UNREACHABLE, 0, 403,
+    )  # fmt: skip
+    assert refused.summary.startswith("The site would not answer the checker (403)")
+
+
 def test_the_cap_takes_the_least_recently_checked_first(make_article, site):
     """A run checks at most its cap, the never-checked and oldest first."""
     urls = [site.url(f"/p{n}") for n in range(5)]
