@@ -40,6 +40,7 @@ sample: migrate
 run: sample
 	@echo "Serving http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/), with a task worker"
 	$(DEV_ENV) $(BIN)/python manage.py schedule_reminders
+	$(DEV_ENV) $(BIN)/python manage.py check_sources
 	$(DEV_ENV) $(BIN)/python manage.py schedule_mail_sweep
 	$(DEV_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -29,6 +29,7 @@ from .publishing.admin import (
     StateFilter,
 )
 from .publishing.admin.inlines import parts_from
+from .publishing.admin.sources import SourceChecksMixin
 from .publishing.importing.load import Options, import_file
 from .publishing.library.admin import ImageAdmin, LabelledFileWidget
 from .publishing.library.models import Image
@@ -55,7 +56,7 @@ class TopicAdmin(NormalizedTextMixin, admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(PublishableAdmin):
+class ArticleAdmin(SourceChecksMixin, PublishableAdmin):
     list_display = ["title", "status_badge", "author", "topic", "updated", "published"]
     list_filter = [
         StateFilter, OwnerFilter, MedicalReviewFilter, "topic", "author", "cornerstone",

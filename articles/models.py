@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from .publishing import analysis, images, redirects, review
@@ -25,6 +26,8 @@ from .publishing.models import (
     UndeliveredMail,
 )
 from .publishing.paths import slug_path
+from .publishing.sourcecheck.models import SourceCheck
+from .publishing.sourcecheck.models import for_urls as source_checks
 from .publishing.sources import SourcesField, entries
 from .publishing.text import (
     html_to_text,
@@ -48,6 +51,7 @@ __all__ = [
     "ReviewReminder",
     "Revision",
     "ShareLink",
+    "SourceCheck",
     "Status",
     "Topic",
     "Transition",
@@ -423,6 +427,17 @@ class Article(MedicallyReviewed, Publishable):
             cornerstone=self.cornerstone,
             sources=self.source_list,
             missing_images=self._missing_images(),
+            medical=MedicallyReviewed.needs_medical_review(self),
+            source_max_age_years=settings.SOURCE_MAX_AGE_YEARS,
+            today=timezone.localdate(),
+        )
+        if page.medical and self.pk is not None:
+            # The FAQ answers shown on the page: their figures are the page's claims too.
+            page.answers = list(self.faqs.values_list("answer_html", flat=True))
+        # What the link checker last found at the sources' addresses: one query, none
+        # without sources.
+        page.source_checks = source_checks(
+            url for source in page.sources for _, url in analysis.source_addresses(source)
         )
         # Which of its links to this site open a page: a query per kind of page linked.
         # (links.py reads the models defined here, so it is imported only now.)

@@ -359,3 +359,22 @@ REVIEW_LAPSED_NOTE = env_bool("REVIEW_LAPSED_NOTE", default=False)
 # The list indexes carry Unpublish at as a covering column on PostgreSQL, production's
 # database; SQLite, for `make run`, ignores it and warns.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# Checking cited sources (articles/publishing/sourcecheck): the task worker checks each
+# source's URL, DOI and PubMed address once a day, before the working day.
+LINK_CHECK_CONNECT_TIMEOUT = float(os.environ.get("LINK_CHECK_CONNECT_TIMEOUT", "10"))
+LINK_CHECK_READ_TIMEOUT = float(os.environ.get("LINK_CHECK_READ_TIMEOUT", "10"))
+# At most one request to a host every this many seconds, and this many addresses a run
+# (the least recently checked first, so the next run goes on where this one stopped).
+LINK_CHECK_HOST_INTERVAL = float(os.environ.get("LINK_CHECK_HOST_INTERVAL", "2"))
+LINK_CHECK_MAX_PER_RUN = int(os.environ.get("LINK_CHECK_MAX_PER_RUN", "500"))
+# An address is dead after this many failed checks in a row (404, 410, 5xx, no answer).
+LINK_CHECK_DEAD_AFTER = int(os.environ.get("LINK_CHECK_DEAD_AFTER", "2"))
+# An answer slower than this, in seconds, is recorded as slow.
+LINK_CHECK_SLOW_SECONDS = float(os.environ.get("LINK_CHECK_SLOW_SECONDS", "5"))
+# Addresses on private, loopback or link-local networks are never fetched in production.
+LINK_CHECK_ALLOW_PRIVATE = env_bool("LINK_CHECK_ALLOW_PRIVATE", default=False)
+# Who the checker says it is: sites that block it can write to this address.
+LINK_CHECK_CONTACT = os.environ.get("LINK_CHECK_CONTACT", DEFAULT_FROM_EMAIL)
+# Health content citing evidence older than this many years is asked to look for newer.
+SOURCE_MAX_AGE_YEARS = int(os.environ.get("SOURCE_MAX_AGE_YEARS", "5"))

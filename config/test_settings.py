@@ -39,3 +39,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.mkdtemp(prefix="editorial-test-db-"), "test.sqlite3")
     }
+
+# The link checker's tests serve their pages on 127.0.0.1, never the internet.
+LINK_CHECK_ALLOW_PRIVATE = True
+LINK_CHECK_HOST_INTERVAL = 0
+LINK_CHECK_CONNECT_TIMEOUT = 2
+LINK_CHECK_READ_TIMEOUT = 2

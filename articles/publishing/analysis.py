@@ -9,12 +9,13 @@ database, such as which of the page's links to this site lead nowhere, the calle
 out beforehand (``site_paths`` names the links to look up) and puts on the ``Page``.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlsplit
 
-from . import readability
+from . import claims, readability
 from .models import META_DESCRIPTION_LIMIT, META_TITLE_LIMIT
 
 GOOD, IMPROVE, PROBLEM = "good", "improve", "problem"
@@ -49,6 +50,10 @@ MIN_DESCRIPTION = 120
 MAX_META_TITLE = 200
 # The database's limit: a longer description cannot be saved.
 MAX_META_DESCRIPTION = 500
+# Health content: this many sentences stating a figure with no citation is a problem.
+UNSUPPORTED_PROBLEM = 3
+# How many sources or sentences a message names before "and N more".
+NAMED = 3
 
 
 @dataclass(frozen=True)
@@ -118,18 +123,32 @@ class Page:
     moved_links: dict = field(default_factory=dict)
     # Ids the body shows as ![…](image:42) that the image library does not hold.
     missing_images: tuple = ()
+    # Health content (it needs a medical reviewer's sign-off): its evidence is checked too.
+    medical: bool = False
+    # {address: what the link checker last found there} for the sources' addresses
+    # (sourcecheck.models.SourceCheck: status, summary, final_url).
+    source_checks: dict = field(default_factory=dict)
+    # Sources dated longer ago than this are old evidence; today is the day it is counted to.
+    source_max_age_years: int = 5
+    today: datetime.date | None = None
+    # The stored HTML of the FAQ answers shown on the page: their figures need citing too.
+    answers: list = field(default_factory=list)
 
 
 class _Structure(HTMLParser):
     """Paragraphs, headings, sections, links and images of stored HTML."""
 
     BLOCKS = {"p", "li", "dd", "dt", "td", "th", "blockquote", "pre"}
+    # Where a sentence states a claim: not a heading, a table cell or code.
+    CLAIM_BLOCKS = {"p", "li", "dd", "dt", "blockquote"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.paragraphs, self.blocks, self.headings, self.sections = [], [], [], [[]]
         self.links, self.images, self.citations = [], [], set()
-        self._tag, self._text = None, []
+        # The claim blocks' text, each link to a source replaced by claims.CITE.
+        self.claim_blocks = []
+        self._tag, self._text, self._marked, self._citing = None, [], [], False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -137,6 +156,8 @@ class _Structure(HTMLParser):
             self.links.append(attrs["href"])
             if cited := re.fullmatch(r"#source-(\d+)", attrs["href"]):
                 self.citations.add(int(cited.group(1)))
+                self._marked.append(claims.CITE)
+                self._citing = True
         elif tag == "img":
             self.images.append((attrs.get("alt") or "").strip())
         elif tag in self.BLOCKS or re.fullmatch(r"h[2-6]", tag):
@@ -146,11 +167,15 @@ class _Structure(HTMLParser):
                 self.sections.append([])
 
     def handle_endtag(self, tag):
+        if tag == "a":
+            self._citing = False
         if tag == self._tag:
             self._flush()
 
     def handle_data(self, data):
         self._text.append(data)
+        if not self._citing:
+            self._marked.append(data)
         # Joined once at the end: adding to a string each time is quadratic in a section.
         self.sections[-1].append(data)
 
@@ -166,7 +191,9 @@ class _Structure(HTMLParser):
             self.paragraphs.append(text)
         if text and self._tag in self.BLOCKS:
             self.blocks.append(text)
-        self._tag, self._text = None, []
+        if self._tag in self.CLAIM_BLOCKS and (marked := " ".join("".join(self._marked).split())):
+            self.claim_blocks.append(marked)
+        self._tag, self._text, self._marked = None, [], []
 
 
 def _words(text):
@@ -191,6 +218,9 @@ def analyse(page):
     checks = [*_gate(page, structure), *_search(page, structure, text, words)]
     checks += _readability(structure, words, page.cornerstone)
     checks += _links(page, structure)
+    checks += _source_links(page)
+    if page.medical:
+        checks += _evidence(page, structure)
     # Problems first, then improvements, then what is good; each group in panel order.
     return sorted(checks, key=lambda check: SEVERITY[check.status])
 
@@ -318,6 +348,123 @@ def _sources(page, structure):
         )
     if not (unlinked or missing or uncited):
         yield Check("sources", GOOD, f"{_plural(count, 'source')}, each cited and with a link.")
+
+
+def _named(names):
+    """A, B and C; or A, B, C and 2 more."""
+    shown = list(names[:NAMED])
+    if len(names) > NAMED:
+        return ", ".join(shown) + f" and {len(names) - NAMED} more"
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def source_addresses(source):
+    """(kind, address) of each address a source is checked at."""
+    return [
+        (kind, url)
+        for kind, url in (("URL", source.url), ("DOI", source.doi_url),
+                          ("PubMed link", source.pubmed_url))
+        if url
+    ]  # fmt: skip
+
+
+def _source_links(page):
+    """What the link checker last found at the sources' addresses: dead is a problem
+    (readers cannot check the claim), a permanent move of a URL an improvement."""
+    if not page.source_checks:
+        return
+    checked = attention = 0
+    for source in page.sources:
+        for kind, url in source_addresses(source):
+            found = page.source_checks.get(url)
+            if found is None:
+                continue
+            checked += 1
+            if found.status == "dead":
+                attention += 1
+                summary = found.summary[:1].lower() + found.summary[1:]
+                yield Check(
+                    "source_links",
+                    PROBLEM,
+                    f"{_source_name(source)}: its {kind} is {summary}. Give an address "
+                    "that works, or remove the source.",
+                )
+            elif found.status == "moved" and kind == "URL":
+                attention += 1
+                yield Check(
+                    "source_links",
+                    IMPROVE,
+                    f"{_source_name(source)}: its URL has moved permanently to "
+                    f"{found.final_url}: cite the new address.",
+                )
+    if checked and not attention:
+        yield Check("source_links", GOOD, "Every checked source address answers.")
+
+
+def _source_date(text):
+    """(year, month, day) of a source's date, its latest day when only a year or a
+    month is given (evidence is counted old only when it surely is); None if undated."""
+    parts = [int(part) for part in text.split("-") if part.isdigit()] if text else []
+    if not parts:
+        return None
+    return (parts[0], parts[1] if len(parts) > 1 else 12, parts[2] if len(parts) > 2 else 31)
+
+
+def _evidence(page, structure):
+    """Health content: evidence that is recent and dated, and figures that cite it."""
+    today = page.today or datetime.date.today()
+    years = page.source_max_age_years
+    oldest = (today.year - years, today.month, today.day)
+    if page.sources:
+        dated = [(source, _source_date(source.date)) for source in page.sources]
+        old = [s for s, when in dated if when is not None and when < oldest]
+        undated = [s for s, when in dated if when is None]
+        if old:
+            names = [f"{_source_name(s)}, {s.date_text}" for s in old]
+            yield Check(
+                "evidence_age",
+                IMPROVE,
+                f"{_plural(len(old), 'source')} dated over {years} years ago: "
+                f"{_named(names)}. Look for newer evidence, or check that these still hold.",
+            )
+        if undated:
+            yield Check(
+                "evidence_age",
+                IMPROVE,
+                f"{_plural(len(undated), 'source')} without a date: "
+                f"{_named([_source_name(s) for s in undated])}. Give the date each was "
+                "published or last updated, so readers can see how recent it is.",
+            )
+        if not (old or undated):
+            yield Check(
+                "evidence_age", GOOD, f"Every source is dated within the last {years} years."
+            )
+    blocks = list(structure.claim_blocks)
+    for answer in page.answers:
+        parsed = _Structure()
+        parsed.feed(answer or "")
+        parsed.close()
+        blocks += parsed.claim_blocks
+    unsupported = claims.unsupported(blocks)
+    if not unsupported:
+        yield Check("cited_claims", GOOD, "Every figure in the text cites a source.")
+        return
+    quoted = [f"“{_short(sentence)}”" for sentence in unsupported]
+    yield Check(
+        "cited_claims",
+        PROBLEM if len(unsupported) >= UNSUPPORTED_PROBLEM else IMPROVE,
+        f"{_plural(len(unsupported), 'sentence')} "
+        f"{'states' if len(unsupported) == 1 else 'state'} a figure, a percentage or a year "
+        f"without citing a source: {_named(quoted)}. Cite the source of each as [^1], "
+        "[^2]…, or leave the figure out.",
+        # Rated as Yoast would, but it advises: an editor may publish despite it.
+        advisory=True,
+    )
+
+
+def _short(sentence, limit=90):
+    text = sentence.replace(claims.CITE, "")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _search(page, structure, text, words):

@@ -337,6 +337,9 @@ class SourcesWidget(forms.Widget):
 
     use_fieldset = True
     extra = 2
+    # {address: what the link checker last found there}, set by the admin's form for a
+    # saved article; None adds no column.
+    checks = None
     columns = (
         ("order", "No.", 3),
         ("title", "Title", 36),
@@ -383,7 +386,10 @@ class SourcesWidget(forms.Widget):
         attrs = {**self.attrs, **(attrs or {})}
         base = attrs.get("id") or f"id_{name}"
         rows = self._rows(value)
-        head = format_html_join("", '<th scope="col">{}</th>', ((t,) for _, t, _ in self.columns))
+        titles = [t for _, t, _ in self.columns]
+        if self.checks is not None:
+            titles.append("Link check")
+        head = format_html_join("", '<th scope="col">{}</th>', ((t,) for t in titles))
         body = format_html_join(
             "", "{}", ((self._row(name, base, n, row),) for n, row in enumerate(rows))
         )
@@ -435,6 +441,8 @@ class SourcesWidget(forms.Widget):
                     extra,
                 )  # fmt: skip
             )
+        if self.checks is not None:
+            cells.append(self._check_cell(row))
         delete_id = f"{base}-{index}-delete"
         checked = mark_safe(" checked" if row.get("delete") else "")  # noqa: S308
         cells.append(
@@ -450,6 +458,22 @@ class SourcesWidget(forms.Widget):
             )  # fmt: skip
         )
         return format_html("<tr>{}</tr>", format_html_join("", "{}", ((c,) for c in cells)))
+
+    def _check_cell(self, row):
+        """What the link checker last found at the row's addresses, as stored."""
+        source = entries([row])[0] if not _blank(row) else None
+        found = []
+        if source is not None:
+            for kind, url in (("", source.url), ("DOI: ", source.doi_url),
+                              ("PubMed: ", source.pubmed_url)):  # fmt: skip
+                check = self.checks.get(url) if url else None
+                if check is not None:
+                    found.append((kind, check.status, check.summary))
+        lines = format_html_join(
+            "", '<span class="source-check source-check-{}">{}{}</span>',
+            ((status, kind, summary) for kind, status, summary in found),
+        )  # fmt: skip
+        return format_html('<td class="source-checks">{}</td>', (lines or "—") if source else "")
 
 
 class SourcesFormField(forms.Field):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article, Comment, Status, Transition, part_model
 from articles.publishing import review
+from articles.publishing.sourcecheck import report
 from articles.publishing.workflow import permission_name
 
 FAQEntry = part_model("faqs")  # through the reverse relation: no import of faq
@@ -164,6 +165,11 @@ def _scheduled():
     ]
 
 
+def _sources():
+    """How many cited addresses are dead or moved, with the report's address; one query."""
+    return {**report.counts(), "url": reverse("admin:articles_article_source_report")}
+
+
 @register.simple_tag(takes_context=True)
 def desk(context):
     """Everything the admin home page shows this user about the workflow."""
@@ -176,4 +182,5 @@ def desk(context):
         "scheduled": _scheduled(),
         "sign_off": _sign_off_queue(user),
         "due": _reviews_due(),
+        "sources": _sources(),
     }

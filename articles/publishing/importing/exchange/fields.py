@@ -130,6 +130,8 @@ MODELS_LEFT_OUT = {
     "articles.ShareLink": "addresses for outside review, kept only as digests of their "
     "tokens and tied to this database's ids; a restore starts with none, so no old "
     "address opens a page again",
+    "articles.SourceCheck": "what the link checker last found at each cited address: "
+    "operational, and made again by its next run",
 }
 
 # The apps whose models the export answers for (auth only for its accounts).
