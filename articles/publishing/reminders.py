@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from . import notify, review
 from .models import ReviewReminder
-from .schedule import queue_once
+from .schedule import next_daily, queue_once
 
 # The daily run's local time: before the working day, so the inbox has it at nine.
 RUN_AT = datetime.time(6, 0)
@@ -79,16 +79,9 @@ def _message(item, kind):
     return f"The medical review of “{item}” is due on {when}."
 
 
-def next_run(now):
-    """The next RUN_AT, local time, after ``now``."""
-    local = timezone.localtime(now)
-    at = local.replace(hour=RUN_AT.hour, minute=RUN_AT.minute, second=0, microsecond=0)
-    return at if at > local else at + datetime.timedelta(days=1)
-
-
 def schedule(now=None):
     """Queue the next daily run unless one is queued already; returns its time."""
-    return queue_once(remind, next_run(now or timezone.now()))
+    return queue_once(remind, next_daily(RUN_AT, now or timezone.now()))
 
 
 @task()

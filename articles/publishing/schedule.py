@@ -1,5 +1,16 @@
 """Tasks that queue their own next run, once, in the task worker's queue."""
 
+import datetime
+
+from django.utils import timezone
+
+
+def next_daily(at, now):
+    """The next ``at`` (a time of day, local time) after ``now``."""
+    local = timezone.localtime(now)
+    moment = local.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
+    return moment if moment > local else moment + datetime.timedelta(days=1)
+
 
 def queue_once(task, at):
     """Queue ``task`` to run at ``at`` unless a run of it is queued already (a repeated

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
-from ..schedule import queue_once
+from ..schedule import next_daily, queue_once
 from ..sources import SourcesField, entries
 from . import fetch
 from .models import SourceCheck, dead_after, url_key
@@ -138,16 +138,9 @@ def record(row, result, now):
     return row
 
 
-def next_run(now):
-    """The next RUN_AT, local time, after ``now``."""
-    local = timezone.localtime(now)
-    at = local.replace(hour=RUN_AT.hour, minute=RUN_AT.minute, second=0, microsecond=0)
-    return at if at > local else at + datetime.timedelta(days=1)
-
-
 def schedule(now=None):
     """Queue the next daily run unless one is queued already; returns its time."""
-    return queue_once(check_sources, next_run(now or timezone.now()))
+    return queue_once(check_sources, next_daily(RUN_AT, now or timezone.now()))
 
 
 @task()
