@@ -10,19 +10,14 @@ that time; each run queues the next.
 
 import logging
 
-from django.apps import apps
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from .models import Publishable
+from .models import earliest, publishable_models
 from .schedule import queue_by
 
 logger = logging.getLogger(__name__)
-
-
-def _models():
-    return [model for model in apps.get_models() if issubclass(model, Publishable)]
 
 
 def due(model, now):
@@ -37,7 +32,7 @@ def take_down(now=None):
 
     now = now or timezone.now()
     done = 0
-    for model in _models():
+    for model in publishable_models():
         for pk in due(model, now).values_list("pk", flat=True):
             item = model._default_manager.get(pk=pk)
             try:
@@ -54,18 +49,7 @@ def take_down(now=None):
 
 def next_due(now=None):
     """When the next live page comes down, or None."""
-    now = now or timezone.now()
-    times = [
-        when
-        for model in _models()
-        if (
-            when := model._default_manager.filter(live=True, expires_at__gt=now)
-            .order_by("expires_at")
-            .values_list("expires_at", flat=True)
-            .first()
-        )
-    ]
-    return min(times, default=None)
+    return earliest("expires_at", live=True, expires_at__gt=now or timezone.now())
 
 
 def queue(at):

@@ -315,6 +315,24 @@ class Publishable(SeoFields):
         return transition(self, action, user, note=note, **options)
 
 
+def publishable_models():
+    """Every concrete content model built on Publishable (articles, FAQ entries)."""
+    from django.apps import apps
+
+    return [model for model in apps.get_models() if issubclass(model, Publishable)]
+
+
+def earliest(field, **filters):
+    """The earliest ``field`` among the rows ``filters`` keep, across every publishable
+    model: one indexed read each. None when there is none."""
+    found = []
+    for model in publishable_models():
+        rows = model._default_manager.filter(**filters).exclude(**{f"{field}__isnull": True})
+        if (when := rows.order_by(field).values_list(field, flat=True).first()) is not None:
+            found.append(when)
+    return min(found, default=None)
+
+
 # How long a medical review holds, unless the topic or the item says otherwise.
 DEFAULT_REVIEW_MONTHS = 12
 

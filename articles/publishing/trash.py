@@ -19,16 +19,19 @@ from django.tasks import task
 from django.utils import timezone
 
 from . import redirects
-from .models import Autosave, Comment, Publishable, ReviewReminder, Revision, Status, Transition
+from .models import (
+    Autosave,
+    Comment,
+    ReviewReminder,
+    Revision,
+    Status,
+    Transition,
+    earliest,
+    publishable_models,
+)
 from .schedule import queue_by
 
 logger = logging.getLogger(__name__)
-
-
-def _models():
-    from django.apps import apps
-
-    return [model for model in apps.get_models() if issubclass(model, Publishable)]
 
 
 def emptied_on(item):
@@ -92,7 +95,7 @@ def empty(now=None):
     """Delete for good every item in the trash past TRASH_DAYS; return how many."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.TRASH_DAYS)
     done = 0
-    for model in _models():
+    for model in publishable_models():
         due = model._default_manager.filter(model.pages_q(), status=Status.TRASHED)
         for item in due.filter(trashed_at__lte=cutoff):
             purge(item)
@@ -101,17 +104,8 @@ def empty(now=None):
 
 
 def next_due():
-    times = [
-        when
-        for model in _models()
-        if (
-            when := model._default_manager.filter(status=Status.TRASHED)
-            .order_by("trashed_at")
-            .values_list("trashed_at", flat=True)
-            .first()
-        )
-    ]
-    return min(times, default=None)
+    """When the item longest in the trash went there, or None."""
+    return earliest("trashed_at", status=Status.TRASHED)
 
 
 @task()

@@ -105,24 +105,12 @@ def _in_changed_transaction():
 def _next_scheduled(now):
     """(When the next live item goes up or comes down, when the next comes down): the
     generation ends at the first, and no copy made in it outlives the second."""
-    from django.apps import apps
+    from ..models import earliest
 
-    from ..models import Publishable
-
-    ups, downs = [], []
-    for model in apps.get_models():
-        if issubclass(model, Publishable):
-            live = model._default_manager.filter(live=True)
-            for field, found in (("published_at", ups), ("expires_at", downs)):
-                when = (
-                    live.filter(**{f"{field}__gt": _aware(now)})
-                    .order_by(field)
-                    .values_list(field, flat=True)
-                    .first()
-                )
-                if when:
-                    found.append(when.timestamp())
-    ends_by = min(downs, default=math.inf)
+    up = earliest("published_at", live=True, published_at__gt=_aware(now))
+    down = earliest("expires_at", live=True, expires_at__gt=_aware(now))
+    ups = [up.timestamp()] if up else []
+    ends_by = down.timestamp() if down else math.inf
     if settings.REVIEW_LAPSED_NOTE:
         # A review lapses as a day begins: the pages that say so are made again then.
         ups.append(_next_midnight(now))
