@@ -101,18 +101,7 @@ class ArticleAdmin(SourceChecksMixin, PublishableAdmin):
             },
         ),
         PublishableAdmin.seo_fieldset,
-        (
-            "Publication",
-            {
-                "fields": [
-                    "status",
-                    "published_at",
-                    "expires_at",
-                    "first_published_at",
-                    "transition_history",
-                ]
-            },  # fmt: skip
-        ),
+        PublishableAdmin.publication_fieldset,
     ]
 
     workflow_readonly = [

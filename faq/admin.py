@@ -51,18 +51,7 @@ class FAQEntryAdmin(PublishableAdmin):
             {"fields": ["medical_review_standing", "medical_review", "review_interval"]},
         ),
         PublishableAdmin.seo_fieldset,
-        (
-            "Publication",
-            {
-                "fields": [
-                    "status",
-                    "published_at",
-                    "expires_at",
-                    "first_published_at",
-                    "transition_history",
-                ]
-            },  # fmt: skip
-        ),
+        PublishableAdmin.publication_fieldset,
     ]
 
     def get_readonly_fields(self, request, obj=None):

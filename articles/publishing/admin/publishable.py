@@ -83,6 +83,12 @@ class PublishableAdmin(
             ],
         },
     )
+    publication_fieldset = (
+        "Publication",
+        {"fields": [
+            "status", "published_at", "expires_at", "first_published_at", "transition_history",
+        ]},
+    )  # fmt: skip
     workflow_readonly = [
         "status", "published_at", "first_published_at", "transition_history", "search_checks",
         "medical_review_standing",
