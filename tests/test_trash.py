@@ -170,3 +170,17 @@ def test_the_bulk_action_moves_the_selection_to_the_trash(client, editor, make_a
     assert states == {
         "Old note 0": Status.TRASHED, "Old note 1": Status.TRASHED, "Old note 2": Status.DRAFT
     }  # fmt: skip
+
+
+def test_a_draft_never_published_leaves_no_gone_address(client, editor, make_article):
+    """Its address was never public: the confirmation promises no 410, none is recorded,
+    and deleting it for good leaves none behind."""
+    from django.contrib.redirects.models import Redirect
+
+    draft = make_article("Never out")
+    client.force_login(editor)
+    assert "410 Gone" not in client.get(DELETE.format(draft.pk)).content.decode()
+    client.post(DELETE.format(draft.pk))
+    assert Article.objects.get(pk=draft.pk).status == Status.TRASHED
+    client.post(PURGE.format(draft.pk))
+    assert not Redirect.objects.exists()

@@ -40,8 +40,9 @@ def emptied_on(item):
 
 
 def address(item):
-    """The public address it had, or None for an item that is no page of its own."""
-    if item.revision_parent() is not None:
+    """The public address readers knew, or None: a part has none of its own, and a draft
+    never published never had one."""
+    if item.revision_parent() is not None or item.first_published_at is None:
         return None
     return item.get_absolute_url()
 

@@ -119,16 +119,14 @@ def _make(move, obj, current, user, note, *, at=None, revision=None, also=None, 
     # or freely while nobody can see the item.
     if publishing or not fields.get("live", current.live):
         fields["updated_at"] = now
-    # In the trash an address readers knew answers 410 Gone (a part has none of its own,
-    # and a draft's was never public).
-    address = current.get_absolute_url() if page is None and current.first_published_at else None
+    # In the trash an address readers knew answers 410 Gone.
     if target == Status.TRASHED:
         fields["trashed_at"] = now
-        redirects.gone(address)
+        redirects.gone(trash.address(current))
         transaction.on_commit(lambda: trash.queue(now))
     elif from_status == Status.TRASHED:
         fields["trashed_at"] = None
-        redirects.back(address)
+        redirects.back(trash.address(current))
     fields.update(also or {})
     model._default_manager.filter(pk=obj.pk).update(**fields)
     # A draft going to the trash changes nothing readers see.
