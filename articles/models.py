@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 
-from .publishing import analysis, images, redirects, review
+from .publishing import analysis, images, pagecache, redirects, review
 from .publishing.analysis import Page, analyse
 from .publishing.library.embed import embed
 from .publishing.library.models import Image, referenced_ids
@@ -188,6 +188,9 @@ BODY_MAX_LENGTH = 60_000
 
 
 class Article(MedicallyReviewed, Publishable):
+    # The lists an article appears in, besides every list of articles: its topic's, and
+    # the pages of the people who wrote and reviewed it (surrogate keys, see pagecache).
+    listed_by = ("topic", "author", "reviewed_by")
     # The FAQ entries shown on the page are versioned with it (reverse relation only).
     revision_relations = ("faqs",)
     # What search reads, strongest first (see publishing/search.py): the body as readers
@@ -306,6 +309,8 @@ class Article(MedicallyReviewed, Publishable):
         ]
 
     def get_absolute_url(self):
+        # A readers' page that links an article shows it: purged when it changes.
+        pagecache.keys.tag(pagecache.keys.item(self))
         return slug_path("articles:detail", self.slug)
 
     def render_body(self):

@@ -68,6 +68,10 @@ class ArticleDetailView(PageMetaMixin, DetailView):
             .filter(article=self.object)
             .only("title", "slug", "answer_html")
         )
+        # An item's own page is in no list; it shows its questions. The related box shows
+        # what was latest when the page was made: its links purge it, a newer article not.
+        pagecache.keys.lists()
+        pagecache.keys.tag(*map(pagecache.keys.item, kwargs["faqs"]))
         kwargs["related"] = self.related()
         return super().get_context_data(**kwargs)
 
@@ -101,6 +105,7 @@ class ArticleFilterView(PaginatedMixin, PageMetaMixin, ListView):
 
     def get_queryset(self):
         self.subject = get_object_or_404(self.model, slug=self.kwargs["slug"])
+        pagecache.keys.lists(pagecache.keys.item(self.subject))
         return listed_articles().filter(**{self.field: self.subject})
 
     def get_context_data(self, **kwargs):
@@ -210,7 +215,10 @@ def article_markdown(request, slug):
     """The article as plain Markdown, for assistants and crawlers; published only."""
     article = get_object_or_404(published_articles().select_related("reviewed_by"), slug=slug)
     url = seo.site().absolute(article.get_absolute_url())
-    text = llms.article(article, list(article.faqs.published()), url)
+    faqs = list(article.faqs.published())
+    pagecache.keys.lists()
+    pagecache.keys.tag(*map(pagecache.keys.item, faqs))
+    text = llms.article(article, faqs, url)
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     # The HTML page is the one to index.
     response["Link"] = f'<{url}>; rel="canonical"'
@@ -233,6 +241,8 @@ def llms_txt(request):
         ("Sitemap of every page", reverse("sitemap-index")),
         ("Feed of the latest articles", reverse("articles:feed")),
     ]
+    # It names articles by their Markdown address: purged by any change to one.
+    pagecache.keys.tag(pagecache.keys.ANY)
     text = llms.index(seo.site(), topics, markdown_url, more)
     return HttpResponse(text, content_type="text/markdown; charset=utf-8")
 

@@ -68,6 +68,10 @@ class ResilientRedisCache(RedisCache):
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._guard("add", False, key, value, timeout, version)
 
+    def incr(self, key, delta=1, version=None):
+        # A missing key still raises ValueError, as Django's caches do.
+        return self._guard("incr", None, key, delta, version)
+
     def delete(self, key, version=None):
         return self._guard("delete", False, key, version)
 

@@ -2,6 +2,7 @@ from django.db import models
 from markdownx.models import MarkdownxField
 
 from articles.models import SIGN_OFF_PERMISSION, Article, Topic
+from articles.publishing import pagecache
 from articles.publishing.markdown import MarkdownValidator, render_markdown
 from articles.publishing.models import MedicallyReviewed, Publishable
 from articles.publishing.paths import slug_path
@@ -13,6 +14,8 @@ GENERAL = "general"
 
 
 class FAQEntry(MedicallyReviewed, Publishable):
+    # Every page listing questions is purged when one joins or leaves (surrogate keys).
+    list_key = pagecache.keys.FAQ
     # What search reads, strongest first (see articles/publishing/search.py): the answer
     # as readers read it, never its Markdown.
     search_fields = ("title", "search_text")
@@ -66,6 +69,7 @@ class FAQEntry(MedicallyReviewed, Publishable):
         return html_to_text(self.answer_html)
 
     def get_absolute_url(self):
+        pagecache.keys.tag(pagecache.keys.item(self))
         slug = self.topic.slug if self.topic_id else GENERAL
         return slug_path("faq:topic", slug) + f"#{self.slug}"
 

@@ -37,6 +37,7 @@ class FAQIndexView(PageMetaMixin, TemplateView):
         except InvalidPage:
             # A page past the end is no page: a 404, never the last page again.
             raise Http404("No such page.") from None
+        pagecache.keys.lists(pagecache.keys.FAQ)
         groups = [(topic, topic.slug, topic.name) for topic in page.object_list]
         if not page.has_next() and live_entries().filter(topic=None).exists():
             groups.append((None, GENERAL, "General"))
@@ -92,6 +93,8 @@ class FAQTopicView(PaginatedMixin, PageMetaMixin, ListView):
         # Link to the article only where the public can follow the link: the page's few
         # live articles in one query, rather than a join the planner runs over every row.
         entries = list(entries)
+        pagecache.keys.lists(pagecache.keys.FAQ)
+        pagecache.keys.tag(*map(pagecache.keys.item, entries))
         wanted = {entry.article_id for entry in entries} - {None}
         live = Article.objects.published().filter(pk__in=wanted).only("title", "slug")
         articles = {article.pk: article for article in live}

@@ -1,9 +1,16 @@
-"""Readers' pages, rendered once per change of content and shared by every server.
+"""Readers' pages, rendered once per change of what they show and shared by every server
+and by the caches in front (Varnish, a CDN).
 
-- generation.py: which state of the site a copy belongs to, how a change starts a new
-  one, and the database's count of changes and withdrawals behind it.
+- keys.py: the surrogate keys a page carries (the items it shows, the lists it is a
+  page of), and what a change purges. versions.py: each key's version in the shared
+  cache, which a purge moves on.
+- generation.py: the state of the whole site, which a change to what every page may show
+  renews, and the database's count of changes and withdrawals behind every purge.
 - middleware.py: serving copies, conditional requests, and outage copies.
-- store.py: this process’s bounded copies. memos.py: values made once per generation.
+- flight.py: one render of a page at a time across every worker and server.
+- headers.py: the keys and lifetimes the caches in front read.
+- frontends/: purging the caches in front (Varnish, Fastly, Cloudflare).
+- store.py: this process's bounded copies. memos.py: values made once per change.
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -18,6 +25,8 @@ from .generation import (
     reached_every_server,
     restart,
 )
+from . import keys
+from .generation import purged
 from .memos import memo
 from .middleware import PageCacheMiddleware, address, storable
 from .store import local
@@ -29,6 +38,8 @@ __all__ = [
     "PageCacheMiddleware",
     "address",
     "changed",
+    "keys",
+    "purged",
     "current",
     "forget",
     "known",
@@ -42,10 +53,11 @@ __all__ = [
 
 
 def watch(*models):
-    """Start a new generation whenever one of ``models`` is saved or deleted.
+    """Start a new generation whenever one of ``models`` is saved or deleted; for a live
+    publishable item, purge only the pages that show it.
 
-    A draft of a publishable item changes nothing readers see; the workflow calls
-    changed() itself when it publishes or unpublishes, which writes no signal.
+    A draft of a publishable item changes nothing readers see; the workflow purges
+    itself when it publishes or unpublishes, which writes no signal.
     """
     for model in models:
         post_save.connect(_saved, sender=model, dispatch_uid=f"pages-{model}-save")
@@ -55,7 +67,10 @@ def watch(*models):
 def _saved(sender, instance, **kwargs):
     from ..models import Publishable
 
-    if isinstance(instance, Publishable) and not instance.live:
+    if isinstance(instance, Publishable):
+        # A draft changes nothing readers see; a live item's row only its own pages.
+        if instance.live:
+            purged(keys.of_change(instance))
         return
     changed()
 
@@ -63,10 +78,11 @@ def _saved(sender, instance, **kwargs):
 def _deleted(sender, instance, **kwargs):
     from ..models import Publishable
 
-    if isinstance(instance, Publishable) and not instance.live:
+    if isinstance(instance, Publishable):
+        if instance.live:
+            purged(keys.of_change(instance, joined_or_left=True), withdrawal=True)
         return
-    # A page, or what a page showed (an author, a topic), is gone: nothing made before
-    # may be shown again.
+    # What a page showed (an author, a topic) is gone: nothing made before may be shown.
     changed(withdrawal=True)
 
 

@@ -22,13 +22,15 @@ import logging
 import math
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+
+from . import frontends, keys, versions
 
 logger = logging.getLogger(__name__)
 
@@ -227,6 +229,13 @@ def changed(withdrawal=False):
     token goes to the shared cache now and, with the new counts, once the transaction
     commits, so that no server caches the old content as new in between.
     """
+    _count(withdrawal)
+    _shared.ok = restart()
+    transaction.on_commit(_committed)
+
+
+def _count(withdrawal):
+    """Count the change (and the withdrawal) in the database, in the caller's transaction."""
     from ..models import SiteState
 
     values = {"changes": F("changes") + 1, "changed_at": timezone.now()}
@@ -238,13 +247,66 @@ def changed(withdrawal=False):
         SiteState.objects.filter(pk=1).update(**values)
     if connection.in_atomic_block:
         _pending.block = connection.atomic_blocks[0]
-    _shared.ok = restart()
-    transaction.on_commit(_committed)
 
 
 def _committed():
     _pending.block = None
     _shared.ok = restart()
+    frontends.purge([keys.ALL], hard=True)
+
+
+def purged(names, withdrawal=False):
+    """Only the pages carrying the surrogate keys ``names`` changed: an item went up,
+    came down or was edited live. Those pages render afresh on their next request, on
+    every server and in every cache in front; the rest stay cached.
+
+    Counted in the database in the caller's transaction, as changed() is: a server that
+    misses the shared cache's new versions (it was down) finds the count ahead within
+    CHECK_SECONDS and starts a new generation, dropping every page instead.
+    """
+    names = set(names)
+    _count(withdrawal)
+    # Now, so that no page rendered from here on is stored as current; and again once
+    # committed, for pages rendered from what was there before.
+    bumped = versions.bump(names)
+    _shared.ok = _carry() and bumped
+    transaction.on_commit(lambda: _purge_committed(names, withdrawal))
+
+
+def _purge_committed(names, withdrawal):
+    _pending.block = None
+    # The withdrawal count first: from then on no stale copy stands in for these pages.
+    carried = _carry()
+    _shared.ok = versions.bump(names) and carried
+    if not _shared.ok:
+        # The shared cache missed it: every server drops every page (see _behind), and
+        # so does every cache in front.
+        names = {keys.ALL}
+    frontends.purge(names, hard=withdrawal or keys.ALL in names)
+
+
+def _carry():
+    """Bring the shared record up to the database, keeping its token, so that the pages
+    a change did not touch stay current: its counts (once committed) and its schedule (the
+    change may have scheduled a publication or an Unpublish at). True when the record
+    holds them."""
+    record = Generation.load(cache.get(GENERATION_KEY))
+    if record is None:
+        return restart()
+    try:
+        fresh = _new(record)
+    except DatabaseError:
+        return False
+    carried = replace(
+        record, changes=max(fresh.changes, record.changes),
+        withdrawals=max(fresh.withdrawals, record.withdrawals),
+        valid_until=fresh.valid_until, ends_by=fresh.ends_by,
+    )  # fmt: skip
+    cache.set(GENERATION_KEY, carried.dump(), None)
+    if held := _request.get(None):
+        held.clear()
+    stored = Generation.load(cache.get(GENERATION_KEY))
+    return stored is not None and stored.changes >= carried.changes
 
 
 def reached_every_server():

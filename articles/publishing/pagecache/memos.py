@@ -1,17 +1,19 @@
-"""Values made once per generation and shared by every server."""
+"""Values made once per change and shared by every server."""
 
 from django.core.cache import cache
 
+from . import keys, versions
 from .generation import MAX_AGE, current
 from .store import LOCAL_ENTRIES
 
-# (generation token, {name: value}): this process's memo values, for one generation.
+# ((generation token, content version), {name: value}): this process's memo values.
 _memos = (None, {})
 
 
 def memo(name, compute):
-    """compute(), made once per generation and shared by every server: for aggregates
-    (counts, indexes of topics) that would otherwise read every article on each render.
+    """compute(), made once per change of published content and shared by every server:
+    for aggregates (counts, indexes of topics) that would otherwise read every article on
+    each render. Any change to a published item (the ``content`` key) makes it again.
 
     Each process also keeps what it read for the generation, so a value is fetched and
     unpickled once per process, not on every render; callers must not change it.
@@ -20,21 +22,24 @@ def memo(name, compute):
     generation = current()
     if generation is None:
         return compute()
-    token = generation.token
+    found = versions.read([keys.ANY], versions.counter() or 0)
+    if found is None:
+        return compute()
+    made_for = (generation.token, found[keys.ANY])
     held = _memos
-    if held[0] != token or len(held[1]) > LOCAL_ENTRIES:
-        held = _memos = (token, {})
+    if held[0] != made_for or len(held[1]) > LOCAL_ENTRIES:
+        held = _memos = (made_for, {})
     if name in held[1]:
         return held[1][name]
-    # One key a name, holding the generation it was made for: a new generation replaces
-    # it in place, so the cache holds one of each however many generations pass.
+    # One key a name, holding what it was made for: a change replaces it in place, so
+    # the cache holds one of each however many changes pass.
     key = f"memo:{name}"
     stored = cache.get(key)
-    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == token:
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == made_for:
         value = stored[1]
     else:
         value = compute()
-        cache.set(key, (token, value), MAX_AGE)
+        cache.set(key, (made_for, value), MAX_AGE)
     held[1][name] = value
     return value
 

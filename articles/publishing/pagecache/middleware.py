@@ -11,6 +11,7 @@ however many generations pass or query strings are made up.
 
 import logging
 import time
+from dataclasses import replace
 from urllib.parse import parse_qsl
 
 from django.core.cache import cache
@@ -26,6 +27,7 @@ from .generation import (
     latest_withdrawals,
     next_withdrawal,
 )
+from . import flight, headers, keys, versions
 from .store import Copy, local
 
 logger = logging.getLogger(__name__)
@@ -39,13 +41,15 @@ SKIP_PREFIXES = ("/admin/", "/markdownx/", "/media/", "/static/", "/search/", "/
 # A request carrying one of these may see something personal: never cached.
 PRIVATE_COOKIES = ("sessionid", "messages", "csrftoken")
 # Response headers not stored: the servers above set them on each response.
-NOT_STORED = {"content-security-policy", "permissions-policy", "x-frame-options"}
+NOT_STORED = {"content-security-policy", "permissions-policy", "x-frame-options", "x-cache"}
 # Page numbers past this are no page of ours.
 MAX_PAGE = 999_999
 # The sitemap's sections number their pages with ?p=.
 SITEMAP_SECTION = "django.contrib.sitemaps.views.sitemap"
 
 NOT_A_PAGE = object()
+# A surrogate key no page is tagged with: a copy naming it is never current.
+OUTDATED = "outdated"
 
 
 def page_parameter(path):
@@ -104,26 +108,38 @@ def storable(response):
     )
 
 
-def _not_modified(request, etag, last_modified):
+def _not_modified(request, copy):
+    etag = dict(copy.headers).get("ETag")
     matches = request.META.get("HTTP_IF_NONE_MATCH")
     if matches is not None:
-        return etag in (tag.strip() for tag in matches.split(","))
+        return etag is not None and etag in (tag.strip() for tag in matches.split(","))
     since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-    return since is not None and since >= last_modified
+    return since is not None and since >= copy.made_at
 
 
-def _stamp(response, etag, last_modified):
-    """The generation's validators, which conditional requests are answered from."""
-    response.headers["ETag"] = etag
-    response.headers["Last-Modified"] = http_date(last_modified)
-    return response
-
-
-def _respond(copy):
+def _respond(copy, state, generation=None):
     response = HttpResponse(copy.content, status=copy.status)
     for name, value in copy.headers:
         response.headers[name] = value
+    return _stamp(response, copy, state, generation)
+
+
+def _stamp(response, copy, state, generation):
+    """Validators, how long the caches in front may keep the page, and whether this one
+    served it."""
+    response.headers["Last-Modified"] = http_date(copy.made_at)
+    response.headers["X-Cache"] = state
+    if generation is not None:
+        headers.lifetime(response, generation, copy.ends_by)
     return response
+
+
+def _not_modified_response(copy, generation):
+    response = HttpResponseNotModified()
+    for name, value in copy.headers:
+        if name.lower() in headers.VALIDATED:
+            response.headers[name] = value
+    return _stamp(response, copy, "HIT", generation)
 
 
 def _outage_copy(copies, generation):
@@ -145,10 +161,20 @@ def _outage_copy(copies, generation):
     return max(fit, key=lambda copy: copy.withdrawals, default=None)
 
 
+def _fresh(copy, generation):
+    return (
+        copy is not None
+        and copy.token == generation.token
+        and time.time() < copy.ends_by
+        and versions.current(copy.versions)
+    )
+
+
 class PageCacheMiddleware:
     """See the module's docstring. It sits above GZip, so a cached page is stored
     compressed and never compressed again, and below the security middleware, so every
-    response still gets its headers."""
+    response still gets its headers; above sessions and authentication, so a hit does
+    none of their work."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -175,25 +201,48 @@ class PageCacheMiddleware:
         if generation is None:
             # The shared cache is down: render, and keep this process's copy for an outage.
             return self._render(request, key, None, [local.get(key)])
-        etag = f'W/"{generation.token}-{variant}"'
-        if _not_modified(request, etag, generation.last_modified):
-            return _stamp(HttpResponseNotModified(), etag, generation.last_modified)
         mine = local.get(key)
-        if mine is not None and mine.token == generation.token:
-            return _stamp(_respond(mine), etag, generation.last_modified)
+        if _fresh(mine, generation):
+            return self._hit(request, mine, generation)
         shared = Copy.load(cache.get(key))
-        if shared is not None and shared.token == generation.token:
+        if _fresh(shared, generation):
             local.put(key, shared)
-            return _stamp(_respond(shared), etag, generation.last_modified)
-        response = self._render(request, key, generation, [mine, shared])
-        if response.status_code == 200 and getattr(response, "stored", False):
-            _stamp(response, etag, generation.last_modified)
-        return response
+            return self._hit(request, shared, generation)
+        return self._miss(request, key, generation, [mine, shared])
+
+    def _hit(self, request, copy, generation, state="HIT"):
+        if _not_modified(request, copy):
+            return _not_modified_response(copy, generation)
+        return _respond(copy, state, generation)
+
+    def _miss(self, request, key, generation, copies):
+        """One render of a page across every worker and server: the others serve the
+        copy they have, unless a withdrawal since outdates it, or wait for the new one."""
+        lock = f"render:{key}"
+        if cache.add(lock, 1, flight.LOCK_SECONDS):
+            try:
+                return self._render(request, key, generation, copies)
+            finally:
+                cache.delete(lock)
+        stale = flight.stale_copy(copies, generation)
+        if stale is not None:
+            return self._hit(request, stale, generation, "STALE")
+        made = flight.wait_for(key, lock, lambda copy: _fresh(copy, generation))
+        if made is not None:
+            local.put(key, made)
+            return self._hit(request, made, generation)
+        return self._render(request, key, generation, copies)
 
     def _render(self, request, key, generation, copies):
         # What the page is made from is at least this fresh: read before it is made.
         withdrawals = latest_withdrawals(generation)
-        response = self.get_response(request)
+        start = versions.counter() if generation is not None else None
+        collecting = keys.collecting()
+        try:
+            response = self.get_response(request)
+            names = keys.collected()
+        finally:
+            keys.stop(collecting)
         if response.status_code == 503:
             # The database is down: the last copy of the page beats an apology, unless a
             # withdrawal since it was made says it may no longer be shown.
@@ -201,18 +250,28 @@ class PageCacheMiddleware:
             if copy is None:
                 return response
             logger.warning("Serving an old copy of %s while the site is unavailable", key)
-            return _respond(copy)
-        if storable(response):
-            copy = Copy(
-                generation.token if generation else "",
-                withdrawals,
-                response.status_code,
-                tuple((k, v) for k, v in response.headers.items() if k.lower() not in NOT_STORED),
-                response.content,
-                generation.ends_by if generation else next_withdrawal(),
-            )
+            return _respond(copy, "STALE")
+        response.headers["X-Cache"] = "MISS"
+        if not storable(response):
+            return response
+        headers.tag(response, names)
+        found = versions.read(names, start) if start is not None else None
+        copy = Copy(
+            generation.token if generation else "",
+            withdrawals,
+            response.status_code,
+            tuple((k, v) for k, v in response.headers.items() if k.lower() not in NOT_STORED),
+            response.content,
+            generation.ends_by if generation else next_withdrawal(),
+            tuple(sorted(found.items())) if found else (),
+            int(time.time()),
+        )
+        if found is not None and all(version <= start for version in found.values()):
             local.put(key, copy)
-            if generation is not None:
-                cache.set(key, copy.dump(), COPY_TIMEOUT)
-                response.stored = True
+            cache.set(key, copy.dump(), COPY_TIMEOUT)
+            return _stamp(response, copy, "MISS", generation)
+        # Made while the shared cache was down, or purged while it was being made: served
+        # this once, and kept here only as an outage copy, never as current.
+        local.put(key, replace(copy, versions=((OUTDATED, 0),)))
+        response.headers["Last-Modified"] = http_date(copy.made_at)
         return response

@@ -23,6 +23,10 @@ class Copy:
     content: bytes
     # Not to be served after this (the next Unpublish at when it was made), outage or not.
     ends_by: float = math.inf
+    # ((surrogate key, its version when the page was made), …): current while each is.
+    versions: tuple = ()
+    # When it was made (its Last-Modified).
+    made_at: int = 0
 
     @classmethod
     def load(cls, value):
@@ -32,7 +36,10 @@ class Copy:
             return None  # stored by an older release
 
     def dump(self):
-        return (self.token, self.withdrawals, self.status, self.headers, self.content, self.ends_by)
+        return (
+            self.token, self.withdrawals, self.status, self.headers, self.content, self.ends_by,
+            self.versions, self.made_at,
+        )  # fmt: skip
 
 
 class Store:

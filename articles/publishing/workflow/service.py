@@ -75,6 +75,7 @@ def _make(move, obj, current, user, note, *, at=None, revision=None, also=None, 
     fields = {"status": target}
     revision_id = None
     live_path = None
+    lists_before = set()
     if move.step:
         fields.update(STEPS[move.step].complete(current, user, now))
         revision_id = current.latest_revision_id
@@ -93,6 +94,8 @@ def _make(move, obj, current, user, note, *, at=None, revision=None, also=None, 
                 raise InvalidTransition(f"Cannot publish “{current}”: " + " ".join(problems))
         # A live page that moves leaves its old address redirecting to the new one.
         live_path = current.get_absolute_url() if current.live else None
+        # The lists it was in, before the working copy's topic and people replace them.
+        lists_before = pagecache.keys.lists_of(current) if current.live else set()
         # The row now holds the working copy: live on publish, offline on unpublish.
         revision_id = materialize(current)
         if publishing:
@@ -129,13 +132,20 @@ def _make(move, obj, current, user, note, *, at=None, revision=None, also=None, 
         redirects.back(trash.address(current))
     fields.update(also or {})
     model._default_manager.filter(pk=obj.pk).update(**fields)
-    # A draft going to the trash changes nothing readers see.
-    if page is None and (publishing or (move.takes_down and live_path is not None)):
-        # Once for the page and its parts. Text goes away when a page comes down, and
-        # when a live page is replaced.
-        pagecache.changed(withdrawal=live_path is not None)
+    went_live = publishing and live_path is None
     for name, value in fields.items():
         setattr(current, name, value)
+    # A draft going to the trash changes nothing readers see.
+    if page is None and (publishing or (move.takes_down and live_path is not None)):
+        # Once for the page and its parts: the pages showing them, and the lists they
+        # join or leave. Text goes away when a page comes down, and when a live page is
+        # replaced.
+        moved = went_live or move.takes_down
+        names = pagecache.keys.of_change(current, lists_before, joined_or_left=moved)
+        for part in current.workflow_children().only("pk"):
+            # A question may join the lists of questions on any publication of its page.
+            names |= pagecache.keys.of_change(part, joined_or_left=True)
+        pagecache.purged(names, withdrawal=live_path is not None)
     if obj is not current:
         opts = model._meta
         for name in (*model.workflow_fields, "updated_at", "latest_revision"):

@@ -81,7 +81,7 @@ class MedicalSignOff(Step):
         if current.live and current.status != Status.PUBLISHED:
             return {}
         if current.live:
-            pagecache.changed()  # the page shows its review date
+            pagecache.purged(pagecache.keys.of_change(current))  # it shows its review date
         return fields
 
     def problems(self, current, working):

@@ -1,0 +1,88 @@
+"""The purge backends named in settings, and sending them a purge."""
+
+import logging
+from functools import cache
+
+from django.conf import settings
+from django.tasks import task
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+# How long a cache in front may take to answer a purge before the worker retries it.
+TIMEOUT = 2.0
+# A purge that keeps failing is given up after this many tries, and logged as an
+# error: the copies it meant to drop then end with their s-maxage.
+TRIES = 5
+
+
+class PurgeError(Exception):
+    pass
+
+
+class Backend:
+    """Purges surrogate keys from one cache in front. ``hard`` drops the copies outright;
+    otherwise they may still be served, marked stale, while a fresh one is fetched."""
+
+    def __init__(self, params):
+        self.params = params
+
+    def purge(self, keys, hard):
+        raise NotImplementedError
+
+
+def backends():
+    """The configured backends, built once per configuration (tests change it)."""
+    config = getattr(settings, "FRONTEND_CACHE", None) or {}
+    return _loaded(repr(sorted(config.items())))
+
+
+@cache
+def _loaded(signature):
+    config = getattr(settings, "FRONTEND_CACHE", None) or {}
+    return tuple(
+        import_string(params["BACKEND"])({k: v for k, v in params.items() if k != "BACKEND"})
+        for _, params in sorted(config.items())
+    )
+
+
+def purge(keys, hard=False):
+    """Purge ``keys`` from every cache in front now; a backend that fails is retried by
+    the worker. Returns how many backends took the purge."""
+    keys = sorted(set(keys))
+    done = 0
+    for index, backend in enumerate(backends()):
+        try:
+            backend.purge(keys, hard)
+            done += 1
+        except Exception as error:  # any failure of the cache in front: retry later
+            logger.warning("Purge of %d keys from %s failed (%s); retrying", len(keys),
+                           type(backend).__name__, error)  # fmt: skip
+            purge_later(index, keys, hard, 1)
+    return done
+
+
+def purge_later(index, keys, hard, tries):
+    retry.using(run_after=_backoff(tries)).enqueue(index, keys, hard, tries)
+
+
+def _backoff(tries):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() + timedelta(seconds=2**tries)
+
+
+@task()
+def retry(index, keys, hard, tries):
+    """One backend's purge again, with the wait doubling, until TRIES."""
+    backend = backends()[index]
+    try:
+        backend.purge(keys, hard)
+    except Exception as error:
+        if tries + 1 >= TRIES:
+            logger.error("Gave up purging %s from %s after %d tries: %s", keys,
+                         type(backend).__name__, tries + 1, error)  # fmt: skip
+            return
+        purge_later(index, keys, hard, tries + 1)

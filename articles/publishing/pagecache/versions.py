@@ -1,0 +1,73 @@
+"""The version of each surrogate key, in the shared cache: a purge gives a key a new one.
+
+Versions are numbers from one counter that only grows (Redis INCR), so a page can tell
+whether any of its keys was purged after it began to render: it reads the counter
+first, and a key whose version is higher was purged while the page was being made. Such
+a page is served but not stored as current.
+
+A key with no version (never purged, or evicted) is given one on first read, and a copy
+holds the versions it was made under: a version that went missing and came back is a
+new number, so no copy ever outlives a purge it did not see. The versions and the
+counter carry no expiry, so a cache that evicts only keys with one (``volatile-lru``)
+never drops them; if one is lost anyway, the copies that named it are just made again.
+"""
+
+from django.core.cache import cache
+
+COUNTER = "pages:purges"
+PREFIX = "pages:key:"
+
+
+def counter():
+    """The counter now, starting it if the shared cache has none (None when it is down)."""
+    value = cache.get(COUNTER)
+    if value is None:
+        cache.add(COUNTER, 0, None)
+        value = cache.get(COUNTER)
+    return value
+
+
+def _next():
+    try:
+        return cache.incr(COUNTER)
+    except ValueError:  # no counter yet (a new or emptied cache)
+        cache.add(COUNTER, 0, None)
+        return cache.incr(COUNTER)
+
+
+def bump(keys):
+    """Give each key a new version; True when the shared cache took them."""
+    if not keys:
+        return True
+    try:
+        number = _next()
+    except Exception:  # the shared cache is down: the database's count carries the change
+        return False
+    failed = cache.set_many({PREFIX + key: number for key in keys}, None)
+    return number is not None and not failed
+
+
+def read(keys, start):
+    """{key: version} for every key, as they are now; a key with none is given ``start``
+    (the counter read before the page began to render), which any purge since exceeds.
+    None when the shared cache cannot say."""
+    names = [PREFIX + key for key in keys]
+    found = cache.get_many(names)
+    missing = [name for name in names if name not in found]
+    if missing:
+        for name in missing:
+            cache.add(name, start, None)
+        found.update(cache.get_many(missing))
+        if any(name not in found for name in missing):
+            return None
+    return {key: found[PREFIX + key] for key in keys}
+
+
+def current(versions):
+    """Whether a copy's versions, ((key, version), …), are every key's version now."""
+    if not versions:
+        return True
+    now = cache.get_many([PREFIX + key for key, _ in versions])
+    return len(now) == len(versions) and all(
+        now.get(PREFIX + key) == version for key, version in versions
+    )
