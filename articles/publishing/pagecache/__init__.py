@@ -15,6 +15,7 @@ and by the caches in front (Varnish, a CDN).
 
 from django.db.models.signals import post_delete, post_save
 
+from . import keys
 from .generation import (
     CHECK_SECONDS,
     GENERATION_KEY,
@@ -22,11 +23,10 @@ from .generation import (
     changed,
     current,
     known,
+    purged,
     reached_every_server,
     restart,
 )
-from . import keys
-from .generation import purged
 from .memos import memo
 from .middleware import PageCacheMiddleware, address, storable
 from .store import local

@@ -19,6 +19,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils.http import http_date, parse_http_date_safe
 
+from . import flight, headers, keys, versions
 from .generation import (
     _request,
     _shared,
@@ -27,7 +28,6 @@ from .generation import (
     latest_withdrawals,
     next_withdrawal,
 )
-from . import flight, headers, keys, versions
 from .store import Copy, local
 
 logger = logging.getLogger(__name__)
