@@ -7,6 +7,7 @@ from django.db.models.functions import TruncDate
 from django.urls import reverse
 
 from .models import Article, Author, Topic
+from .publishing import pagecache
 from .publishing.paging import Paginator
 from .publishing.paths import slug_path
 
@@ -36,6 +37,8 @@ class SiteSitemap(Sitemap):
 
     @property
     def paginator(self):
+        # Dates and lists of everything: made again on any change to a published item.
+        pagecache.keys.tag(pagecache.keys.ANY)
         # Counted once per content change; deep pages read ids from an index first.
         return Paginator(
             self._items(), self.limit, key=f"sitemap:{type(self).__name__}",

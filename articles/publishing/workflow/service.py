@@ -142,9 +142,9 @@ def _make(move, obj, current, user, note, *, at=None, revision=None, also=None, 
         # replaced.
         moved = went_live or move.takes_down
         names = pagecache.keys.of_change(current, lists_before, joined_or_left=moved)
-        for part in current.workflow_children().only("pk"):
-            # A question may join the lists of questions on any publication of its page.
-            names |= pagecache.keys.of_change(part, joined_or_left=True)
+        for part in current.workflow_children().only("pk", "live"):
+            # A question not live yet joins the lists of questions with its page.
+            names |= pagecache.keys.of_change(part, joined_or_left=moved or not part.live)
         pagecache.purged(names, withdrawal=live_path is not None)
     if obj is not current:
         opts = model._meta

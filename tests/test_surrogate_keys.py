@@ -1,0 +1,199 @@
+"""Each cached page carries the surrogate keys of what it shows, and a change purges
+exactly the pages carrying its keys: the others stay cached."""
+
+import threading
+import time
+import urllib.request
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Author, Topic
+from articles.publishing import pagecache
+from tests.conftest import forget_cached_pages
+
+LISTS = ["/", "/topics/", "/authors/", "/feed/", "/llms.txt", "/faq/", "/sitemap-articles.xml"]
+
+
+@pytest.fixture
+def site(make_article, publish, make_faq, author, topic):
+    """Two topics and two authors, an article in each, and a question on the first."""
+    other_topic = Topic.objects.create(name="Diet", slug="diet", description="Food.")
+    other_author = Author.objects.create(name="Bo Other", slug="bo-other", bio="Also writes.")
+    first = make_article("Sleep well tonight")
+    question = make_faq("How long should I sleep?", topic=topic, article=first)
+    first = publish(first)
+    second = publish(make_article("Eat greens", topic=other_topic, author=other_author))
+    return {
+        "first": first, "second": second, "question": question.__class__.objects.get(pk=question.pk),
+        "topic": topic, "other_topic": other_topic, "author": author, "other_author": other_author,
+    }  # fmt: skip
+
+
+def urls_of(site):
+    return [
+        site["first"].get_absolute_url(),
+        site["second"].get_absolute_url(),
+        site["topic"].get_absolute_url(),
+        site["other_topic"].get_absolute_url(),
+        site["author"].get_absolute_url(),
+        site["other_author"].get_absolute_url(),
+        f"/articles/{site['first'].slug}.md",
+        f"/faq/{site['topic'].slug}/",
+        *LISTS,
+    ]
+
+
+def keys_of(response):
+    return set(response["xkey"].split())
+
+
+def cache_all(client, urls):
+    """Each page rendered and stored; {url: its keys}."""
+    held = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        held[url] = keys_of(response)
+        assert client.get(url)["X-Cache"] == "HIT", url
+    return held
+
+
+def rendered(client, urls):
+    """The pages that were made again rather than served from the cache."""
+    made = set()
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        if response["X-Cache"] != "HIT":
+            made.add(url)
+            assert len(queries) > 0
+    return made
+
+
+def test_each_kind_of_page_carries_the_keys_of_what_it_shows(client, site):
+    """An article's page names it and its questions, lists name their list and the items
+    they link, and every page names ``all``; the keys reach the three CDN headers."""
+    first, second = site["first"], site["second"]
+    article = client.get(first.get_absolute_url())
+    assert keys_of(article) == {f"article-{first.pk}", f"faqentry-{site['question'].pk}", "all"}
+    assert article["Surrogate-Key"] == article["xkey"]
+    assert article["Cache-Tag"] == ",".join(sorted(keys_of(article)))
+    topic = keys_of(client.get(site["topic"].get_absolute_url()))
+    assert {f"topic-{site['topic'].pk}", f"article-{first.pk}"} <= topic
+    assert f"article-{second.pk}" not in topic and "articles" not in topic
+    author = keys_of(client.get(site["other_author"].get_absolute_url()))
+    assert {f"author-{site['other_author'].pk}", f"article-{second.pk}"} <= author
+    home = keys_of(client.get("/"))
+    assert {"articles", f"article-{first.pk}", f"article-{second.pk}"} <= home
+    assert "faq" in keys_of(client.get(f"/faq/{site['topic'].slug}/"))
+    assert "content" in keys_of(client.get("/llms.txt"))
+
+
+def test_a_live_edit_purges_exactly_the_pages_that_show_the_article(client, site, writer, publish):
+    """Publishing an edit of one article makes again only the pages carrying its keys,
+    and none of the pages it is not on; none serves the old title afterwards."""
+    urls = urls_of(site)
+    held = cache_all(client, urls)
+    first = site["first"]
+    first.title = "Sleep better tonight"
+    first.save(user=writer)
+    publish(first)
+    purged = {f"article-{first.pk}", "content"}
+    expected = {url for url, names in held.items() if names & purged}
+    assert rendered(client, urls) == expected
+    for url in (site["second"].get_absolute_url(), site["other_topic"].get_absolute_url()):
+        assert url not in expected
+    assert first.get_absolute_url() in expected and "/" in expected
+    for url in urls:
+        assert "Sleep well tonight" not in client.get(url).content.decode(), url
+
+
+def test_a_new_publication_purges_its_lists_and_not_the_others(client, site, make_article, publish):
+    """A new article joins the lists of all articles, its topic's and its author's: those
+    pages are made again with it, while the other topic's and author's pages stay."""
+    urls = urls_of(site)
+    cache_all(client, urls)
+    fresh = publish(make_article("Naps count too", author=site["author"]))
+    made = rendered(client, urls)
+    stayed = {
+        site["second"].get_absolute_url(),
+        site["other_topic"].get_absolute_url(),
+        site["other_author"].get_absolute_url(),
+    }
+    assert not made & stayed
+    for url in ("/", site["topic"].get_absolute_url(), site["author"].get_absolute_url()):
+        assert url in made and "Naps count too" in client.get(url).content.decode()
+    assert fresh.get_absolute_url() not in made  # it was no page before
+
+
+def test_an_unpublish_purges_every_page_that_showed_it(client, site, editor):
+    """A withdrawal takes the article off every page that named it, on the next request."""
+    urls = urls_of(site)
+    held = cache_all(client, urls)
+    first = site["first"]
+    first.unpublish(editor, note="Under review")
+    for url in urls:
+        response = client.get(url)
+        assert "Sleep well tonight" not in response.content.decode(), url
+    showing = {url for url, names in held.items() if f"article-{first.pk}" in names}
+    assert first.get_absolute_url() in showing and "/" in showing
+
+
+def test_a_page_purged_while_it_renders_is_not_stored_as_current(client, site, monkeypatch):
+    """A purge that lands during a render leaves that render uncached: the next reader
+    gets a page made after the purge."""
+    from articles.views import ArticleDetailView
+
+    url = site["first"].get_absolute_url()
+    original = ArticleDetailView.get_context_data
+
+    def purged_meanwhile(self, **kwargs):
+        context = original(self, **kwargs)
+        pagecache.purged({f"article-{site['first'].pk}"})
+        return context
+
+    monkeypatch.setattr(ArticleDetailView, "get_context_data", purged_meanwhile)
+    client.get(url)
+    monkeypatch.setattr(ArticleDetailView, "get_context_data", original)
+    assert client.get(url)["X-Cache"] == "MISS"
+    assert client.get(url)["X-Cache"] == "HIT"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_render_per_change_across_threads(live_server, make_article, publish, monkeypatch):
+    """Twelve readers ask at once for a page whose copy was just purged: it is made once,
+    and each reader gets a page (the old copy or the new), none an error."""
+    from articles.views import ArticleDetailView
+
+    article = publish(make_article("Popular page"))
+    url = live_server.url + article.get_absolute_url()
+    forget_cached_pages()
+    renders = []
+    original = ArticleDetailView.get_context_data
+
+    def slow(self, **kwargs):
+        renders.append(self.object.pk)
+        time.sleep(0.3)  # a render long enough for every reader to arrive during it
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(ArticleDetailView, "get_context_data", slow)
+    urllib.request.urlopen(url).read()
+    for wave in range(2):
+        renders.clear()
+        pagecache.purged({f"article-{article.pk}"})
+        answers = []
+
+        def read():
+            with urllib.request.urlopen(url) as response:
+                answers.append((response.status, response.headers["X-Cache"]))
+
+        readers = [threading.Thread(target=read) for _ in range(12)]
+        for reader in readers:
+            reader.start()
+        for reader in readers:
+            reader.join()
+        assert len(renders) == 1, (wave, renders)
+        assert len(answers) == 12 and {status for status, _ in answers} == {200}
+        assert {state for _, state in answers} <= {"MISS", "STALE", "HIT"}
