@@ -3,7 +3,6 @@ exactly the pages carrying its keys: the others stay cached."""
 
 import threading
 import time
-import urllib.request
 
 import pytest
 from django.db import connection
@@ -12,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import Author, Topic
 from articles.publishing import pagecache
 from tests.conftest import forget_cached_pages
+from tests.test_outage import fetch
 
 LISTS = ["/", "/topics/", "/authors/", "/feed/", "/llms.txt", "/faq/", "/sitemap-articles.xml"]
 
@@ -25,9 +25,10 @@ def site(make_article, publish, make_faq, author, topic):
     question = make_faq("How long should I sleep?", topic=topic, article=first)
     first = publish(first)
     second = publish(make_article("Eat greens", topic=other_topic, author=other_author))
+    question.refresh_from_db()
     return {
-        "first": first, "second": second, "question": question.__class__.objects.get(pk=question.pk),
-        "topic": topic, "other_topic": other_topic, "author": author, "other_author": other_author,
+        "first": first, "second": second, "question": question, "topic": topic,
+        "other_topic": other_topic, "author": author, "other_author": other_author,
     }  # fmt: skip
 
 
@@ -179,15 +180,15 @@ def test_one_render_per_change_across_threads(live_server, make_article, publish
         return original(self, **kwargs)
 
     monkeypatch.setattr(ArticleDetailView, "get_context_data", slow)
-    urllib.request.urlopen(url).read()
+    fetch(url)
     for wave in range(2):
         renders.clear()
         pagecache.purged({f"article-{article.pk}"})
         answers = []
 
-        def read():
-            with urllib.request.urlopen(url) as response:
-                answers.append((response.status, response.headers["X-Cache"]))
+        def read(answers=answers):
+            status, headers, _ = fetch(url)
+            answers.append((status, headers["X-Cache"]))
 
         readers = [threading.Thread(target=read) for _ in range(12)]
         for reader in readers:
