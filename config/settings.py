@@ -223,6 +223,27 @@ else:
         }
     }
 
+# Caches in front of the site, purged by surrogate key whenever a page changes (see
+# articles/publishing/pagecache/frontends/). VARNISH_URLS: each Varnish, comma-separated.
+FRONTEND_CACHE = {}
+if VARNISH_URLS := env_list("VARNISH_URLS"):
+    FRONTEND_CACHE["varnish"] = {
+        "BACKEND": "articles.publishing.pagecache.frontends.varnish.VarnishBackend",
+        "LOCATION": VARNISH_URLS,
+    }
+if os.environ.get("FASTLY_SERVICE_ID"):
+    FRONTEND_CACHE["fastly"] = {
+        "BACKEND": "articles.publishing.pagecache.frontends.fastly.FastlyBackend",
+        "SERVICE_ID": os.environ["FASTLY_SERVICE_ID"],
+        "API_TOKEN": os.environ.get("FASTLY_API_TOKEN", ""),
+    }
+if os.environ.get("CLOUDFLARE_ZONE_ID"):
+    FRONTEND_CACHE["cloudflare"] = {
+        "BACKEND": "articles.publishing.pagecache.frontends.cloudflare.CloudflareBackend",
+        "ZONE_ID": os.environ["CLOUDFLARE_ZONE_ID"],
+        "API_TOKEN": os.environ.get("CLOUDFLARE_API_TOKEN", ""),
+    }
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

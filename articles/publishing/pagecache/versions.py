@@ -12,6 +12,8 @@ counter carry no expiry, so a cache that evicts only keys with one (``volatile-l
 never drops them; if one is lost anyway, the copies that named it are just made again.
 """
 
+import time
+
 from django.core.cache import cache
 
 COUNTER = "pages:purges"
@@ -22,16 +24,22 @@ def counter():
     """The counter now, starting it if the shared cache has none (None when it is down)."""
     value = cache.get(COUNTER)
     if value is None:
-        cache.add(COUNTER, 0, None)
+        _start()
         value = cache.get(COUNTER)
     return value
+
+
+def _start():
+    # From the clock in microseconds, not 0: a counter lost (an emptied cache) starts
+    # again above every number it gave, so no old version can come round again.
+    cache.add(COUNTER, time.time_ns() // 1000, None)
 
 
 def _next():
     try:
         return cache.incr(COUNTER)
     except ValueError:  # no counter yet (a new or emptied cache)
-        cache.add(COUNTER, 0, None)
+        _start()
         return cache.incr(COUNTER)
 
 

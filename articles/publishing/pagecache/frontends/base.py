@@ -40,10 +40,10 @@ def backends():
 @cache
 def _loaded(signature):
     config = getattr(settings, "FRONTEND_CACHE", None) or {}
-    return tuple(
-        import_string(params["BACKEND"])({k: v for k, v in params.items() if k != "BACKEND"})
-        for _, params in sorted(config.items())
-    )
+    return {
+        name: import_string(params["BACKEND"])({k: v for k, v in params.items() if k != "BACKEND"})
+        for name, params in sorted(config.items())
+    }
 
 
 def purge(keys, hard=False):
@@ -51,19 +51,19 @@ def purge(keys, hard=False):
     the worker. Returns how many backends took the purge."""
     keys = sorted(set(keys))
     done = 0
-    for index, backend in enumerate(backends()):
+    for name, backend in backends().items():
         try:
             backend.purge(keys, hard)
             done += 1
         except Exception as error:  # any failure of the cache in front: retry later
             logger.warning("Purge of %d keys from %s failed (%s); retrying", len(keys),
                            type(backend).__name__, error)  # fmt: skip
-            purge_later(index, keys, hard, 1)
+            purge_later(name, keys, hard, 1)
     return done
 
 
-def purge_later(index, keys, hard, tries):
-    retry.using(run_after=_backoff(tries)).enqueue(index, keys, hard, tries)
+def purge_later(name, keys, hard, tries):
+    retry.using(run_after=_backoff(tries)).enqueue(name, keys, hard, tries)
 
 
 def _backoff(tries):
@@ -75,9 +75,11 @@ def _backoff(tries):
 
 
 @task()
-def retry(index, keys, hard, tries):
+def retry(name, keys, hard, tries):
     """One backend's purge again, with the wait doubling, until TRIES."""
-    backend = backends()[index]
+    backend = backends().get(name)
+    if backend is None:  # no longer configured
+        return
     try:
         backend.purge(keys, hard)
     except Exception as error:
@@ -85,4 +87,4 @@ def retry(index, keys, hard, tries):
             logger.error("Gave up purging %s from %s after %d tries: %s", keys,
                          type(backend).__name__, tries + 1, error)  # fmt: skip
             return
-        purge_later(index, keys, hard, tries + 1)
+        purge_later(name, keys, hard, tries + 1)
