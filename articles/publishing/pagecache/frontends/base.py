@@ -1,8 +1,10 @@
 """The purge backends named in settings, and sending them a purge."""
 
+import json
 import logging
 from functools import cache
 
+import urllib3
 from django.conf import settings
 from django.tasks import task
 from django.utils.module_loading import import_string
@@ -15,6 +17,8 @@ TIMEOUT = 2.0
 # error: the copies it meant to drop then end with their s-maxage.
 TRIES = 5
 
+_pool = urllib3.PoolManager(timeout=TIMEOUT, retries=False)
+
 
 class PurgeError(Exception):
     pass
@@ -24,11 +28,24 @@ class Backend:
     """Purges surrogate keys from one cache in front. ``hard`` drops the copies outright;
     otherwise they may still be served, marked stale, while a fresh one is fetched."""
 
+    # For an API taking keys in a JSON list: the most it takes a request.
+    batch = 0
+
     def __init__(self, params):
         self.params = params
 
     def purge(self, keys, hard):
         raise NotImplementedError
+
+    def post_batches(self, url, field, keys, headers):
+        """POST ``{field: [keys…]}`` to ``url``, ``batch`` keys at a time."""
+        for start in range(0, len(keys), self.batch):
+            response = _pool.request(
+                "POST", url, body=json.dumps({field: keys[start : start + self.batch]}),
+                headers={**headers, "Content-Type": "application/json"},
+            )  # fmt: skip
+            if response.status != 200:
+                raise PurgeError(f"{type(self).__name__} got {response.status} for a purge")
 
 
 def backends():

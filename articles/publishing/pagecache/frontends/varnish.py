@@ -4,11 +4,7 @@ header (soft, the copies kept for grace) lists the keys.
 
 LOCATION is the Varnish address, or several, one for each Varnish in front."""
 
-import urllib3
-
-from .base import TIMEOUT, Backend, PurgeError
-
-_pool = urllib3.PoolManager(timeout=TIMEOUT, retries=False)
+from .base import Backend, PurgeError, _pool
 
 
 class VarnishBackend(Backend):
