@@ -285,6 +285,10 @@ def test_a_rendered_page_reads_the_generation_once(client, published, monkeypatc
             reads.append(key)
             return real.get(key, *args, **kwargs)
 
+        def get_many(self, keys, *args, **kwargs):
+            reads.extend(keys)
+            return real.get_many(keys, *args, **kwargs)
+
     forget_cached_pages()
     pagecache.forget()
     from articles.publishing.pagecache import memos, middleware
@@ -309,3 +313,25 @@ def test_a_change_during_a_request_is_seen_by_the_rest_of_it():
         assert pagecache.current().token != before.token
     finally:
         _request.reset(held)
+
+
+def test_a_hit_on_a_copy_this_process_holds_is_one_round_trip(client, published, monkeypatch):
+    """The generation and the versions of the copy's keys come in one read of the shared
+    cache, and nothing else is asked of it, nor of the database."""
+    from articles.publishing.pagecache import generation, middleware, versions
+
+    url = published.get_absolute_url()
+    client.get(url)
+    real = generation.cache
+    calls = []
+
+    class Counting:
+        def __getattr__(self, name):
+            calls.append(name)
+            return getattr(real, name)
+
+    for module in (generation, middleware, versions):
+        monkeypatch.setattr(module, "cache", Counting())
+    response, queries = get(client, url)
+    assert response["X-Cache"] == "HIT" and queries == 0
+    assert calls == ["get_many"]

@@ -157,23 +157,26 @@ def _new(previous=None):
 _request = contextvars.ContextVar("pages_generation")
 
 
-def current():
+def current(also=()):
     """The live generation, starting a new one when a scheduled item has gone live or the
     database counts a change the shared record does not.
 
     None when it cannot be known (the shared cache is down): pages are then rendered.
+    ``also`` names keys' versions to read in the same round trip (see versions.py).
     """
     held = _request.get(None)
     if held:
         return held[0]
-    record = _read()
+    record = _read(also)
     if held is not None:
         held.append(record)
     return record
 
 
-def _read():
-    record = Generation.load(cache.get(GENERATION_KEY))
+def _read(also=()):
+    found = cache.get_many([GENERATION_KEY, *(versions.PREFIX + key for key in also)])
+    versions.remember(found)
+    record = Generation.load(found.get(GENERATION_KEY))
     if record is not None:
         known.learn(known.changes, record.withdrawals)
         if time.time() < record.valid_until and not _behind(record):

@@ -181,10 +181,12 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         held = _request.set([])
+        read = versions.reading()
         _shared.ok = True  # what this request changes, it reports (see reached_every_server)
         try:
             return self._serve(request)
         finally:
+            versions.stop_reading(read)
             _request.reset(held)
 
     def _serve(self, request):
@@ -195,13 +197,14 @@ class PageCacheMiddleware:
             from articles.errors import page_not_found
 
             return page_not_found(request)
-        generation = current()
         variant = "gz" if "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "") else "id"
         key = f"page:{variant}:{page}"
+        mine = local.get(key)
+        # The versions of this process's copy's keys come in the generation's round trip.
+        generation = current(also=[name for name, _ in mine.versions] if mine else ())
         if generation is None:
             # The shared cache is down: render, and keep this process's copy for an outage.
-            return self._render(request, key, None, [local.get(key)])
-        mine = local.get(key)
+            return self._render(request, key, None, [mine])
         if _fresh(mine, generation):
             return self._hit(request, mine, generation)
         shared = Copy.load(cache.get(key))

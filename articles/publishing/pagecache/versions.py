@@ -12,6 +12,7 @@ counter carry no expiry, so a cache that evicts only keys with one (``volatile-l
 never drops them; if one is lost anyway, the copies that named it are just made again.
 """
 
+import contextvars
 import time
 
 from django.core.cache import cache
@@ -71,11 +72,34 @@ def read(keys, start):
     return {key: found[PREFIX + key] for key in keys}
 
 
+# Versions read with the generation for the request being served: a hit on a copy this
+# process holds then costs one round trip to the shared cache.
+_read_with_generation = contextvars.ContextVar("pagecache_versions", default=None)
+
+
+def remember(found):
+    held = _read_with_generation.get()
+    if held is not None:
+        held.update(found)
+
+
+def reading():
+    """Keep what is read with the generation for this request; returns the token to reset."""
+    return _read_with_generation.set({})
+
+
+def stop_reading(token):
+    _read_with_generation.reset(token)
+
+
 def current(versions):
     """Whether a copy's versions, ((key, version), …), are every key's version now."""
     if not versions:
         return True
-    now = cache.get_many([PREFIX + key for key, _ in versions])
-    return len(now) == len(versions) and all(
-        now.get(PREFIX + key) == version for key, version in versions
-    )
+    names = [PREFIX + key for key, _ in versions]
+    held = _read_with_generation.get()
+    if held is not None and all(name in held for name in names):
+        now = held
+    else:
+        now = cache.get_many(names)
+    return all(name in now and now[name] == version for name, (_, version) in zip(names, versions))
