@@ -102,4 +102,7 @@ def current(versions):
         now = held
     else:
         now = cache.get_many(names)
-    return all(name in now and now[name] == version for name, (_, version) in zip(names, versions))
+    return all(
+        name in now and now[name] == version
+        for name, (_, version) in zip(names, versions, strict=True)
+    )
