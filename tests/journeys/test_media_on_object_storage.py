@@ -25,7 +25,8 @@ from tests.test_queries import ARTICLE_MAX
 
 ROOT = Path(__file__).resolve().parents[2]
 TYPES = {"jpg": "image/jpeg", "webp": "image/webp", "avif": "image/avif"}
-# Another app server: its own interpreter, storage and memory, the same settings and bucket.
+# Another app server: its own interpreter, storage and memory, set up by the production
+# settings from the same variables.
 SECOND_SERVER = """
 import json, sys
 import django
@@ -60,7 +61,8 @@ def second_server(bucket, image):
         [sys.executable, "-c", SECOND_SERVER, image.file.name, str(image.focal_x),
          str(image.focal_y)],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings", **bucket.environ},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1",
+             **bucket.environ},
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
