@@ -16,14 +16,7 @@ import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import boto3
 import pytest
-from moto.moto_server.werkzeug_app import (
-    DomainDispatcherApplication,
-    MotoRequestHandler,
-    create_backend_app,
-)
-from werkzeug.serving import make_server
 
 from config import media
 
@@ -32,6 +25,18 @@ REGION = "us-east-1"
 
 class S3Server:
     def __init__(self):
+        # Imported here, so that only the tests that start a server pay for moto.
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server
+
+        class Handler(MotoRequestHandler):
+            def log_request(self, *args, **kwargs):
+                pass  # the tests read self.requests; a line per request would drown failures
+
         self.requests = []
         app = DomainDispatcherApplication(create_backend_app)
 
@@ -39,9 +44,7 @@ class S3Server:
             self.requests.append((environ["REQUEST_METHOD"], environ["PATH_INFO"]))
             return app(environ, start_response)
 
-        self._server = make_server(
-            "127.0.0.1", 0, logged, threaded=True, request_handler=MotoRequestHandler
-        )
+        self._server = make_server("127.0.0.1", 0, logged, threaded=True, request_handler=Handler)
         self.endpoint = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -102,6 +105,8 @@ class Bucket:
     look into it."""
 
     def __init__(self, server):
+        import boto3
+
         self.server = server
         self.name = f"media-{uuid.uuid4().hex[:12]}"
         self.client = boto3.client("s3", endpoint_url=server.endpoint, region_name=REGION)
