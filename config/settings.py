@@ -245,7 +245,8 @@ MEDIA_STORAGE = media.object_storage(os.environ) or {
     "BACKEND": "django.core.files.storage.FileSystemStorage"
 }
 ON_OBJECT_STORAGE = MEDIA_STORAGE["BACKEND"] == media.BACKEND
-# Only what the storage's own URLs start with: nothing here builds a file's URL from it.
+# On disk, the prefix of every file's URL; with a bucket, what the storage's own URLs
+# start with (django-storages builds them from its options, not from this).
 MEDIA_URL = media.public_base(MEDIA_STORAGE) if ON_OBJECT_STORAGE else "/media/"
 # Uploaded images on the local disk are served by Django unless a web server or CDN takes
 # them over; those on a bucket never are, as Django's view reads MEDIA_ROOT alone.
