@@ -9,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config import styles
+from config import media, styles
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -259,13 +259,22 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-# Uploaded images are served by Django unless a web server or CDN takes them over.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", default=True)
+# Uploads on a bucket every server shares when AWS_STORAGE_BUCKET_NAME is set (see
+# config/media.py and the README); otherwise in MEDIA_ROOT, as `make run` has them.
+MEDIA_STORAGE = media.object_storage(os.environ) or {
+    "BACKEND": "django.core.files.storage.FileSystemStorage"
+}
+ON_OBJECT_STORAGE = MEDIA_STORAGE["BACKEND"] == media.BACKEND
+# On disk, the prefix of every file's URL; with a bucket, what the storage's own URLs
+# start with (django-storages builds them from its options, not from this).
+MEDIA_URL = media.public_base(MEDIA_STORAGE) if ON_OBJECT_STORAGE else "/media/"
+# Uploaded images on the local disk are served by Django unless a web server or CDN takes
+# them over; those on a bucket never are, as Django's view reads MEDIA_ROOT alone.
+SERVE_MEDIA = not ON_OBJECT_STORAGE and (DEBUG or env_bool("SERVE_MEDIA", default=True))
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -279,12 +288,16 @@ LOGIN_URL = "admin:login"
 # Where a passkey's second step lands when the page asked for none.
 LOGIN_REDIRECT_URL = "admin:index"
 
+_media = urlsplit(MEDIA_URL)
+MEDIA_HTTP_ORIGIN = [f"http://{_media.netloc}"] if _media.scheme == "http" else []
+
 # The public pages run no JavaScript at all; the admin only loads its own files.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF, styles.csp_source()],
-    "img-src": [CSP.SELF, "https:", "data:"],
+    # A bucket served over plain HTTP (a local S3-compatible server) is named as well.
+    "img-src": [CSP.SELF, "https:", "data:", *MEDIA_HTTP_ORIGIN],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],

@@ -13,6 +13,9 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 # tests start inherit the prefix and so share this run's cache.
 os.environ.setdefault("CACHE_KEY_PREFIX", f"test{os.getpid()}")
 os.environ.setdefault("CACHE_DIR", tempfile.mkdtemp(prefix="editorial-test-cache-"))
+# The suite's media are files on disk whatever the shell names; the tests of object storage
+# point the storage at a bucket of their own.
+os.environ.pop("AWS_STORAGE_BUCKET_NAME", None)
 
 from config.settings import *  # noqa: E402, F403
 from config.settings import STORAGES  # noqa: E402

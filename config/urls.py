@@ -60,6 +60,6 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-if settings.DEBUG or settings.SERVE_MEDIA:
+if settings.SERVE_MEDIA:  # on in development unless the media are on a bucket
     # Hashed renditions are cached for good (see articles/publishing/library/media.py).
     urlpatterns.append(path("media/<path:path>", serve_media))

@@ -16,6 +16,7 @@ from articles.models import Article, Author, Status, Topic
 from articles.publishing.roles import EDITOR, MEDICAL_REVIEWER, WRITER
 from articles.publishing.workflow import restore_state
 from faq.models import FAQEntry
+from tests.objectstorage import bucket, s3_server  # noqa: F401 - fixtures for every test
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 SEED_A = "000_2c3dcb79e5ffe5ba.txt"  # article, FAQ and schema blocks

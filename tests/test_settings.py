@@ -122,3 +122,60 @@ def test_hsts_preload_is_configurable(value, expected):
     result = run(code, **PRODUCTION, **extra)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
+
+
+MEDIA_SETTINGS = (
+    SETUP
+    + "; from django.conf import settings; from django.urls import resolve, Resolver404"
+    + "; from django.core.files.storage import default_storage as d"
+    + "; print(settings.STORAGES['default']['BACKEND'], settings.MEDIA_URL, settings.SERVE_MEDIA,"
+    + " d.url('renditions/library/a-960w.0123456789ab.webp'))"
+    + "\ntry: print(resolve('/media/library/a.jpg').func.__name__)"
+    + "\nexcept Resolver404: print('unrouted')"
+)
+
+
+def test_media_stay_on_the_local_disk_without_a_bucket():
+    """With no bucket named, uploads are files in MEDIA_ROOT served by Django at /media/."""
+    result = run(MEDIA_SETTINGS, DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.files.storage.FileSystemStorage", "/media/", "True",
+        "/media/renditions/library/a-960w.0123456789ab.webp", "serve_media",
+    ]  # fmt: skip
+
+
+def test_a_bucket_and_a_cdn_domain_move_the_media_there():
+    """AWS_STORAGE_BUCKET_NAME puts uploads on the bucket and AWS_S3_CUSTOM_DOMAIN in their
+    URLs (unsigned, under AWS_LOCATION); Django no longer serves /media/, even in debug."""
+    result = run(
+        MEDIA_SETTINGS, DEBUG="1", AWS_STORAGE_BUCKET_NAME="editorial-media",
+        AWS_S3_CUSTOM_DOMAIN="media.example.org", AWS_LOCATION="site",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "articles.publishing.library.objectstorage.MediaStorage",
+        "https://media.example.org/site/", "False",
+        "https://media.example.org/site/renditions/library/a-960w.0123456789ab.webp",
+        "unrouted",
+    ]  # fmt: skip
+
+
+def test_a_bucket_on_a_local_s3_server_is_addressed_by_path_and_allowed_in_the_csp():
+    """With AWS_S3_ENDPOINT_URL on plain HTTP and no CDN, URLs are the server's, by path,
+    and the Content-Security-Policy lets pages show images from it."""
+    code = SETUP + (
+        "; from django.conf import settings; from django.core.files.storage import default_storage"
+        "; print(default_storage.url('uploads/a.png'), settings.MEDIA_URL,"
+        " settings.SECURE_CSP['img-src'][-1])"
+    )
+    result = run(
+        code, DEBUG="1", AWS_STORAGE_BUCKET_NAME="media",
+        AWS_S3_ENDPOINT_URL="http://127.0.0.1:9000", AWS_ACCESS_KEY_ID="local",
+        AWS_SECRET_ACCESS_KEY="local",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "http://127.0.0.1:9000/media/uploads/a.png", "http://127.0.0.1:9000/media/",
+        "http://127.0.0.1:9000",
+    ]  # fmt: skip
