@@ -163,6 +163,7 @@ def test_a_page_purged_while_it_renders_is_not_stored_as_current(client, site, m
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("restore_roles")
 def test_one_render_per_change_across_threads(live_server, make_article, publish, monkeypatch):
     """Twelve readers ask at once for a page whose copy was just purged: it is made once,
     and each reader gets a page (the old copy or the new), none an error."""
