@@ -21,6 +21,9 @@ from tests.test_outage import fetch, site
 from tests.test_two_servers import database_url
 from tests.test_withdrawal import SECRET, database_cut, public_urls, shown
 
+# Long enough for two servers to cache every public URL twice on a busy machine first.
+LEAD_SECONDS = 20
+
 CHANGE = "/admin/articles/article/{}/change/"
 
 
@@ -170,7 +173,7 @@ def test_at_its_time_every_public_url_on_two_servers_loses_it(seasonal):
     worker and no request to the admin, neither serves the text anywhere."""
     prefix = os.environ["CACHE_KEY_PREFIX"]
     with site(database_url(), prefix) as a, site(database_url(), prefix) as b:
-        article = seasonal(8)
+        article = seasonal(LEAD_SECONDS)
         urls = public_urls(a, article)
         for _ in range(2):  # made, then served from the cache
             assert len(shown(a, urls)) >= 8 and len(shown(b, urls)) >= 8
@@ -190,7 +193,7 @@ def test_a_database_outage_at_its_time_brings_nothing_back(seasonal):
         database_cut(database_url()) as (url, cut),
         site(url, prefix, CONN_MAX_AGE="0") as base,
     ):
-        article = seasonal(8)
+        article = seasonal(LEAD_SECONDS)
         urls = public_urls(base, article)
         for _ in range(2):
             assert len(shown(base, urls)) >= 8
