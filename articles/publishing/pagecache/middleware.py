@@ -2,11 +2,13 @@
 
 Each page has one copy in the shared cache and one in this process's memory, under its
 canonical address (its path, and the page number of a paginated list), holding the
-generation it was made under. A copy of the current generation is served as it is; an
-older one only while the database is down, only if no withdrawal was counted after it
-was made, and never past the next Unpublish at known when it was made. So the cache
-holds at most one copy of each page there is (times two for compressed and plain),
-however many generations pass or query strings are made up.
+generation it was made under and the version of each surrogate key it carries (see
+keys.py). A copy is current while both still hold, and is then served as it is; a
+page whose copy is not is made by one worker at a time (flight.py). An older copy is
+served only while the page is being made elsewhere or the database is down, only if no
+withdrawal was counted after it was made, and never past the next Unpublish at known
+when it was made. So the cache holds at most one copy of each page there is (times two
+for compressed and plain), however many changes pass or query strings are made up.
 """
 
 import logging
