@@ -1,8 +1,10 @@
 """The generation: which state of the published site a cached page belongs to.
 
-One small record in the shared cache names the current state. Every change readers would
-see starts a new one, so a page cached under an older one is never served as current,
-and invalidation is exact without knowing which pages an event touched.
+One small record in the shared cache names the current state. A change to what any page
+may show (an author, a topic, the site) starts a new one, and a page cached under an
+older one is never served as current. A change to one item only purges the surrogate
+keys of the pages showing it (purged()), and the record keeps its token, taking the new
+counts and schedule.
 
 The shared cache is not the only record. Each change is also counted in the database
 (``SiteState``), in the transaction that makes it, and every process compares the
