@@ -134,9 +134,15 @@ def clean(query):
 # The admin counts up to this many matches; past it the list shows the first this many
 # and says there are more. Counting 100,000 matches would cost more than the page.
 MATCH_LIMIT = 1000
-# The site ranks up to this many matches of each kind (about 20 ms); past it, the newest
-# MATCH_LIMIT, and says there are more. Ranking 100,000 would take a second.
-RANK_LIMIT = 10_000
+# The site ranks up to this many matches of each kind; past it, the newest this many, and
+# says there are more. Ranking reads each match's whole stored text vector (6 KB for a long
+# article, most of it compressed out of line): 11 to 60 µs apiece at 100,000 articles, so
+# ranking 16,000 matches of one common word took up to a second.
+RANK_LIMIT = 200
+# Where a kind has more live rows than this, its newest this many are searched first: the
+# newest matches are among them unless the word is rare, and then all its matches are few.
+# A text match alone would read every match's row to find the newest, 53 ms for 16,000.
+RECENT_ROWS = 5000
 
 
 @dataclass
@@ -216,65 +222,86 @@ def _findable(model):
     return model._default_manager.published().filter(noindex=False)
 
 
-def _matches(model, terms):
-    """([(pk, rank)], more): every findable match, best first; or, past RANK_LIMIT, the
-    best of the newest MATCH_LIMIT, and more=True."""
+def _best_of(newest):
+    """([(pk, rank)], more) from the newest RANK_LIMIT + 1 matches of a kind, newest first:
+    those up to RANK_LIMIT, best first. One row past the limit says there are more; it is
+    the oldest, and goes. The sort is stable, so equal ranks stay newest first."""
+    return sorted(newest[:RANK_LIMIT], key=lambda row: -row[1]), len(newest) > RANK_LIMIT
+
+
+def _findable_sql(model):
+    query = _findable(model).query
+    return query.where.as_sql(query.get_compiler(connection=connection), connection)
+
+
+def _pg_newest_of_each(models, terms):
+    """{model: [(pk, rank)]} of the newest RANK_LIMIT + 1 findable matches of each kind,
+    newest first, in one transaction.
+
+    The matches come from the GIN index (a bitmap), limited to the newest RECENT_ROWS
+    rows where a kind has more (a bitmap of the date index, ANDed with it), so only rows
+    that can be in the result are read; then the few kept are ranked, never every match.
+    Only when the newest rows hold too few matches (a rare word) are all matches read,
+    and then they are few.
+    """
+    tables = [model._meta.db_table for model in models]
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Where each kind's newest RECENT_ROWS begin, from its date index alone: read
+        # before only bitmap scans are allowed, as they rule out index-only scans too.
+        starts = ", ".join(
+            f"(SELECT published_at FROM {table} WHERE published_at IS NOT NULL "
+            "ORDER BY published_at DESC OFFSET %s LIMIT 1)"
+            for table in tables
+        )
+        cursor.execute(f"SELECT {starts}", [RECENT_ROWS] * len(tables))
+        since = cursor.fetchone()
+        with _bitmap_only(cursor):
+            return {
+                model: _pg_newest(model, terms, cursor, start)
+                for model, start in zip(models, since, strict=True)
+            }
+
+
+def _pg_newest(model, terms, cursor, since):
     table = model._meta.db_table
-    if connection.vendor == "postgresql":
-        return _pg_matches(model, table, terms)
-    match = _fts_match(terms.split())
+    findable, params = _findable_sql(model)
+    windows = [("AND published_at >= %s", [since])] if since else []
+    for window, bound in [*windows, ("", [])]:
+        # The match runs alone, behind OFFSET 0, which keeps the other conditions out of
+        # it: given "published at or before now" too, the planner may read a date index
+        # and test every row's vector. The kept rows are then read again by id, and only
+        # they are ranked.
+        cursor.execute(
+            f"SELECT id, ts_rank(search_vector, {QUERY}) FROM {table} WHERE id = ANY(ARRAY("
+            f"SELECT id FROM (SELECT id, published_at, live, expires_at, noindex FROM {table} "
+            f"WHERE search_vector @@ {QUERY} {window} OFFSET 0) AS {table} "
+            f"WHERE {findable} ORDER BY published_at DESC, id DESC LIMIT %s)) "
+            "ORDER BY published_at DESC, id DESC",
+            [terms, terms, *bound, *params, RANK_LIMIT + 1],
+        )
+        found = cursor.fetchall()
+        if len(found) > RANK_LIMIT:
+            break
+    return found
+
+
+def _sqlite_newest(model, terms, cursor):
+    """[(pk, rank)] of the newest RANK_LIMIT + 1 findable matches, newest first: FTS5
+    reads its own index for the matches and their bm25, and only their ids join the
+    table."""
+    table = model._meta.db_table
+    findable, params = _findable_sql(model)
     weights = ", ".join(
         str(10.0 / (index + 1)) for index in range(len(model.search_fields))
     )  # the title counts most
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT rowid, -bm25({table}_fts, {weights}) FROM {table}_fts "
-            f"WHERE {table}_fts MATCH %s ORDER BY bm25({table}_fts, {weights})",
-            [match],
-        )
-        found = cursor.fetchall()
-    live = dict(
-        _findable(model).filter(pk__in=[pk for pk, _ in found]).values_list("pk", "published_at")
+    cursor.execute(
+        f"SELECT {table}.id, hits.rank FROM ("
+        f"SELECT rowid, -bm25({table}_fts, {weights}) AS rank FROM {table}_fts "
+        f"WHERE {table}_fts MATCH %s) AS hits JOIN {table} ON {table}.id = hits.rowid "
+        f"WHERE {findable} ORDER BY {table}.published_at DESC, {table}.id DESC LIMIT %s",
+        [_fts_match(terms.split()), *params, RANK_LIMIT + 1],
     )
-    ranked = [(pk, rank) for pk, rank in found if pk in live]
-    if len(ranked) <= RANK_LIMIT:
-        return ranked, False
-    newest = set(sorted(live, key=live.get, reverse=True)[:MATCH_LIMIT])
-    return [(pk, rank) for pk, rank in ranked if pk in newest], True
-
-
-def _pg_matches(model, table, terms):
-    query = _findable(model).query
-    findable, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
-    with transaction.atomic(), connection.cursor() as cursor:
-        with _bitmap_only(cursor):
-            cursor.execute(
-                f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE search_vector @@ {QUERY} "
-                "LIMIT %s) AS found",
-                [terms, RANK_LIMIT + 1],
-            )
-            if cursor.fetchone()[0] <= RANK_LIMIT:
-                # The match runs first and alone, through the GIN index (ranking took 41 ms
-                # at 10,000 articles, then 14 ms). Then the matches are ranked and filtered.
-                cursor.execute(
-                    f"WITH hits AS MATERIALIZED (SELECT id, ts_rank(search_vector, {QUERY}) "
-                    f"AS rank FROM {table} WHERE search_vector @@ {QUERY}) "
-                    f"SELECT hits.id, hits.rank FROM hits JOIN {table} ON {table}.id = hits.id "
-                    f"WHERE {findable} ORDER BY hits.rank DESC, {table}.published_at DESC",
-                    [terms, terms, *params],
-                )
-                return cursor.fetchall(), False
-        # So many that the newest are found within the first rows of the date index; the
-        # planner, which estimates a whole word's matches well, walks it.
-        cursor.execute(
-            f"SELECT id, ts_rank(search_vector, {QUERY}) AS rank FROM ("
-            f"SELECT id, search_vector, published_at FROM {table} "
-            f"WHERE search_vector @@ {QUERY} AND {findable} "
-            "ORDER BY published_at DESC LIMIT %s) AS newest "
-            "ORDER BY rank DESC, published_at DESC",
-            [terms, terms, *params, MATCH_LIMIT],
-        )
-        return cursor.fetchall(), True
+    return cursor.fetchall()
 
 
 @dataclass
@@ -291,9 +318,15 @@ def search(query):
     terms = clean(query)
     if not terms:
         return Results([])
+    models = searchable_models()
+    if connection.vendor == "postgresql":
+        newest = _pg_newest_of_each(models, terms)
+    else:
+        with connection.cursor() as cursor:
+            newest = {model: _sqlite_newest(model, terms, cursor) for model in models}
     ranked, more = [], False
-    for model in searchable_models():
-        found, capped = _matches(model, terms)
+    for model in models:
+        found, capped = _best_of(newest[model])
         ranked += [(model, pk, rank) for pk, rank in found]
         more = more or capped
     return Results(sorted(ranked, key=lambda hit: -hit[2]), more)
