@@ -249,7 +249,7 @@ def test_results_are_paginated_with_the_count(client, make_article, publish):
 def test_past_the_match_limit_the_newest_are_ranked_and_the_page_says_so(
     client, make_article, publish, monkeypatch
 ):
-    """With more matches of a kind than RANK_LIMIT, only the newest MATCH_LIMIT are ranked,
+    """With more matches of a kind than RANK_LIMIT, only the newest RANK_LIMIT are ranked,
     best first, and the count says there are more; at the limit every match is ranked."""
     from articles.publishing import search
 

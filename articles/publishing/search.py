@@ -17,6 +17,7 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -265,8 +266,8 @@ def _pg_newest_of_each(models, terms):
 def _pg_newest(model, terms, cursor, since):
     table = model._meta.db_table
     findable, params = _findable_sql(model)
-    windows = [("AND published_at >= %s", [since])] if since else []
-    for window, bound in [*windows, ("", [])]:
+    while True:
+        window, bound = ("AND published_at >= %s", [since]) if since else ("", [])
         # The match runs alone, behind OFFSET 0, which keeps the other conditions out of
         # it: given "published at or before now" too, the planner may read a date index
         # and test every row's vector. The kept rows are then read again by id, and only
@@ -280,9 +281,19 @@ def _pg_newest(model, terms, cursor, since):
             [terms, terms, *bound, *params, RANK_LIMIT + 1],
         )
         found = cursor.fetchall()
-        if len(found) > RANK_LIMIT:
-            break
-    return found
+        if len(found) > RANK_LIMIT or since is None:
+            return found
+        since = _widened(since, len(found))
+
+
+def _widened(since, found):
+    """A window reaching back far enough to hold RANK_LIMIT + 1 matches at the rate the
+    window since ``since`` held them, and half as far again; or, for a word too rare to
+    tell (under a tenth of that), none: all its matches are few."""
+    if found * 10 < RANK_LIMIT:
+        return None
+    now = timezone.now()
+    return now - (now - since) * ((RANK_LIMIT + 1) / found * 1.5)
 
 
 def _sqlite_newest(model, terms, cursor):
@@ -389,6 +400,9 @@ def _highlight(text):
 # --- Related pages, for the editor's link suggestions ----------------------------------
 
 MAX_SUGGESTIONS = 5
+# The editor's suggestions rank up to this many matches, any of several words, for the
+# best few: the site's newest-first limit would leave out older pages worth a link.
+RELATED_LIMIT = 10_000
 # Words that say nothing of what a page is about; PostgreSQL's English configuration drops
 # them too, and FTS5 would otherwise match nearly every row on them.
 STOP_WORDS = frozenset(
@@ -417,7 +431,7 @@ def related(model, terms, exclude_pks=(), exclude_slugs=(), limit=MAX_SUGGESTION
     ``terms``, best first, leaving out ``exclude_pks`` and ``exclude_slugs``.
 
     One query (on PostgreSQL with the two settings that keep it on the text index): at
-    most RANK_LIMIT matches are ranked, so a common word costs no more than a rare one."""
+    most RELATED_LIMIT matches are ranked, so a common word costs no more than a rare one."""
     terms = [term for term in clean(" ".join(terms)).lower().split() if term not in STOP_WORDS]
     if not terms:
         return []
@@ -434,7 +448,7 @@ def related(model, terms, exclude_pks=(), exclude_slugs=(), limit=MAX_SUGGESTION
                 f"JOIN {table} ON {table}.id = hits.id WHERE {findable} "
                 f"AND NOT ({table}.id = ANY(%s)) AND NOT ({table}.slug = ANY(%s)) "
                 f"ORDER BY hits.rank DESC, {table}.published_at DESC LIMIT %s",
-                [*[" or ".join(terms)] * 2, RANK_LIMIT, *params, pks, slugs, limit],
+                [*[" or ".join(terms)] * 2, RELATED_LIMIT, *params, pks, slugs, limit],
             )
             return cursor.fetchall()
     match = " OR ".join(f'"{term}"' for term in terms)
@@ -451,6 +465,6 @@ def related(model, terms, exclude_pks=(), exclude_slugs=(), limit=MAX_SUGGESTION
             f"WHERE {table}_fts MATCH %s LIMIT %s) AS hits "
             f"JOIN {table} ON {table}.id = hits.rowid WHERE {findable}{leave_out} "
             f"ORDER BY hits.rank, {table}.published_at DESC LIMIT %s",
-            [match, RANK_LIMIT, *params, *pks, *slugs, limit],
+            [match, RELATED_LIMIT, *params, *pks, *slugs, limit],
         )
         return cursor.fetchall()
