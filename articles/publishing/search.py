@@ -297,19 +297,22 @@ def _widened(since, found):
 
 
 def _sqlite_newest(model, terms, cursor):
-    """[(pk, rank)] of the newest RANK_LIMIT + 1 findable matches, newest first: FTS5
-    reads its own index for the matches and their bm25, and only their ids join the
-    table."""
+    """[(pk, rank)] of the newest RANK_LIMIT + 1 findable matches, newest first.
+
+    Newest by id here, the order FTS5 keeps its matches in and can read backwards: it
+    stops at the RANK_LIMIT + 1st, so a common word costs what a rare one does, and only
+    the rows kept are ranked and joined. (By publication date it would rank and join every
+    match first.) Rows are made in the order they are written, so the two rarely differ.
+    """
     table = model._meta.db_table
     findable, params = _findable_sql(model)
     weights = ", ".join(
         str(10.0 / (index + 1)) for index in range(len(model.search_fields))
     )  # the title counts most
     cursor.execute(
-        f"SELECT {table}.id, hits.rank FROM ("
-        f"SELECT rowid, -bm25({table}_fts, {weights}) AS rank FROM {table}_fts "
-        f"WHERE {table}_fts MATCH %s) AS hits JOIN {table} ON {table}.id = hits.rowid "
-        f"WHERE {findable} ORDER BY {table}.published_at DESC, {table}.id DESC LIMIT %s",
+        f"SELECT {table}.id, -bm25({table}_fts, {weights}) FROM {table}_fts "
+        f"JOIN {table} ON {table}.id = {table}_fts.rowid "
+        f"WHERE {table}_fts MATCH %s AND {findable} ORDER BY {table}_fts.rowid DESC LIMIT %s",
         [_fts_match(terms.split()), *params, RANK_LIMIT + 1],
     )
     return cursor.fetchall()
