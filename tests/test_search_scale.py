@@ -74,3 +74,20 @@ def test_search_queries_do_not_grow_with_matches(db, client, monkeypatch):
     few = page_queries()
     call_command("generate_content", "48", "--faqs", "1", stdout=io.StringIO())
     assert few <= page_queries() <= few + 2 * len(search.searchable_models())
+
+
+def test_a_word_with_fewer_matches_than_the_limit_finds_them_all(
+    make_article, publish, monkeypatch
+):
+    """Fewer matches in all than RANK_LIMIT, one of them among the newest rows: every one
+    is found, after one widened window at most."""
+    monkeypatch.setattr(search, "RANK_LIMIT", 10)
+    monkeypatch.setattr(search, "RECENT_ROWS", 2)
+    for n in range(4):
+        publish(make_article(f"Old panic {n}", body="On panic."), at=days_ago(90 - n))
+    for n in range(3):
+        publish(make_article(f"Other {n}", body="Other things."), at=days_ago(10 - n))
+    publish(make_article("New panic", body="Panic again."), at=days_ago(1))
+
+    found = search.search("panic")
+    assert len(found.ranked) == 5 and not found.more

@@ -140,7 +140,7 @@ MATCH_LIMIT = 1000
 # article, most of it compressed out of line): 11 to 60 µs apiece at 100,000 articles, so
 # ranking 16,000 matches of one common word took up to a second.
 RANK_LIMIT = 200
-# Where a kind has more live rows than this, its newest this many are searched first: the
+# Where a kind has more published rows than this, its newest this many are searched first: the
 # newest matches are among them unless the word is rare, and then all its matches are few.
 # A text match alone would read every match's row to find the newest, 53 ms for 16,000.
 RECENT_ROWS = 5000
@@ -276,6 +276,7 @@ def _pg_newest_of_each(models, terms):
 def _pg_newest(model, terms, cursor, since):
     table = model._meta.db_table
     findable, params = _findable_sql(model)
+    widened = False
     while True:
         window, bound = ("AND published_at >= %s", [since]) if since else ("", [])
         # The match runs alone, behind OFFSET 0, which keeps the other conditions out of
@@ -293,7 +294,10 @@ def _pg_newest(model, terms, cursor, since):
         found = cursor.fetchall()
         if len(found) > RANK_LIMIT or since is None:
             return found
-        since = _widened(since, len(found))
+        # Widened once at most, then every match: a word with a few hundred matches in
+        # all would otherwise widen past the oldest row and on.
+        since = None if widened else _widened(since, len(found))
+        widened = True
 
 
 def _widened(since, found):
