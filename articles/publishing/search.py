@@ -17,6 +17,7 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -134,9 +135,15 @@ def clean(query):
 # The admin counts up to this many matches; past it the list shows the first this many
 # and says there are more. Counting 100,000 matches would cost more than the page.
 MATCH_LIMIT = 1000
-# The site ranks up to this many matches of each kind (about 20 ms); past it, the newest
-# MATCH_LIMIT, and says there are more. Ranking 100,000 would take a second.
-RANK_LIMIT = 10_000
+# The site ranks up to this many matches of each kind; past it, the newest this many, and
+# says there are more. Ranking reads each match's whole stored text vector (6 KB for a long
+# article, most of it compressed out of line): 11 to 60 µs apiece at 100,000 articles, so
+# ranking 16,000 matches of one common word took up to a second.
+RANK_LIMIT = 200
+# Where a kind has more published rows than this, its newest this many are searched first: the
+# newest matches are among them unless the word is rare, and then all its matches are few.
+# A text match alone would read every match's row to find the newest, 53 ms for 16,000.
+RECENT_ROWS = 5000
 
 
 @dataclass
@@ -216,65 +223,113 @@ def _findable(model):
     return model._default_manager.published().filter(noindex=False)
 
 
-def _matches(model, terms):
-    """([(pk, rank)], more): every findable match, best first; or, past RANK_LIMIT, the
-    best of the newest MATCH_LIMIT, and more=True."""
-    table = model._meta.db_table
+def _best_of(newest):
+    """([(pk, rank)], more) from the newest RANK_LIMIT + 1 matches of a kind, newest first:
+    those up to RANK_LIMIT, best first. One row past the limit says there are more; it is
+    the oldest, and goes. The sort is stable, so equal ranks stay newest first."""
+    return sorted(newest[:RANK_LIMIT], key=lambda row: -row[1]), len(newest) > RANK_LIMIT
+
+
+def _findable_sql(model):
+    query = _findable(model).query
+    return query.where.as_sql(query.get_compiler(connection=connection), connection)
+
+
+def _newest(models, terms, match):
+    """{model: [(pk, rank)]} of the newest RANK_LIMIT + 1 findable matches of each kind,
+    newest first: of ``terms`` (websearch syntax) on PostgreSQL, of ``match`` (an FTS5
+    query) on SQLite."""
     if connection.vendor == "postgresql":
-        return _pg_matches(model, table, terms)
-    match = _fts_match(terms.split())
+        return _pg_newest_of_each(models, terms)
+    with connection.cursor() as cursor:
+        return {model: _sqlite_newest(model, match, cursor) for model in models}
+
+
+def _pg_newest_of_each(models, terms):
+    """{model: [(pk, rank)]} of the newest RANK_LIMIT + 1 findable matches of each kind,
+    newest first, in one transaction.
+
+    The matches come from the GIN index (a bitmap), limited to the newest RECENT_ROWS
+    rows where a kind has more (a bitmap of the date index, ANDed with it), so only rows
+    that can be in the result are read; then the few kept are ranked, never every match.
+    Only when the newest rows hold too few matches (a rare word) are all matches read,
+    and then they are few.
+    """
+    tables = [model._meta.db_table for model in models]
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Where each kind's newest RECENT_ROWS begin, from its date index alone: read
+        # before only bitmap scans are allowed, as they rule out index-only scans too.
+        starts = ", ".join(
+            f"(SELECT published_at FROM {table} WHERE published_at IS NOT NULL "
+            "ORDER BY published_at DESC OFFSET %s LIMIT 1)"
+            for table in tables
+        )
+        cursor.execute(f"SELECT {starts}", [RECENT_ROWS] * len(tables))
+        since = cursor.fetchone()
+        with _bitmap_only(cursor):
+            return {
+                model: _pg_newest(model, terms, cursor, start)
+                for model, start in zip(models, since, strict=True)
+            }
+
+
+def _pg_newest(model, terms, cursor, since):
+    table = model._meta.db_table
+    findable, params = _findable_sql(model)
+    widened = False
+    while True:
+        window, bound = ("AND published_at >= %s", [since]) if since else ("", [])
+        # The match runs alone, behind OFFSET 0, which keeps the other conditions out of
+        # it: given "published at or before now" too, the planner may read a date index
+        # and test every row's vector. The kept rows are then read again by id, and only
+        # they are ranked.
+        cursor.execute(
+            f"SELECT id, ts_rank(search_vector, {QUERY}) FROM {table} WHERE id = ANY(ARRAY("
+            f"SELECT id FROM (SELECT id, published_at, live, expires_at, noindex FROM {table} "
+            f"WHERE search_vector @@ {QUERY} {window} OFFSET 0) AS {table} "
+            f"WHERE {findable} ORDER BY published_at DESC, id DESC LIMIT %s)) "
+            "ORDER BY published_at DESC, id DESC",
+            [terms, terms, *bound, *params, RANK_LIMIT + 1],
+        )
+        found = cursor.fetchall()
+        if len(found) > RANK_LIMIT or since is None:
+            return found
+        # Widened once at most, then every match: a word with a few hundred matches in
+        # all would otherwise widen past the oldest row and on.
+        since = None if widened else _widened(since, len(found))
+        widened = True
+
+
+def _widened(since, found):
+    """A window reaching back far enough to hold RANK_LIMIT + 1 matches at the rate the
+    window since ``since`` held them, and half as far again; or, for a word too rare to
+    tell (under a tenth of that), none: all its matches are few."""
+    if found * 10 < RANK_LIMIT:
+        return None
+    now = timezone.now()
+    return now - (now - since) * ((RANK_LIMIT + 1) / found * 1.5)
+
+
+def _sqlite_newest(model, match, cursor):
+    """[(pk, rank)] of the newest RANK_LIMIT + 1 findable matches, newest first.
+
+    Newest by id here, the order FTS5 keeps its matches in and can read backwards: it
+    stops at the RANK_LIMIT + 1st, so a common word costs what a rare one does, and only
+    the rows kept are ranked and joined. (By publication date it would rank and join every
+    match first.) Rows are made in the order they are written, so the two rarely differ.
+    """
+    table = model._meta.db_table
+    findable, params = _findable_sql(model)
     weights = ", ".join(
         str(10.0 / (index + 1)) for index in range(len(model.search_fields))
     )  # the title counts most
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT rowid, -bm25({table}_fts, {weights}) FROM {table}_fts "
-            f"WHERE {table}_fts MATCH %s ORDER BY bm25({table}_fts, {weights})",
-            [match],
-        )
-        found = cursor.fetchall()
-    live = dict(
-        _findable(model).filter(pk__in=[pk for pk, _ in found]).values_list("pk", "published_at")
+    cursor.execute(
+        f"SELECT {table}.id, -bm25({table}_fts, {weights}) FROM {table}_fts "
+        f"JOIN {table} ON {table}.id = {table}_fts.rowid "
+        f"WHERE {table}_fts MATCH %s AND {findable} ORDER BY {table}_fts.rowid DESC LIMIT %s",
+        [match, *params, RANK_LIMIT + 1],
     )
-    ranked = [(pk, rank) for pk, rank in found if pk in live]
-    if len(ranked) <= RANK_LIMIT:
-        return ranked, False
-    newest = set(sorted(live, key=live.get, reverse=True)[:MATCH_LIMIT])
-    return [(pk, rank) for pk, rank in ranked if pk in newest], True
-
-
-def _pg_matches(model, table, terms):
-    query = _findable(model).query
-    findable, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
-    with transaction.atomic(), connection.cursor() as cursor:
-        with _bitmap_only(cursor):
-            cursor.execute(
-                f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE search_vector @@ {QUERY} "
-                "LIMIT %s) AS found",
-                [terms, RANK_LIMIT + 1],
-            )
-            if cursor.fetchone()[0] <= RANK_LIMIT:
-                # The match runs first and alone, through the GIN index (ranking took 41 ms
-                # at 10,000 articles, then 14 ms). Then the matches are ranked and filtered.
-                cursor.execute(
-                    f"WITH hits AS MATERIALIZED (SELECT id, ts_rank(search_vector, {QUERY}) "
-                    f"AS rank FROM {table} WHERE search_vector @@ {QUERY}) "
-                    f"SELECT hits.id, hits.rank FROM hits JOIN {table} ON {table}.id = hits.id "
-                    f"WHERE {findable} ORDER BY hits.rank DESC, {table}.published_at DESC",
-                    [terms, terms, *params],
-                )
-                return cursor.fetchall(), False
-        # So many that the newest are found within the first rows of the date index; the
-        # planner, which estimates a whole word's matches well, walks it.
-        cursor.execute(
-            f"SELECT id, ts_rank(search_vector, {QUERY}) AS rank FROM ("
-            f"SELECT id, search_vector, published_at FROM {table} "
-            f"WHERE search_vector @@ {QUERY} AND {findable} "
-            "ORDER BY published_at DESC LIMIT %s) AS newest "
-            "ORDER BY rank DESC, published_at DESC",
-            [terms, terms, *params, MATCH_LIMIT],
-        )
-        return cursor.fetchall(), True
+    return cursor.fetchall()
 
 
 @dataclass
@@ -291,9 +346,11 @@ def search(query):
     terms = clean(query)
     if not terms:
         return Results([])
+    models = searchable_models()
+    newest = _newest(models, terms, _fts_match(terms.split()))
     ranked, more = [], False
-    for model in searchable_models():
-        found, capped = _matches(model, terms)
+    for model in models:
+        found, capped = _best_of(newest[model])
         ranked += [(model, pk, rank) for pk, rank in found]
         more = more or capped
     return Results(sorted(ranked, key=lambda hit: -hit[2]), more)
@@ -383,41 +440,19 @@ def related(model, terms, exclude_pks=(), exclude_slugs=(), limit=MAX_SUGGESTION
     """[(pk, title, slug)] of up to ``limit`` findable rows of ``model`` that match any of
     ``terms``, best first, leaving out ``exclude_pks`` and ``exclude_slugs``.
 
-    One query (on PostgreSQL with the two settings that keep it on the text index): at
-    most RANK_LIMIT matches are ranked, so a common word costs no more than a rare one."""
+    The newest RANK_LIMIT matches are ranked, as for the site's search, so a common word
+    costs no more than a rare one: ranking every match of the editor's words (ten thousand
+    at 100,000 articles) took the change form a second."""
     terms = [term for term in clean(" ".join(terms)).lower().split() if term not in STOP_WORDS]
     if not terms:
         return []
-    table = model._meta.db_table
-    query = _findable(model).query
-    findable, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
-    pks, slugs = [pk for pk in exclude_pks if pk is not None], list(exclude_slugs)
-    if connection.vendor == "postgresql":
-        with transaction.atomic(), connection.cursor() as cursor, _bitmap_only(cursor):
-            cursor.execute(
-                f"WITH hits AS MATERIALIZED (SELECT id, ts_rank(search_vector, {QUERY}) AS rank "
-                f"FROM {table} WHERE search_vector @@ {QUERY} LIMIT %s) "
-                f"SELECT {table}.id, {table}.title, {table}.slug FROM hits "
-                f"JOIN {table} ON {table}.id = hits.id WHERE {findable} "
-                f"AND NOT ({table}.id = ANY(%s)) AND NOT ({table}.slug = ANY(%s)) "
-                f"ORDER BY hits.rank DESC, {table}.published_at DESC LIMIT %s",
-                [*[" or ".join(terms)] * 2, RANK_LIMIT, *params, pks, slugs, limit],
-            )
-            return cursor.fetchall()
     match = " OR ".join(f'"{term}"' for term in terms)
-    weights = ", ".join(str(10.0 / (index + 1)) for index in range(len(model.search_fields)))
-    leave_out = ""
-    if pks:
-        leave_out += f" AND {table}.id NOT IN ({', '.join('%s' for _ in pks)})"
-    if slugs:
-        leave_out += f" AND {table}.slug NOT IN ({', '.join('%s' for _ in slugs)})"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {table}.id, {table}.title, {table}.slug FROM ("
-            f"SELECT rowid, bm25({table}_fts, {weights}) AS rank FROM {table}_fts "
-            f"WHERE {table}_fts MATCH %s LIMIT %s) AS hits "
-            f"JOIN {table} ON {table}.id = hits.rowid WHERE {findable}{leave_out} "
-            f"ORDER BY hits.rank, {table}.published_at DESC LIMIT %s",
-            [match, RANK_LIMIT, *params, *pks, *slugs, limit],
-        )
-        return cursor.fetchall()
+    ranked, _ = _best_of(_newest([model], " or ".join(terms), match)[model])
+    rows = (
+        model._default_manager.filter(pk__in=[pk for pk, _ in ranked])
+        .exclude(pk__in=[pk for pk in exclude_pks if pk is not None])
+        .exclude(slug__in=list(exclude_slugs))
+        .values_list("pk", "title", "slug")
+    )
+    found = {pk: (pk, title, slug) for pk, title, slug in rows}
+    return [found[pk] for pk, _ in ranked if pk in found][:limit]

@@ -149,13 +149,18 @@ for label, path in pages(Article.objects.published().order_by("-published_at").f
 user = get_user_model().objects.filter(username="bench").first() or \\
     get_user_model().objects.create_superuser("bench", "b@example.test", "bench-pass-0")
 client.force_login(user)
-for label, path in ADMIN_PAGES:
-    client.get(path)
+from tests.benchmarks.pages import long_past
+for label, path in ADMIN_PAGES + long_past(user):
+    client.get(path)  # first-request costs
+    with CaptureQueriesContext(connection) as q:
+        client.get(path)
+    queries = len(q)  # now: the next request starts the log again
     times = []
     for _ in range(5):
         started = time.perf_counter(); status = client.get(path).status_code
         times.append((time.perf_counter() - started) * 1000)
-    print(f"A\\t{{label}}\\t{{statistics.median(times):.0f}}\\t{{status}}")
+    print(f"A\\t{{label}}\\t{{statistics.median(times):.0f}}\\t{{status}}\\t{{queries}}\\t"
+          f"{{len(client.get(path).content)}}")
 """
     out = _shell(code, env, url)
     return [line.split("\t") for line in out.splitlines() if line[:2] in ("Q\t", "A\t")]
@@ -170,11 +175,66 @@ def _shell(code, env, url):
 
 
 ADMIN_PAGES = [
+    ("admin desk", "/admin/"),
+    ("admin activity", "/admin/activity/"),
     ("admin articles", "/admin/articles/article/"),
+    ("admin articles, live", "/admin/articles/article/?state=live"),
+    ("admin articles, one topic", "/admin/articles/article/?topic__id__exact=1"),
     ("admin articles, search", "/admin/articles/article/?q=anxiety"),
     ("admin FAQ", "/admin/faq/faqentry/"),
     ("admin FAQ, search", "/admin/faq/faqentry/?q=sleep"),
 ]
+LONG_PAST = {"comments": 200, "revisions": 500}
+
+
+def long_past(user):
+    """(label, path) of the change form, history and comments of the newest article, after
+    giving it LONG_PAST's comments (150 threads, 50 replies) and revisions, each revision
+    logged as a move, a minute apart. Made once per database."""
+    import datetime
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from articles.models import Article, Comment, Revision, Transition
+    from articles.publishing import revisions
+
+    article = Article.objects.order_by("-published_at", "-pk").first()
+    content_type = ContentType.objects.get_for_model(article)
+    if not Revision.objects.filter(content_type=content_type, object_id=article.pk).exists():
+        revisions.ensure_revision(article)  # generated rows have none yet
+        content = revisions.latest_content(article)
+        start = timezone.now() - datetime.timedelta(days=30)
+        made = Revision.objects.bulk_create(
+            Revision(content_type=content_type, object_id=article.pk, object_repr=str(article),
+                     content=content, changed=["summary"], user=user, message=f"Save {n}",
+                     created_at=start + datetime.timedelta(minutes=n))
+            for n in range(LONG_PAST["revisions"])
+        )  # fmt: skip
+        Transition.objects.bulk_create(
+            Transition(content_type=content_type, object_id=article.pk, action="edit",
+                       object_repr=str(article), from_status="published", to_status="published",
+                       user=user, revision=revision, created_at=revision.created_at)
+            for revision in made
+        )  # fmt: skip
+        threads = Comment.objects.bulk_create(
+            Comment(content_type=content_type, object_id=article.pk, user=user,
+                    text=f"Comment {n}: the second claim needs a source.",
+                    created_at=start + datetime.timedelta(minutes=3 * n))
+            for n in range(LONG_PAST["comments"] * 3 // 4)
+        )  # fmt: skip
+        Comment.objects.bulk_create(
+            Comment(content_type=content_type, object_id=article.pk, user=user,
+                    parent=threads[-1 - n], text=f"Reply {n}: done.",
+                    created_at=start + datetime.timedelta(minutes=3 * n + 1))
+            for n in range(LONG_PAST["comments"] // 4)
+        )  # fmt: skip
+    base = f"/admin/articles/article/{article.pk}"
+    return [
+        ("admin change form, 200 comments, 500 revisions", f"{base}/change/"),
+        ("admin history, 500 revisions", f"{base}/history/"),
+        ("admin comments, 200", f"{base}/comments/"),
+    ]
 
 
 def pages(article, topic, count):
@@ -196,6 +256,8 @@ def _pages(article, topic, count):
         ("sitemap index", "/sitemap.xml"),
         ("sitemap section", "/sitemap-articles.xml?p=1"),
         ("feed", "/feed/"),
+        ("search", "/search/?q=anxiety"),
+        ("search, two words", "/search/?q=sleep+stress"),
         ("topics", "/topics/"),
         ("authors", "/authors/"),
     ]
@@ -233,8 +295,8 @@ def measure(count, env, port):
     lines = in_process(url, env, count)
     refused = [line for line in lines if line[3] != "200"]
     assert not refused, f"pages that did not answer 200: {refused}"
-    queries = {label: int(n) for kind, label, n, _ in lines if kind == "Q"}
-    admin = [(label, ms) for kind, label, ms, _ in lines if kind == "A"]
+    queries = {label: int(n) for kind, label, n, *_ in lines if kind == "Q"}
+    admin = [(label, ms, *rest) for kind, label, ms, _, *rest in lines if kind == "A"]
     server = serve(url, env, port)
     hellos = []
 
@@ -286,9 +348,10 @@ def side_by_side(urls, env, port, rounds=5):
         targets = {}
         for count, url in urls.items():
             cookie = {"Cookie": _admin_session({**env, **caches[count]}, url)}
+            admin_pages = ADMIN_PAGES + _long_past_pages(env, url)
             targets[count] = [
                 *((label, path, RENDER, 50) for label, path in _targets(url, env, count)),
-                *((label, path, cookie, 10) for label, path in ADMIN_PAGES),
+                *((label, path, cookie, 10) for label, path in admin_pages),
             ]  # fmt: skip
         best = {}
         for row, (label, *_) in enumerate(targets[next(iter(urls))]):
@@ -319,6 +382,18 @@ def _admin_session(env, url):
         "print(f'{name}={client.cookies[name].value}')"
     )
     return _shell(code, env, url).split()[-1]
+
+
+def _long_past_pages(env, url):
+    """long_past's (label, path) rows for the database at ``url``, made by in_process."""
+    code = (
+        "from django.contrib.auth import get_user_model\n"
+        "from tests.benchmarks.pages import long_past\n"
+        "for label, path in long_past(get_user_model().objects.get(username='bench')):\n"
+        "    print(f'P\\t{label}\\t{path}')"
+    )
+    out = _shell(code, env, url)
+    return [tuple(line.split("\t")[1:]) for line in out.splitlines() if line.startswith("P\t")]
 
 
 def _own_cache(env, count):
@@ -379,9 +454,9 @@ def main(*counts):
         for label, cached, rendered, p50, p99, queries in rows:
             print(f"| {label} | {cached:.2f}× | {rendered:.2f}× | {p50:.1f} | {p99:.1f} | "
                   f"{queries} |")  # fmt: skip
-        print("\n| Admin (median of 5) | ms |\n|---|---|")
-        for label, ms in admin:
-            print(f"| {label} | {ms} |")
+        print("\n| Admin (median of 5) | ms | queries | bytes |\n|---|---|---|---|")
+        for label, ms, queries, size in admin:
+            print(f"| {label} | {ms} | {queries} | {size} |")
         print()
     if len(results) > 1:
         small, large = min(results), max(results)

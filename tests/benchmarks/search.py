@@ -4,6 +4,7 @@ Run with ``make bench``. Uses DATABASE_URL (the target is PostgreSQL: set
 DATABASE_URL=postgres://…) and builds a throwaway test database beside it.
 """
 
+import datetime
 import os
 import random
 import statistics
@@ -49,11 +50,13 @@ def main(articles=10_000, queries=200):
 
         def article(n):
             title, summary, body = text(6).capitalize(), text(25), text(400)
-            # As a save stores it: the rendered body, and its text, which search reads.
+            # As a save stores it: the rendered body, and its text, which search reads;
+            # published a minute apart, as a site's articles are, one after another.
+            when = now - datetime.timedelta(minutes=articles - n)
             return Article(
                 title=title, slug=f"bench-{n}", summary=summary, body=body,
                 body_html=f"<p>{body}</p>", search_text=body, status="published", live=True,
-                published_at=now,
+                published_at=when, first_published_at=when,
             )  # fmt: skip
 
         Article.objects.bulk_create([article(n) for n in range(articles)], batch_size=1000)

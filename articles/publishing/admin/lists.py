@@ -95,6 +95,14 @@ class MedicalReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
+# A list counts its rows up to this many; past it, it pages through the first this many
+# (ten pages, as a search does) and says there are more, which a search or a filter
+# narrows. Counting further reads each row the filters leave: at 100,000 articles the
+# count of live ones took 80 ms, and of one topic's 45 ms, against 3 ms for a thousand.
+# It stays above any list_per_page: a list whose count fits one page lists every row.
+COUNT_LIMIT = 1000
+
+
 class ListMixin:
     def get_search_results(self, request, queryset, search_term):
         # The full-text index (or an exact address), not a LIKE over every body.
@@ -115,6 +123,12 @@ class ListMixin:
             # templates say there are more.
             paginator.count = search.MATCH_LIMIT
             paginator.more = True
+            return paginator
+        # Counted up to COUNT_LIMIT and no further: a count of every row the filters
+        # leave reads each of them, on every page of the list, and grows with the table.
+        counted = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+        paginator.count = min(counted, COUNT_LIMIT)
+        paginator.more = counted > COUNT_LIMIT
         return paginator
 
     @admin.display(description="updated", ordering="updated_at")

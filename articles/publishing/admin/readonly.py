@@ -3,6 +3,7 @@ checks, the medical review's standing, and the history of state changes."""
 
 from django.contrib import admin
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -11,6 +12,10 @@ from django.utils.timezone import localtime
 from .. import review, seo
 from ..models import Status
 from ..workflow import TRANSITIONS
+
+# The change form lists the latest few state changes; the history page has every one,
+# a page at a time. An item saved live hundreds of times logs a change for each.
+TRANSITIONS_SHOWN = 10
 
 
 class ReadOnlyFieldsMixin:
@@ -81,6 +86,8 @@ class ReadOnlyFieldsMixin:
     def transition_history(self, obj):
         if obj is None or obj.pk is None:
             return "—"
+        # One more than shown says whether there are more, without counting them all.
+        latest = list(obj.transitions()[: TRANSITIONS_SHOWN + 1])
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -91,15 +98,26 @@ class ReadOnlyFieldsMixin:
                     t.user.get_username() if t.user else "—",
                     t.note or "",
                 )
-                for t in obj.transitions()
+                for t in latest[:TRANSITIONS_SHOWN]
             ),
         )
         if not rows:
             return "No state changes yet."
-        return format_html(
+        table = format_html(
             '<table class="transition-history"><thead><tr><th>When</th><th>Change</th>'
             "<th>Who</th><th>Note</th></tr></thead><tbody>{}</tbody></table>",
             rows,
+        )
+        if len(latest) <= TRANSITIONS_SHOWN:
+            return table
+        opts = obj._meta
+        history = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
+        return format_html(
+            '{}<p class="transition-more">The latest {}. <a href="{}">Every change is in the '
+            "history</a>.</p>",
+            table,
+            TRANSITIONS_SHOWN,
+            history,
         )
 
 

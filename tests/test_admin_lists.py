@@ -1,0 +1,91 @@
+"""The admin's lists at scale: counted no further than a bound, with queries and time
+that do not grow with the table."""
+
+import io
+import re
+
+import pytest
+from django.contrib import admin
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article
+from articles.publishing.admin import lists
+from tests.growth import growth
+
+LISTS = ["/admin/articles/article/", "/admin/faq/faqentry/"]
+
+
+def per_page(monkeypatch, n):
+    """Every list shows ``n`` rows a page."""
+    for model_admin in admin.site._registry.values():
+        if isinstance(model_admin, lists.ListMixin):
+            monkeypatch.setattr(model_admin, "list_per_page", n)
+
+
+def listed(client, url, **params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return response.content.decode(), queries.captured_queries
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_a_list_counts_no_further_than_its_bound(client, editor, url, monkeypatch):
+    """Past COUNT_LIMIT rows a list pages through the first that many and says there
+    are more; its count reads at most one row past the bound."""
+    monkeypatch.setattr(lists, "COUNT_LIMIT", 3)
+    per_page(monkeypatch, 2)
+    call_command("generate_content", "4", "--faqs", "1", stdout=io.StringIO())
+    client.force_login(editor)
+    html, queries = listed(client, url)
+    assert re.search(r"More than 3 (articles|FAQ entries): the first 3 are listed", html)
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "notification" not in q["sql"]]
+    assert counts and all("LIMIT 4" in sql for sql in counts), counts
+
+    monkeypatch.setattr(lists, "COUNT_LIMIT", 100)
+    html, _ = listed(client, url)
+    assert "More than" not in html
+    assert re.search(r"\n4 (articles|FAQ entries)\n", html)
+
+
+def test_the_article_list_counts_live_articles_by_the_bound_too(client, editor, monkeypatch):
+    """A state filter (Live) is counted to the bound, not over every live article."""
+    monkeypatch.setattr(lists, "COUNT_LIMIT", 2)
+    per_page(monkeypatch, 1)
+    call_command("generate_content", "3", "--faqs", "0", stdout=io.StringIO())
+    client.force_login(editor)
+    html, _ = listed(client, LISTS[0], state="live")
+    assert "More than 2 articles: the first 2 are listed" in html
+    assert len(re.findall(r'<tr><td class="action-checkbox">', html)) == 1
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_a_list_costs_the_same_queries_at_any_size(client, editor, url):
+    """A list of 5 articles (and their entries) and one of 60 take the same queries."""
+    client.force_login(editor)
+    call_command("generate_content", "5", "--faqs", "1", stdout=io.StringIO())
+    listed(client, url)  # first-request costs
+    _, few = listed(client, url)
+    call_command("generate_content", "55", "--faqs", "1", stdout=io.StringIO())
+    _, many = listed(client, url)
+    assert len(many) == len(few)
+
+
+def test_the_article_list_costs_no_more_past_its_count_bound(client, editor, monkeypatch):
+    """With the count bounded at 20 rows and 20 listed a page, 4× the articles past the
+    bound take about the time the first did: nothing on the page reads every row."""
+    monkeypatch.setattr(lists, "COUNT_LIMIT", 20)
+    per_page(monkeypatch, 20)
+    client.force_login(editor)
+
+    def make(size):
+        call_command("generate_content", str(size), "--faqs", "0", stdout=io.StringIO())
+        return Article.objects.count()
+
+    def render(_):
+        assert client.get(LISTS[0]).status_code == 200
+
+    # The 4× table holds the small one too, so this compares 100 rows with 500.
+    assert growth(render, make, 100) < 1.5

@@ -1,0 +1,93 @@
+"""Site search at scale: a bounded number of matches ranked, read from the newest rows
+first, and queries that do not grow with the matches."""
+
+import datetime
+import io
+
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article
+from articles.publishing import search
+
+
+def days_ago(n):
+    return timezone.now() - datetime.timedelta(days=n)
+
+
+def test_past_the_rank_limit_the_newest_matches_are_ranked_best_first(
+    make_article, publish, monkeypatch
+):
+    """With 2 ranked of 5 matches, the 2 newest come back, best first, and more=True; a
+    word only an old article has is found past the newest rows searched first."""
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    monkeypatch.setattr(search, "RECENT_ROWS", 2)
+    publish(make_article("Melatonin", body="Melatonin and insomnia."), at=days_ago(30))
+    for n in range(3):
+        publish(make_article(f"Note {n}", body="About insomnia."), at=days_ago(20 - n))
+    publish(make_article("Insomnia", body="Insomnia, insomnia."), at=days_ago(1))
+
+    found = search.search("insomnia")
+    titles = [Article.objects.get(pk=pk).title for _, pk, _ in found.ranked]
+    assert titles == ["Insomnia", "Note 2"] and found.more
+    rare = search.search("melatonin")
+    assert [pk for _, pk, _ in rare.ranked] == [Article.objects.get(title="Melatonin").pk]
+    assert not rare.more
+
+
+def test_a_word_thinning_out_in_the_newest_rows_still_finds_the_newest_matches(
+    make_article, publish, monkeypatch
+):
+    """A word common long ago but rare lately: the newest matches are found, wherever
+    they are, and only RANK_LIMIT are ranked."""
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    monkeypatch.setattr(search, "RECENT_ROWS", 3)
+    for n in range(6):
+        publish(make_article(f"Old grief {n}", body="On grief."), at=days_ago(60 - n))
+    for n in range(4):
+        publish(make_article(f"Recent {n}", body="Other things."), at=days_ago(10 - n))
+    publish(make_article("New grief", body="Grief again."), at=days_ago(1))
+
+    found = search.search("grief")
+    titles = {Article.objects.get(pk=pk).title for _, pk, _ in found.ranked}
+    assert titles == {"New grief", "Old grief 5", "Old grief 4"} and found.more
+
+
+def test_search_queries_do_not_grow_with_matches(db, client, monkeypatch):
+    """The results page costs the queries for 60 matches that it does for 12, past
+    RANK_LIMIT, but for a window widened (at most twice a kind) where the newest rows
+    hold too few matches."""
+    monkeypatch.setattr(search, "RANK_LIMIT", 10)
+    monkeypatch.setattr(search, "RECENT_ROWS", 20)
+
+    def page_queries():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/search/", {"q": "sleep"})
+        assert response.status_code == 200
+        assert response.content.decode().count('class="card search-hit"') == 10
+        return len(queries)
+
+    call_command("generate_content", "12", "--faqs", "1", stdout=io.StringIO())
+    page_queries()  # first-request costs
+    few = page_queries()
+    call_command("generate_content", "48", "--faqs", "1", stdout=io.StringIO())
+    assert few <= page_queries() <= few + 2 * len(search.searchable_models())
+
+
+def test_a_word_with_fewer_matches_than_the_limit_finds_them_all(
+    make_article, publish, monkeypatch
+):
+    """Fewer matches in all than RANK_LIMIT, one of them among the newest rows: every one
+    is found, after one widened window at most."""
+    monkeypatch.setattr(search, "RANK_LIMIT", 10)
+    monkeypatch.setattr(search, "RECENT_ROWS", 2)
+    for n in range(4):
+        publish(make_article(f"Old panic {n}", body="On panic."), at=days_ago(90 - n))
+    for n in range(3):
+        publish(make_article(f"Other {n}", body="Other things."), at=days_ago(10 - n))
+    publish(make_article("New panic", body="Panic again."), at=days_ago(1))
+
+    found = search.search("panic")
+    assert len(found.ranked) == 5 and not found.more
