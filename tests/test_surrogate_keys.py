@@ -167,8 +167,15 @@ def test_a_page_purged_while_it_renders_is_not_stored_as_current(client, site, m
 def test_one_render_per_change_across_threads(live_server, make_article, publish, monkeypatch):
     """Twelve readers ask at once for a page whose copy was just purged: it is made once,
     and each reader gets a page (the old copy or the new), none an error."""
+    from django.conf import settings
+
     from articles.views import ArticleDetailView
 
+    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+        pytest.skip(
+            "The file cache's add() is not atomic between threads, so its lock is not "
+            "either; CI runs this in its PostgreSQL and Redis pass"
+        )
     article = publish(make_article("Popular page"))
     url = live_server.url + article.get_absolute_url()
     forget_cached_pages()
