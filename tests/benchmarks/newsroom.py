@@ -421,7 +421,9 @@ def main(count=100_000):
     if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get(
         "REDIS_URL"
     ):
-        sys.exit("The newsroom benchmark needs DATABASE_URL=postgres://… and REDIS_URL=redis://…")
+        # `make bench` goes on without it on a machine with neither.
+        print("newsroom: skipped, it needs DATABASE_URL=postgres://… and REDIS_URL=redis://…")
+        return
     base = 8400 + os.getpid() % 300
     ports = {"site": base, "hello": base + 1, "varnish": base + 2}
     env = {
