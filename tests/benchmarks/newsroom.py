@@ -307,36 +307,39 @@ def measure(count, env, ports):
     else:
         print("No VCL in deploy/varnish/ and no BENCH_VCL: Varnish not measured.", file=sys.stderr)
     results, memory = [], None
-    hello = editor = None
+    hello = None
     with multiprocessing.Pool(CLIENTS, initializer=_share, initargs=(paths, weights)) as pool:
         try:
             hello = serving.hello(ports["hello"])
-            editor = Editor(env)
             for front in fronts:
                 for every in CADENCES:
                     print(f"{front}, publishing every {every or '—'} s…", file=sys.stderr)
-                    results.append(_one(front, every, pool, ports, env, url, editor, pick, source))
+                    results.append(_one(front, every, pool, ports, env, url, pick, source))
             memory = _memory(pool, ports, env, paths)
         finally:
-            if editor is not None:
-                editor.stop()
             serving.stop(hello)
     return results, memory, url, bool(os.environ.get("BENCH_VCL"))
 
 
-def _one(front, every, pool, ports, env, url, editor, pick, source):
+def _one(front, every, pool, ports, env, url, pick, source):
     flush_redis()
-    site = varnish = None
+    site = varnish = editor = None
     holder = {}
+    if front == "Varnish":
+        # The site and the editor purge this Varnish when a page changes.
+        env = {**env, "BENCH_VARNISH_URL": f"http://127.0.0.1:{ports['varnish']}"}
     try:
         site = serving.site(ports["site"], env)
         if front == "Varnish":
             varnish = serving.Varnish(ports["varnish"], ports["site"], source)
             serving.wait_for(ports["varnish"], "/", varnish.process)
             holder["process"] = varnish
+        editor = Editor(env)
         stats = database_stats(url, holder)
         return run(front, every, pool, ports, stats, editor, pick)
     finally:
+        if editor is not None:
+            editor.stop()
         if varnish is not None:
             varnish.stop()
         serving.stop(site)
