@@ -315,6 +315,7 @@ def measure(count, env, ports):
                 for every in CADENCES:
                     print(f"{front}, publishing every {every or '—'} s…", file=sys.stderr)
                     results.append(_one(front, every, pool, ports, env, url, pick, source))
+                    print(row(results[-1]), file=sys.stderr)  # kept if a later run fails
             memory = _memory(pool, ports, env, paths)
         finally:
             serving.stop(hello)
@@ -326,8 +327,8 @@ def _one(front, every, pool, ports, env, url, pick, source):
     site = varnish = editor = None
     holder = {}
     if front == "Varnish":
-        # The site and the editor purge this Varnish when a page changes.
-        env = {**env, "BENCH_VARNISH_URL": f"http://127.0.0.1:{ports['varnish']}"}
+        # The site and the editor purge this Varnish when a page changes, as in production.
+        env = {**env, "VARNISH_URLS": f"http://127.0.0.1:{ports['varnish']}"}
     try:
         site = serving.site(ports["site"], env)
         if front == "Varnish":
@@ -370,6 +371,24 @@ def _memory(pool, ports, env, paths):
     }  # fmt: skip
 
 
+def row(r):
+    """The run as a row of the table."""
+    x_cache = " ".join(f"{k} {v}" for k, v in sorted(r.seen["x_cache"].items())) or "none"
+    varnish = (
+        f"{r.varnish['MAIN.cache_hit']}/{r.varnish['MAIN.cache_miss']}/"
+        f"{r.varnish['MAIN.s_pass']}"
+        if r.varnish else "—"
+    )  # fmt: skip
+    updates = f"{len(r.updates)} ({statistics.median(r.updates):.0f})" if r.updates else "0"
+    return (
+        f"| {r.front} | {'every ' + str(r.every) + ' s' if r.every else 'never'} "
+        f"| {r.hit_rate:.1%} | {x_cache} | {r.throughput:.2f}× "
+        f"| {r.latency(0.5):.1f} | {r.latency(0.99):.1f} "
+        f"| {r.fetched / r.site_seconds:,.0f} | {varnish} | {updates} "
+        f"| {r.seen['errors']} |"
+    )
+
+
 def report(count, results, memory, url, stand_in):
     machine = serving.versions(url, os.environ.get("REDIS_URL"))
     print(f"\n### Newsroom: {count:,} articles, {time.strftime('%Y-%m-%d', time.gmtime())}\n")
@@ -392,20 +411,7 @@ def report(count, results, memory, url, stand_in):
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        x_cache = " ".join(f"{k} {v}" for k, v in sorted(r.seen["x_cache"].items())) or "none"
-        varnish = (
-            f"{r.varnish['MAIN.cache_hit']}/{r.varnish['MAIN.cache_miss']}/"
-            f"{r.varnish['MAIN.s_pass']}"
-            if r.varnish else "—"
-        )  # fmt: skip
-        updates = f"{len(r.updates)} ({statistics.median(r.updates):.0f})" if r.updates else "0"
-        print(
-            f"| {r.front} | {'every ' + str(r.every) + ' s' if r.every else 'never'} "
-            f"| {r.hit_rate:.1%} | {x_cache} | {r.throughput:.2f}× "
-            f"| {r.latency(0.5):.1f} | {r.latency(0.99):.1f} "
-            f"| {r.fetched / r.site_seconds:,.0f} | {varnish} | {updates} "
-            f"| {r.seen['errors']} |"
-        )
+        print(row(r))
     hello_rates = [r.hello_done / r.hello_seconds for r in results]
     print(f"\nHello-world: {min(hello_rates):.0f} to {max(hello_rates):.0f} requests/s.")
     if memory:
@@ -438,6 +444,8 @@ def main(count=100_000):
         "SITE_URL": f"http://127.0.0.1:{ports['site']}",
         "SECURE_SSL_REDIRECT": "0",
         "CACHE_DIR": tempfile.mkdtemp(prefix="editorial-bench-cache-"),
+        # No cache in front but the one a run starts (see _one).
+        "VARNISH_URLS": "",
     }
     results, memory, url, stand_in = measure(count, env, ports)
     report(count, results, memory, url, stand_in)

@@ -1,13 +1,10 @@
-"""The production settings, with one mark on each page the site renders, and the
-Varnish to purge when one is in front (BENCH_VARNISH_URL).
+"""The production settings, with one mark on each page the site renders.
 
 Every response that reaches the page cache from below it (a render) gets a new
 X-Bench-Render id; a copy served from a cache repeats the id of the render it was made
 from. A client that counts the ids it has not seen before counts renders, whichever
 cache answered the rest, without asking the cache.
 """
-
-import os
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -22,11 +19,3 @@ MIDDLEWARE = [
     "tests.benchmarks.marks.RenderMark",
     *MIDDLEWARE[_cache[0] + 1 :],
 ]
-
-if os.environ.get("BENCH_VARNISH_URL"):
-    FRONTEND_CACHE = {
-        "varnish": {
-            "BACKEND": "articles.publishing.pagecache.frontends.varnish.VarnishBackend",
-            "LOCATION": os.environ["BENCH_VARNISH_URL"],
-        }
-    }
