@@ -87,7 +87,7 @@ def _read(args):
             continue
         seen["ok"] += 1
         lower = {name.lower(): value for name, value in headers.items()}
-        seen["ids"].add(lower.get(RENDER_HEADER.lower()))
+        seen["ids"].add((path, lower.get(RENDER_HEADER.lower())))
         if "x-cache" in lower:
             seen["x_cache"][lower["x-cache"].split(",")[0].strip().upper()] += 1
     return seen
@@ -135,10 +135,26 @@ class Run:
             self.seen["x_cache"] += part["x_cache"]
             self.renders |= part["ids"]
 
+    def _renders(self):
+        """(path, id) of each render first seen in the measured slices."""
+        known = {render for _, render in self.known}
+        return {(path, render) for path, render in self.renders if render not in known | {None}}
+
     @property
     def hit_rate(self):
-        renders = len(self.renders - self.known - {None})
+        renders = len(self._renders())
         return 1 - renders / self.seen["ok"] if self.seen["ok"] else float("nan")
+
+    @property
+    def warm_hit_rate(self):
+        """The hit rate of requests for pages rendered before in the run: a page's first
+        render is a cold miss, which a longer run makes rarer; a second one is a miss a
+        change (or an eviction) caused. Comparable between runs of different lengths."""
+        renders = self._renders()
+        earlier = {path for path, _ in self.known}
+        cold = len({path for path, _ in renders} - earlier)
+        asked = self.seen["ok"] - cold
+        return 1 - (len(renders) - cold) / asked if asked else float("nan")
 
     @property
     def throughput(self):
@@ -155,7 +171,8 @@ def run(front, every, pool, ports, stats, editor, pick):
     port = ports["varnish"] if front == "Varnish" else ports["site"]
     seeds = itertools.count(random.randrange(1 << 30) * 100)
     warming = [(port, time.monotonic() + WARM, next(seeds)) for _ in range(CLIENTS)]
-    # Renders seen while warming are not counted again when their copies are served.
+    # Renders seen while warming are not counted again when their copies are served, and
+    # the pages they were of are warm.
     result.known = set().union(*(part["ids"] for part in pool.map(_read, warming)))
     next_update = every / 2 if every else None  # at the cadence's middle: exactly N per run
     clock = 0.0
@@ -382,7 +399,7 @@ def row(r):
     updates = f"{len(r.updates)} ({statistics.median(r.updates):.0f})" if r.updates else "0"
     return (
         f"| {r.front} | {'every ' + str(r.every) + ' s' if r.every else 'never'} "
-        f"| {r.hit_rate:.1%} | {x_cache} | {r.throughput:.2f}× "
+        f"| {r.hit_rate:.1%} | {r.warm_hit_rate:.1%} | {x_cache} | {r.throughput:.2f}× "
         f"| {r.latency(0.5):.1f} | {r.latency(0.99):.1f} "
         f"| {r.fetched / r.site_seconds:,.0f} | {varnish} | {updates} "
         f"| {r.seen['errors']} |"
@@ -406,10 +423,11 @@ def report(count, results, memory, url, stand_in):
     if stand_in:
         print("Varnish ran the VCL in BENCH_VCL, not the project's.")
     print(
-        "\n| Front | Publishing | hit rate | X-Cache | throughput ÷ hello | p50 ms | p99 ms "
-        "| DB rows fetched/s | Varnish hit/miss/pass | updates (median ms) | errors |"
+        "\n| Front | Publishing | hit rate | warm hit rate | X-Cache | throughput ÷ hello "
+        "| p50 ms | p99 ms | DB rows fetched/s | Varnish hit/miss/pass | updates (median ms) "
+        "| errors |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         print(row(r))
     hello_rates = [r.hello_done / r.hello_seconds for r in results]
