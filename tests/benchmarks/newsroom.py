@@ -333,7 +333,7 @@ def measure(count, env, ports):
                     print(f"{front}, publishing every {every or '—'} s…", file=sys.stderr)
                     results.append(_one(front, every, pool, ports, env, url, pick, source))
                     print(row(results[-1]), file=sys.stderr)  # kept if a later run fails
-            memory = _memory(pool, ports, env, paths)
+            memory = _memory(pool, ports, env, paths) if MEMORY_REQUESTS else None
         finally:
             serving.stop(hello)
     return results, memory, url, bool(os.environ.get("BENCH_VCL"))
