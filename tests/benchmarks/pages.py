@@ -1,20 +1,21 @@
-"""Benchmark: every public page against a hello-world view, at N articles, in one run.
+"""Benchmark: every public page against a bare Django hello-world, at N articles.
 
     python tests/benchmarks/pages.py 100 100000
 
 For each N it builds a fresh database (PostgreSQL when DATABASE_URL names one, else a
 SQLite file) with ``generate_content N``, serves it with gunicorn as in production
-(2 sync workers, DEBUG off, the cache from REDIS_URL or files) and measures:
+(2 sync workers, DEBUG off, the cache from REDIS_URL or files) beside the hello-world
+project in hello/ (its own settings, no database, no page cache, Django's middleware as
+the site runs it, the same gunicorn flags), and measures:
 
-- throughput of each page relative to /hello/ (the smallest Django view, through the
-  same middleware), served from the cache and rendered (with a session cookie, which the
-  cache never serves; /hello/ gets it too, so the cache never answers for it),
-  with /hello/ measured just before and after each page, against their mean;
-- a conditional GET answered 304;
+- throughput of each page as a multiple of the hello-world's, the two measured in turn
+  (hello, page, hello, page…, each page against the mean of the hello-world runs either
+  side of it): the page served from the cache (a warmed page, no cookie), and rendered
+  (with a session cookie, which the page cache never answers);
+- a conditional GET answered 304 (If-None-Match), the same way;
 - p50 (the lowest median of 3 rounds of 100) and p99 latency of the rendered page, one
   request at a time;
 - queries per rendered page, and the admin changelist, admin search and sitemap times;
-- the memory of a worker after 10,000 requests;
 - with two sizes, each page's rendered p50 at both again, side by side: a server up for
   each size and their rounds alternating, so the ratio is not two moments of a busy
   machine compared.
@@ -29,7 +30,6 @@ Timings belong here, not in the test suite.
 import http.client
 import multiprocessing
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -38,14 +38,19 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).with_name("gunicorn")
+sys.path.insert(0, str(ROOT))
+
+from tests.benchmarks import serving  # noqa: E402
+
 SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
 CLIENTS = 4
 LATENCY_REQUESTS = 100
 
 
 def _load(args):
-    port, path, headers, until = args
+    """Requests answered with ``expect`` until ``until``: a 200 where a 304 was asked for
+    is not counted as one."""
+    port, path, headers, until, expect = args
     done = 0
     while time.monotonic() < until:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -53,19 +58,21 @@ def _load(args):
         response = connection.getresponse()
         response.read()
         connection.close()
-        if response.status in (200, 304):
+        if response.status == expect:
             done += 1
     return done
 
 
 # A session cookie: the page cache never answers such a request, so it is a render.
 RENDER = {"Cookie": "sessionid=benchmark"}
+# The header the benchmark's settings put on each render (see settings.py).
+MARK = "X-Bench-Render"
 
 
-def throughput(port, path, headers=None):
+def throughput(port, path, headers=None, expect=200):
     until = time.monotonic() + SECONDS
     with multiprocessing.Pool(CLIENTS) as pool:
-        counts = pool.map(_load, [(port, path, headers or {}, until)] * CLIENTS)
+        counts = pool.map(_load, [(port, path, headers or {}, until, expect)] * CLIENTS)
     return sum(counts) / SECONDS
 
 
@@ -137,14 +144,14 @@ from django.test.utils import CaptureQueriesContext
 from django.db import connection
 from django.contrib.auth import get_user_model
 from articles.models import Article, Topic
-from articles.publishing import pagecache
 from tests.benchmarks.pages import ADMIN_PAGES, pages
 client = Client(HTTP_HOST="127.0.0.1")
 for label, path in pages(Article.objects.published().order_by("-published_at").first(),
                          Topic.objects.filter(slug="generated-0").first(), {count}):
-    pagecache.forget(); pagecache.restart()
+    client.cookies["sessionid"] = "benchmark"  # never answered by the cache: a render
     with CaptureQueriesContext(connection) as q:
-        status = client.get(path).status_code  # a new generation: a render
+        status = client.get(path).status_code
+    del client.cookies["sessionid"]
     print(f"Q\\t{{label}}\\t{{len(q)}}\\t{{status}}")
 user = get_user_model().objects.filter(username="bench").first() or \\
     get_user_model().objects.create_superuser("bench", "b@example.test", "bench-pass-0")
@@ -264,27 +271,7 @@ def _pages(article, topic, count):
 
 
 def serve(url, env, port):
-    run = {**env, "DATABASE_URL": url}
-    server = subprocess.Popen(  # noqa: S603
-        [str(GUNICORN), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "-t", "120"],
-        cwd=ROOT, env=run, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    for _ in range(100):
-        try:
-            fetch(port, "/hello/", RENDER)
-            return server
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("gunicorn did not start")
-
-
-def worker_memory(server):
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    sizes = []
-    for pid in children:
-        status = Path(f"/proc/{pid}/status").read_text()
-        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status)[1]) / 1024)
-    return max(sizes)
+    return serving.site(port, {**env, "DATABASE_URL": url})
 
 
 def measure(count, env, port):
@@ -298,37 +285,38 @@ def measure(count, env, port):
     queries = {label: int(n) for kind, label, n, *_ in lines if kind == "Q"}
     admin = [(label, ms, *rest) for kind, label, ms, _, *rest in lines if kind == "A"]
     server = serve(url, env, port)
-    hellos = []
+    hello_port = port + 150
+    hello = serving.hello(hello_port)
+    throughput(hello_port, "/hello/")  # both servers' workers up and warm before timing
+    throughput(port, "/")
+    hellos = [throughput(hello_port, "/hello/")]
 
-    def beside_hello(*measurements):
-        """Each measurement against /hello/ measured just before and just after it, so
-        a machine that gets busier during the run does not pass for a slower page."""
-        before = throughput(port, "/hello/", RENDER)
-        results = [run() for run in measurements]
-        hello = (before + throughput(port, "/hello/", RENDER)) / 2
-        hellos.append(hello)
-        return [result / hello for result in results]
+    def against_hello(run):
+        """The measurement, then the hello-world again: the ratio is to the mean of the
+        hello-world's throughput just before and just after it."""
+        result = run()
+        hellos.append(throughput(hello_port, "/hello/"))
+        return result / ((hellos[-2] + hellos[-1]) / 2)
 
     try:
-        sys.path.insert(0, str(ROOT))
         targets = _targets(url, env, count)
         for label, path in targets:
-            fetch(port, path)  # warm the cache
-            cached, rendered = beside_hello(
-                lambda path=path: throughput(port, path),
-                lambda path=path: throughput(port, path, RENDER),
-            )
+            # Warm the cache; a page whose second answer is a new render is never served
+            # from the cache, and its "cached" figure says so.
+            first, again = (fetch(port, path)[1].get(MARK) for _ in range(2))
+            cached = against_hello(lambda path=path: throughput(port, path))
+            cached = cached if first == again else None
+            rendered = against_hello(lambda path=path: throughput(port, path, RENDER))
             p50, p99 = latencies(port, path, headers=RENDER)
             rows.append((label, cached, rendered, p50, p99, queries.get(label)))
         article = targets[0][1]
         etag = fetch(port, article)[1]["ETag"]
-        (extra["304"],) = beside_hello(lambda: throughput(port, article, {"If-None-Match": etag}))
-        for n in range(10_000):
-            fetch(port, targets[n % len(targets)][1])
-        extra["memory"] = worker_memory(server)
+        conditional = {"If-None-Match": etag}
+        assert fetch(port, article, conditional)[0] == 304, "no 304 for the article's ETag"
+        extra["304"] = against_hello(lambda: throughput(port, article, conditional, 304))
     finally:
-        server.terminate()
-        server.wait(10)
+        serving.stop(server)
+        serving.stop(hello)
     return hellos, rows, extra, admin, url
 
 
@@ -365,8 +353,7 @@ def side_by_side(urls, env, port, rounds=5):
         return best
     finally:
         for server in servers.values():
-            server.terminate()
-            server.wait(10)
+            serving.stop(server)
 
 
 def _admin_session(env, url):
@@ -443,16 +430,26 @@ def main(*counts):
         "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     )
     cache = "Redis" if os.environ.get("REDIS_URL") else "file cache"
-    print(f"\nPages on gunicorn (2 sync workers, DEBUG off), {database}, {cache}.")
-    print("Throughput as a multiple of /hello/; latency of the rendered page, one at a time.\n")
+    machine = serving.versions(results[max(results)][4], os.environ.get("REDIS_URL"))
+    print(f"\n### Pages, {time.strftime('%Y-%m-%d', time.gmtime())}\n")
+    print(", ".join(f"{name} {value}" for name, value in machine.items()) + ".")
+    load = " ".join(f"{n:.1f}" for n in serving.load_average())
+    print(
+        f"Pages on gunicorn ({serving.WORKERS} sync workers, DEBUG off), {database}, {cache}. "
+        "Throughput as a multiple of the bare hello-world project's, measured in turn with "
+        f"each page by {CLIENTS} client processes, a new connection per request: cached is "
+        "a warmed page with no cookie, rendered carries a session cookie, which the cache "
+        "never answers. Latency of the rendered page, one request at a time. Load average "
+        f"at the end: {load}.\n"
+    )
     for count, (hellos, rows, extra, admin, _url) in results.items():
-        print(f"{count} articles: /hello/ {min(hellos):.0f} to {max(hellos):.0f} requests/s; "
-              f"a 304: {extra['304']:.2f}×; "
-              f"worker memory after 10,000 requests: {extra['memory']:.0f} MB")  # fmt: skip
+        print(f"{count} articles: hello-world {min(hellos):.0f} to {max(hellos):.0f} "
+              f"requests/s; a 304 (If-None-Match): {extra['304']:.2f}×\n")  # fmt: skip
         print("| Page | cached | rendered | p50 ms | p99 ms | queries |")
         print("|---|---|---|---|---|---|")
         for label, cached, rendered, p50, p99, queries in rows:
-            print(f"| {label} | {cached:.2f}× | {rendered:.2f}× | {p50:.1f} | {p99:.1f} | "
+            cached = "not cached" if cached is None else f"{cached:.2f}×"
+            print(f"| {label} | {cached} | {rendered:.2f}× | {p50:.1f} | {p99:.1f} | "
                   f"{queries} |")  # fmt: skip
         print("\n| Admin (median of 5) | ms | queries | bytes |\n|---|---|---|---|")
         for label, ms, queries, size in admin:

@@ -1,0 +1,11 @@
+"""The one page: the smallest answer a Django view gives."""
+
+from django.http import HttpResponse
+from django.urls import path
+
+
+def hello(request):
+    return HttpResponse("Hello, world", content_type="text/plain")
+
+
+urlpatterns = [path("hello/", hello)]
