@@ -240,7 +240,10 @@ def test_filters_by_topic_author_date_and_words(client, make_article, publish, t
     assert slugs(client, f"{API}/articles?q=nothingmatches") == []
     assert client.get(f"{API}/articles?topic=nope").status_code == 404
     assert client.get(f"{API}/articles?author=nope").status_code == 404
-    assert client.get(f"{API}/articles?updated_since=yesterday").status_code == 422
+    for wrong in ("yesterday", "0.5", "1700000000"):
+        assert client.get(f"{API}/articles?updated_since={wrong}").status_code == 422, wrong
+    naive = (timezone.now() - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S")
+    assert len(slugs(client, f"{API}/articles?updated_since={naive}")) == 2
 
 
 @pytest.mark.django_db

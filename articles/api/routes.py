@@ -7,13 +7,15 @@ a page of (see articles/publishing/pagecache/keys.py), so the page cache drops i
 moment one of them is withdrawn, as it drops the HTML pages.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Annotated
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import urlencode
 from ninja import Query, Router, Schema
+from pydantic import BeforeValidator
 
 from articles.models import Article, Author, Topic, part_model
 from articles.publishing import search
@@ -30,22 +32,37 @@ BY_DATE = Keyset(("-published_at", "-pk"))
 BY_DATE_KINDS = (timestamp, integer)
 BY_SLUG = Keyset(("slug",))
 BY_SLUG_KINDS = (text,)
+# What a list answers besides its page: a cursor not made here, an unknown topic or
+# author, a parameter of the wrong form.
+LIST_ERRORS = {400: schemas.Error, 404: schemas.Error, 422: schemas.Invalid}
 # The query parameters that make a list's address in the page cache (see urls.py).
 LIST_PARAMETERS = ("author", "cursor", "q", "topic", "updated_since")
+
+
+def _iso_8601(value):
+    """ISO 8601 only (a bare number would otherwise read as seconds since 1970); without
+    an offset, UTC."""
+    if isinstance(value, str):
+        parsed = datetime.fromisoformat(value)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return value
+
+
+Since = Annotated[datetime | None, BeforeValidator(_iso_8601)]
 
 
 class ArticleFilters(Schema):
     cursor: str | None = None
     topic: str | None = None
     author: str | None = None
-    updated_since: datetime | None = None
+    updated_since: Since = None
     q: str | None = None
 
 
 class FAQFilters(Schema):
     cursor: str | None = None
     topic: str | None = None
-    updated_since: datetime | None = None
+    updated_since: Since = None
     q: str | None = None
 
 
@@ -113,7 +130,12 @@ def _page(request, queryset, keyset, kinds, cursor, present, response):
 # --- Articles -------------------------------------------------------------------------
 
 
-@router.get("/articles", response=schemas.ArticlePage, url_name="articles", tags=["articles"])
+@router.get(
+    "/articles",
+    response={200: schemas.ArticlePage, **LIST_ERRORS},
+    url_name="articles",
+    tags=["articles"],
+)
 def article_list(request, response: HttpResponse, filters: Query[ArticleFilters]):
     """Published articles, newest first, a page at a time; filter by topic or author
     slug, by last change, or by words (the site's search)."""
@@ -124,7 +146,12 @@ def article_list(request, response: HttpResponse, filters: Query[ArticleFilters]
     )  # fmt: skip
 
 
-@router.get("/articles/{slug}", response=schemas.Article, url_name="article", tags=["articles"])
+@router.get(
+    "/articles/{slug}",
+    response={200: schemas.Article, 404: schemas.Error},
+    url_name="article",
+    tags=["articles"],
+)
 def article_detail(request, slug: str):
     """One published article with its body, sources, questions and medical review."""
     questions = shown(FAQEntry).select_related("topic", "reviewed_by")
@@ -140,7 +167,7 @@ def article_detail(request, slug: str):
 # --- FAQ entries ----------------------------------------------------------------------
 
 
-@router.get("/faqs", response=schemas.FAQPage, url_name="faqs", tags=["faqs"])
+@router.get("/faqs", response={200: schemas.FAQPage, **LIST_ERRORS}, url_name="faqs", tags=["faqs"])
 def faq_list(request, response: HttpResponse, filters: Query[FAQFilters]):
     """Published questions and answers, newest first; filter by topic, last change or
     words."""
@@ -148,7 +175,9 @@ def faq_list(request, response: HttpResponse, filters: Query[FAQFilters]):
     return _page(request, queryset, BY_DATE, BY_DATE_KINDS, filters.cursor, _faq, response)
 
 
-@router.get("/faqs/{slug}", response=schemas.FAQ, url_name="faq", tags=["faqs"])
+@router.get(
+    "/faqs/{slug}", response={200: schemas.FAQ, 404: schemas.Error}, url_name="faq", tags=["faqs"]
+)
 def faq_detail(request, slug: str):
     """One published question and its answer."""
     found = get_object_or_404(public_faqs(), slug=slug)
@@ -180,26 +209,43 @@ def authors():
     )
 
 
-@router.get("/topics", response=schemas.TopicPage, url_name="topics", tags=["topics"])
+@router.get(
+    "/topics", response={200: schemas.TopicPage, **LIST_ERRORS}, url_name="topics", tags=["topics"]
+)
 def topic_list(request, response: HttpResponse, filters: Query[Cursor]):
     """Every topic with published content, by slug."""
     # Which topics have content changes with any item: every list's key (the default).
     return _page(request, topics(), BY_SLUG, BY_SLUG_KINDS, filters.cursor, _topic, response)
 
 
-@router.get("/topics/{slug}", response=schemas.Topic, url_name="topic", tags=["topics"])
+@router.get(
+    "/topics/{slug}",
+    response={200: schemas.Topic, 404: schemas.Error},
+    url_name="topic",
+    tags=["topics"],
+)
 def topic_detail(request, slug: str):
     """One topic; its articles are at /articles?topic=<slug>."""
     return _topic(get_object_or_404(topics(), slug=slug))
 
 
-@router.get("/authors", response=schemas.AuthorPage, url_name="authors", tags=["authors"])
+@router.get(
+    "/authors",
+    response={200: schemas.AuthorPage, **LIST_ERRORS},
+    url_name="authors",
+    tags=["authors"],
+)
 def author_list(request, response: HttpResponse, filters: Query[Cursor]):
     """Every writer and clinical reviewer of published articles, by slug."""
     return _page(request, authors(), BY_SLUG, BY_SLUG_KINDS, filters.cursor, _author, response)
 
 
-@router.get("/authors/{slug}", response=schemas.Author, url_name="author", tags=["authors"])
+@router.get(
+    "/authors/{slug}",
+    response={200: schemas.Author, 404: schemas.Error},
+    url_name="author",
+    tags=["authors"],
+)
 def author_detail(request, slug: str):
     """One writer or reviewer; their articles are at /articles?author=<slug>."""
     return _author(get_object_or_404(authors(), slug=slug))

@@ -100,6 +100,16 @@ class Author(Person):
     same_as: list[str]
 
 
+class Error(Schema):
+    detail: str
+
+
+class Invalid(Schema):
+    """What a query parameter of the wrong form gets: where, and what was wrong."""
+
+    detail: list[dict]
+
+
 class Page(Schema):
     next: str | None
     next_url: str | None
