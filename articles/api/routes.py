@@ -10,7 +10,7 @@ moment one of them is withdrawn, as it drops the HTML pages.
 from datetime import UTC, datetime
 from typing import Annotated
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import urlencode
@@ -32,6 +32,7 @@ BY_DATE = Keyset(("-published_at", "-pk"))
 BY_DATE_KINDS = (timestamp, integer)
 BY_SLUG = Keyset(("slug",))
 BY_SLUG_KINDS = (text,)
+BODY_FIELDS = ("body", "body_html", "search_text", "sections", "linked_articles", "sources")
 # What a list answers besides its page: a cursor not made here, an unknown topic or
 # author, a parameter of the wrong form.
 LIST_ERRORS = {400: schemas.Error, 404: schemas.Error, 422: schemas.Invalid}
@@ -80,11 +81,12 @@ def articles():
 
 
 def public_faqs():
-    """FAQ entries, each knowing whether the article it belongs to may be named."""
+    """FAQ entries, each with the slug of its article while readers may see the article."""
+    article = shown(Article).filter(pk=OuterRef("article_id")).values("slug")[:1]
     return (
         shown(FAQEntry)
-        .select_related("topic", "reviewed_by", "article")
-        .annotate(article_shown=Exists(shown(Article).filter(pk=OuterRef("article_id"))))
+        .select_related("topic", "reviewed_by")
+        .annotate(shown_article_slug=Subquery(article))
     )
 
 
@@ -139,7 +141,8 @@ def _page(request, queryset, keyset, kinds, cursor, present, response):
 def article_list(request, response: HttpResponse, filters: Query[ArticleFilters]):
     """Published articles, newest first, a page at a time; filter by topic or author
     slug, by last change, or by words (the site's search)."""
-    queryset = _filtered(request, articles(), filters, Article)
+    # A list shows no body: the texts, often the most of a row, stay in the database.
+    queryset = _filtered(request, articles().defer(*BODY_FIELDS), filters, Article)
     return _page(
         request, queryset, BY_DATE, BY_DATE_KINDS, filters.cursor, schemas.article_summary,
         response,
@@ -186,8 +189,7 @@ def faq_detail(request, slug: str):
 
 
 def _faq(entry):
-    # The article it belongs to is named only while readers may see it.
-    return schemas.faq(entry, entry.article.slug if entry.article_shown else None)
+    return schemas.faq(entry, entry.shown_article_slug)
 
 
 # --- Topics and authors ---------------------------------------------------------------
