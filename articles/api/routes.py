@@ -90,7 +90,7 @@ def public_faqs():
     )
 
 
-def _filtered(request, queryset, filters, model):
+def _filtered(queryset, filters, model):
     """Narrow a list by its filters, naming the lists the response is a page of."""
     lists = []
     if filters.topic is not None:
@@ -142,7 +142,7 @@ def article_list(request, response: HttpResponse, filters: Query[ArticleFilters]
     """Published articles, newest first, a page at a time; filter by topic or author
     slug, by last change, or by words (the site's search)."""
     # A list shows no body: the texts, often the most of a row, stay in the database.
-    queryset = _filtered(request, articles().defer(*BODY_FIELDS), filters, Article)
+    queryset = _filtered(articles().defer(*BODY_FIELDS), filters, Article)
     return _page(
         request, queryset, BY_DATE, BY_DATE_KINDS, filters.cursor, schemas.article_summary,
         response,
@@ -174,7 +174,7 @@ def article_detail(request, slug: str):
 def faq_list(request, response: HttpResponse, filters: Query[FAQFilters]):
     """Published questions and answers, newest first; filter by topic, last change or
     words."""
-    queryset = _filtered(request, public_faqs(), filters, FAQEntry)
+    queryset = _filtered(public_faqs(), filters, FAQEntry)
     return _page(request, queryset, BY_DATE, BY_DATE_KINDS, filters.cursor, _faq, response)
 
 
