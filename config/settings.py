@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "django_otp_webauthn",
     "twofactor",
     "django_tasks_db",
+    # The content API's docs page, with its scripts and styles served from here: no CDN,
+    # so the site's script-src 'self' holds for it too.
+    "ninja",
     "articles",
     "faq",
 ]

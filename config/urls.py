@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from articles import account, sitemaps
+from articles.api.urls import urls as api_urls
 from articles.publishing import editor
 from articles.publishing.admin import activity
 from articles.publishing.library.media import serve_media
@@ -56,6 +57,8 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg")),
     # An item's working copy for an outside reviewer: see articles/publishing/sharing.py.
     path("share/<str:token>/", shared_page, name="share"),
+    # The read-only content API, its OpenAPI document and docs: see articles/api/.
+    path("api/v1/", api_urls()),
     path("faq/", include("faq.urls")),
     path("", include("articles.urls")),
 ]

@@ -14,7 +14,7 @@ for compressed and plain), however many changes pass or query strings are made u
 import logging
 import time
 from dataclasses import replace
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
@@ -54,12 +54,18 @@ NOT_A_PAGE = object()
 OUTDATED = "outdated"
 
 
-def page_parameter(path):
+def _view(path):
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
+
+
+def page_parameter(path, match=NOT_A_PAGE):
     """The query parameter that numbers this path's pages ("page", "p"), or None for a
     page that has only one. Views that paginate say so with ``page_kwarg``."""
-    try:
-        match = resolve(path)
-    except Resolver404:
+    match = _view(path) if match is NOT_A_PAGE else match
+    if match is None:
         return None
     if match.url_name == SITEMAP_SECTION:
         return "p"
@@ -71,13 +77,21 @@ def page_parameter(path):
 
 def address(request):
     """The page's canonical address: its path, with ``?page=N`` on a paginated page past
-    the first. Other query parameters change nothing a page shows, so they are not part
-    of it. NOT_A_PAGE for a page number that cannot exist."""
+    the first, or with the query parameters a view names in ``address_parameters`` (the
+    content API's filters and cursor), sorted. Other query parameters change nothing a
+    page shows, so they are not part of it. NOT_A_PAGE for a page number that cannot
+    exist."""
     path = request.path
     query = request.META.get("QUERY_STRING", "")
     if not query:
         return path
-    parameter = page_parameter(request.path_info)
+    match = _view(request.path_info)
+    named = getattr(match.func, "address_parameters", ()) if match is not None else ()
+    if named:
+        # The last value of each, as the view reads it.
+        values = {name: value for name, value in parse_qsl(query, True) if name in named}
+        return f"{path}?{urlencode(sorted(values.items()))}" if values else path
+    parameter = page_parameter(request.path_info, match)
     if parameter is None:
         return path
     given = [value for name, value in parse_qsl(query, keep_blank_values=True) if name == parameter]
