@@ -33,6 +33,7 @@ from .publishing.admin.sources import SourceChecksMixin
 from .publishing.importing.load import Options, import_file
 from .publishing.library.admin import ImageAdmin, LabelledFileWidget
 from .publishing.library.models import Image
+from .publishing.webhooks import admin as webhooks_admin  # noqa: F401 - registers them
 from .views import page_context, preview_articles, working_page
 
 admin.site.register(Image, ImageAdmin)

@@ -8,6 +8,7 @@ from markdownx.models import MarkdownxField
 
 from .publishing import analysis, images, pagecache, redirects, review
 from .publishing.analysis import Page, analyse
+from .publishing.indexnow import IndexNowUrl
 from .publishing.library.embed import embed
 from .publishing.library.models import Image, referenced_ids
 from .publishing.markdown import MarkdownValidator, render_markdown
@@ -38,6 +39,7 @@ from .publishing.text import (
     web_url,
     word_count,
 )
+from .publishing.webhooks.models import Webhook, WebhookDelivery
 
 __all__ = [
     "PLACEHOLDER_SLUG_PREFIX",
@@ -47,6 +49,7 @@ __all__ = [
     "Author",
     "Comment",
     "Image",
+    "IndexNowUrl",
     "Notification",
     "ReviewReminder",
     "Revision",
@@ -56,6 +59,8 @@ __all__ = [
     "Topic",
     "Transition",
     "UndeliveredMail",
+    "Webhook",
+    "WebhookDelivery",
 ]
 
 # Imported files without a title get this; publishing refuses it until an editor writes one.

@@ -411,6 +411,13 @@ LINK_CHECK_DEAD_AFTER = int(os.environ.get("LINK_CHECK_DEAD_AFTER", "2"))
 LINK_CHECK_SLOW_SECONDS = float(os.environ.get("LINK_CHECK_SLOW_SECONDS", "5"))
 # Addresses on private, loopback or link-local networks are never fetched in production.
 LINK_CHECK_ALLOW_PRIVATE = env_bool("LINK_CHECK_ALLOW_PRIVATE", default=False)
+# Webhooks and IndexNow never post to private, loopback or link-local addresses in
+# production; tests and development turn this on to reach a server on 127.0.0.1.
+OUTBOUND_ALLOW_PRIVATE = env_bool("OUTBOUND_ALLOW_PRIVATE", default=False)
+# IndexNow (Bing, Yandex and others): off while the key is empty. The key is 8 to 128
+# letters, digits or dashes, served at /<key>.txt.
+INDEXNOW_KEY = os.environ.get("INDEXNOW_KEY", "")
+INDEXNOW_ENDPOINT = os.environ.get("INDEXNOW_ENDPOINT", "https://api.indexnow.org/indexnow")
 # Who the checker says it is: sites that block it can write to this address.
 LINK_CHECK_CONTACT = os.environ.get("LINK_CHECK_CONTACT", DEFAULT_FROM_EMAIL)
 # Health content citing evidence older than this many years is asked to look for newer.

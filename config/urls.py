@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from articles import account, sitemaps
 from articles.api.urls import urls as api_urls
-from articles.publishing import editor
+from articles.publishing import editor, indexnow
 from articles.publishing.admin import activity
 from articles.publishing.library.media import serve_media
 from articles.views import llms_txt, robots_txt, shared_page
@@ -54,6 +54,8 @@ urlpatterns = [
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("llms.txt", llms_txt, name="llms_txt"),
+    # IndexNow's key file at the site root; 404 unless it is the configured key.
+    re_path(r"^(?P<key>[A-Za-z0-9-]{8,128})\.txt$", indexnow.key_file, name="indexnow_key"),
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg")),
     # An item's working copy for an outside reviewer: see articles/publishing/sharing.py.
     path("share/<str:token>/", shared_page, name="share"),

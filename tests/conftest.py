@@ -17,6 +17,7 @@ from articles.publishing.roles import EDITOR, MEDICAL_REVIEWER, WRITER
 from articles.publishing.workflow import restore_state
 from faq.models import FAQEntry
 from tests.objectstorage import bucket, s3_server  # noqa: F401 - fixtures for every test
+from tests.receiver import receiver  # noqa: F401 - a local server for outbound requests
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 SEED_A = "000_2c3dcb79e5ffe5ba.txt"  # article, FAQ and schema blocks
@@ -125,6 +126,7 @@ def restore_roles(transactional_db):
         importlib.import_module(module).create_reviewers(apps, None)
     importlib.import_module("articles.migrations.0016_undelivered_mail").create_roles(apps, None)
     importlib.import_module("articles.migrations.0022_image_library").create_roles(apps, None)
+    importlib.import_module("articles.migrations.0028_webhooks_indexnow").create_roles(apps, None)
 
 
 PASSWORD_FOR_TESTS = "pass-for-tests"

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from . import redirects
+from . import events, redirects
 from .models import (
     Autosave,
     Comment,
@@ -90,6 +90,7 @@ def purge(item):
         if path and not Redirect.objects.filter(old_path=path).exists():
             # The 410 stays: the address was ours and is gone for good.
             redirects.gone(path)
+        events.deleted_for_good(item, path)
 
 
 def empty(now=None):

@@ -49,8 +49,9 @@ def user_agent():
     return f"{settings.SITE_NAME} source checker (+{settings.SITE_URL}; {contact})"
 
 
-def refusal(url):
-    """Why ``url`` is not fetched, or "" when it may be."""
+def refusal(url, allow_private=None):
+    """Why ``url`` is not fetched, or "" when it may be; ``allow_private`` stands in for
+    settings.LINK_CHECK_ALLOW_PRIVATE (webhooks and IndexNow have their own setting)."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -60,7 +61,7 @@ def refusal(url):
         return "not a web address"
     if not parts.hostname:
         return "no host"
-    if settings.LINK_CHECK_ALLOW_PRIVATE:
+    if settings.LINK_CHECK_ALLOW_PRIVATE if allow_private is None else allow_private:
         return ""
     try:
         found = socket.getaddrinfo(

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from .. import expiry, notify, pagecache, redirects, review, trash
+from .. import events, expiry, notify, pagecache, redirects, review, trash
 from ..models import Revision, Status, Transition
 from .moves import PUBLIC_MOVES, TRANSITIONS, InvalidTransition, can_transition, parts_moving
 from .steps import STEPS, steps_for
@@ -146,6 +146,7 @@ def _make(move, obj, current, user, note, *, at=None, revision=None, also=None, 
             # A question not live yet joins the lists of questions with its page.
             names |= pagecache.keys.of_change(part, joined_or_left=moved or not part.live)
         pagecache.purged(names, withdrawal=live_path is not None)
+        events.announce(move.action, current, publishing=publishing, live_path=live_path)
     if obj is not current:
         opts = model._meta
         for name in (*model.workflow_fields, "updated_at", "latest_revision"):

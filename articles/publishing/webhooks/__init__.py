@@ -1,0 +1,1 @@
+"""Signed webhooks: endpoints editors register, told of publishing events (events.py)."""
