@@ -5,7 +5,7 @@ import pytest
 
 from tests.test_browser import browser  # noqa: F401 - shared fixture
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("restore_roles")]
 
 
 def test_the_docs_render_under_the_sites_csp(browser, live_server, published):  # noqa: F811

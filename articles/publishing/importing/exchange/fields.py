@@ -132,6 +132,13 @@ MODELS_LEFT_OUT = {
     "address opens a page again",
     "articles.SourceCheck": "what the link checker last found at each cited address: "
     "operational, and made again by its next run",
+    "articles.Webhook": "a partner's address and signing secret: a secret never leaves in "
+    "a content file, and a restored site must not post to partners on its own; editors "
+    "register them again",
+    "articles.WebhookDelivery": "the log of what was sent to each partner from this "
+    "database, and the retries still due",
+    "articles.IndexNowUrl": "addresses waiting a few seconds to go to IndexNow: a queue, "
+    "not content",
 }
 
 # The apps whose models the export answers for (auth only for its accounts).
