@@ -16,8 +16,10 @@ from tests.growth import growth
 
 CHANGE = "/admin/articles/article/{}/change/"
 COMMENTS = "/admin/articles/article/{}/comments/"
-# Queries for the change form of a draft article, however many comments and revisions.
-CHANGE_FORM_MAX = 27
+# Queries for the change form of a draft article, however many comments and revisions;
+# on PostgreSQL the link suggestions' search takes 5 more (its transaction and its
+# narrowing to the newest rows, see publishing/search.py).
+CHANGE_FORM_MAX = {"sqlite": 27, "postgresql": 32}
 
 
 def add_past(article, user, comments=0, revisions=0, replies=0):
@@ -141,7 +143,7 @@ def test_the_change_form_queries_do_not_grow_with_comments_and_revisions(
     change_form(client, short)  # first-request costs: content types, permissions
     short_page, short_queries = change_form(client, short)
     long_page, long_queries = change_form(client, long)
-    assert long_queries == short_queries <= CHANGE_FORM_MAX
+    assert long_queries == short_queries <= CHANGE_FORM_MAX[connection.vendor]
     assert len(re.findall(r"Thread \d+ says", short_page)) == 2
     assert len(re.findall(r"Thread \d+ says", long_page)) == comments_admin.COMMENTS_SHOWN
     assert "The latest 5 of 150 comment threads." in long_page
