@@ -21,19 +21,21 @@ WAIT_SECONDS = 2.0
 POLL_SECONDS = 0.02
 
 
-def stale_copy(copies, generation):
-    """The newest copy that may stand in while the page is made anew: made after the
-    last withdrawal, and not past the Unpublish at it was made before."""
+def standing(copies, generation):
+    """The copies no withdrawal counted since has outdated, and not past the Unpublish at
+    known when they were made: the only old copies that may ever be served."""
     floor = latest_withdrawals(generation)
     now = time.time()
-    fit = [
+    return [
         copy
         for copy in copies
-        if copy is not None
-        and copy.status == 200
-        and copy.withdrawals >= floor
-        and now < copy.ends_by
+        if copy is not None and copy.withdrawals >= floor and now < copy.ends_by
     ]
+
+
+def stale_copy(copies, generation):
+    """The newest standing copy of the page itself, to serve while it is made anew."""
+    fit = [copy for copy in standing(copies, generation) if copy.status == 200]
     return max(fit, key=lambda copy: copy.made_at, default=None)
 
 

@@ -167,13 +167,7 @@ def _outage_copy(copies, generation):
     """
     if generation is None and not knows_lately():
         return None
-    floor = latest_withdrawals(generation)
-    now = time.time()
-    fit = [
-        copy
-        for copy in copies
-        if copy is not None and copy.withdrawals >= floor and now < copy.ends_by
-    ]
+    fit = flight.standing(copies, generation)
     return max(fit, key=lambda copy: copy.withdrawals, default=None)
 
 
