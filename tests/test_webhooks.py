@@ -1,6 +1,7 @@
 """Publishing events announced on commit, delivered signed to webhook endpoints by the
 worker, retried with backoff up to a limit; never an HTTP request inside a move."""
 
+import datetime
 import hashlib
 import hmac
 import json
@@ -215,3 +216,70 @@ def test_writers_cannot_manage_webhooks_and_editors_can(client, writer, editor):
     assert hook.created_by == editor and hook.events == ["published"]
     assert hook.secret in client.get(response["Location"]).content.decode()
     assert client.get("/admin/articles/webhookdelivery/").status_code == 200
+
+
+def scheduled_run(monkeypatch, at):
+    """Run the queued outbound tasks as the worker would just after ``at``."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: at + datetime.timedelta(seconds=1))
+    return run_queued()
+
+
+@pytest.mark.django_db
+def test_a_scheduled_publication_is_announced_at_its_time(
+    receiver, make_article, publish, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Queued for its Publish at, dated then, and sent once it is live."""
+    endpoint(receiver)
+    at = datetime.datetime.now(datetime.UTC).replace(microsecond=0) + datetime.timedelta(hours=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        article = publish(make_article(), at=at)
+    assert run_queued() == [] and receiver.seen == []
+    scheduled_run(monkeypatch, at)
+    [payload] = receiver.bodies()
+    assert payload["event"] == "published"
+    assert datetime.datetime.fromisoformat(payload["occurred_at"]) == at
+    assert payload["item"]["url"].endswith(article.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_a_scheduled_publication_called_off_is_not_announced(
+    receiver, make_article, publish, editor, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Unpublished before its time: nothing at that time. Rescheduled: once, at the new time."""
+    endpoint(receiver)
+    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    first, second = now + datetime.timedelta(hours=1), now + datetime.timedelta(hours=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        article = publish(make_article(), at=first)
+        transition(article, "unpublish", editor)
+    scheduled_run(monkeypatch, first)
+    assert receiver.bodies() == [] and WebhookDelivery.objects.count() == 0
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.refresh_from_db()
+        type(article).objects.filter(pk=article.pk).update(published_at=None)
+        article.refresh_from_db()
+        publish(article, at=second)
+    scheduled_run(monkeypatch, second)
+    assert [body["event"] for body in receiver.bodies()] == ["published"]
+
+
+@pytest.mark.django_db
+def test_the_form_refuses_an_address_the_worker_would_not_post_to(client, editor, settings):
+    """A non-web or private address is refused when it is typed, not at the first delivery."""
+    settings.OUTBOUND_ALLOW_PRIVATE = False
+    client.force_login(editor)
+    for url, reason in [
+        ("ftp://hooks.example.org/in", "not a web address"),
+        ("http://127.0.0.1:8080/in", "a private network address"),
+        ("http://10.1.2.3/in", "a private network address"),
+    ]:
+        response = client.post(
+            "/admin/articles/webhook/add/",
+            {"name": "In", "url": url, "events": ["published"], "active": "on"},
+        )
+        assert response.status_code == 200
+        assert reason in response.content.decode()
+    assert Webhook.objects.count() == 0

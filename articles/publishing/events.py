@@ -10,8 +10,10 @@ Events: published, updated (a live page replaced), unpublished, expired (its Unp
 at), deleted (moved to the trash while live, or deleted for good).
 """
 
+import datetime
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.tasks import task
@@ -57,12 +59,23 @@ def announce(action, item, *, publishing, live_path):
     address readers had (None if it was not live): a page coming down is announced at it,
     even if its working copy has moved. A scheduled publication is announced at its time,
     when readers can see it."""
-    event = event_of(action, publishing, was_live=live_path is not None)
     path = item.get_absolute_url() if publishing else live_path
-    when = item.published_at if publishing else None
-    later = when if when is not None and when > timezone.now() else None
+    later = item.published_at if item.published_at and item.published_at > timezone.now() else None
+    if live_path is not None and later is not None:
+        # Scheduled and not yet seen: its announcement is queued for its time already, and
+        # is dropped then if it came down meanwhile. Only a new address needs a new one.
+        if not publishing or path == live_path:
+            return
+        live_path = None
+    if not publishing:
+        later = None
+    event = event_of(action, publishing, was_live=live_path is not None)
     body = payload(event, item, settings.SITE_URL + path, at=later)
-    transaction.on_commit(lambda: _queue(body, later))
+    due = None
+    if later is not None:
+        # Checked at that time: the page may be unpublished or rescheduled meanwhile.
+        due = {"model": item._meta.label_lower, "pk": item.pk, "at": later.isoformat()}
+    transaction.on_commit(lambda: _queue(body, later, due))
 
 
 def deleted_for_good(item, path):
@@ -72,16 +85,33 @@ def deleted_for_good(item, path):
         transaction.on_commit(lambda: _queue(body, None))
 
 
-def _queue(body, later):
-    (fan_out.using(run_after=later) if later else fan_out).enqueue(body)
+def _queue(body, later, due=None):
+    (fan_out.using(run_after=later) if later else fan_out).enqueue(body, due)
+
+
+def still_due(body, due):
+    """Whether a scheduled publication happened as announced: the item is live, at the
+    time it was scheduled for and at the address in the event. One unpublished, moved
+    to another time or another address before its time announces nothing here (a move
+    to another time queued its own announcement)."""
+    model = apps.get_model(due["model"])
+    item = model._default_manager.published().filter(pk=due["pk"]).first()
+    return (
+        item is not None
+        and item.published_at == datetime.datetime.fromisoformat(due["at"])
+        and settings.SITE_URL + item.get_absolute_url() == body["item"]["url"]
+    )
 
 
 @task()
-def fan_out(body):
+def fan_out(body, due=None):
     """In the worker: a delivery for each endpoint that chose the event, and the address
-    to IndexNow's next submission."""
+    to IndexNow's next submission. ``due`` names a scheduled publication, checked first."""
     from . import indexnow
     from .webhooks import send
 
+    if due is not None and not still_due(body, due):
+        return False
     send.queue_deliveries(body)
     indexnow.add([body["item"]["url"]])
+    return True

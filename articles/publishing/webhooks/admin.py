@@ -1,11 +1,13 @@
 """Webhook endpoints and their delivery log in the admin: editors' only (see roles.py)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 from ..events import EVENTS
+from ..sourcecheck.fetch import refusal
 from .models import Webhook, WebhookDelivery
 
 
@@ -15,6 +17,13 @@ class WebhookForm(forms.ModelForm):
     class Meta:
         model = Webhook
         fields = ["name", "url", "events", "active"]
+
+    def clean_url(self):
+        """Refused here, as the worker would refuse it at each delivery."""
+        url = self.cleaned_data["url"]
+        if reason := refusal(url, allow_private=settings.OUTBOUND_ALLOW_PRIVATE):
+            raise forms.ValidationError(f"This address can't be sent to: {reason}.")
+        return url
 
 
 class WebhookAdmin(admin.ModelAdmin):
