@@ -516,6 +516,15 @@ class Article(MedicallyReviewed, Publishable):
     def seo_description(self):
         return self.meta_description or truncate(self.summary, 160) or self.excerpt()
 
+    def card(self):
+        """What a page that links this article shows of it: its card in a list (title,
+        thumbnail, byline, date, reading time, description) or a link's title. A live
+        edit that changes none of it purges only the article's own pages (see keys.py)."""
+        return (
+            self.title, self.slug, self.hero_id, self.hero_image.name, self.author_id,
+            self.topic_id, self.published_at, self.reading_minutes, self.seo_description(),
+        )  # fmt: skip
+
     def excerpt(self, limit=160):
         return truncate(html_to_text(self.body_html), limit)
 

@@ -71,6 +71,7 @@ class ArticleDetailView(PageMetaMixin, DetailView):
         # An item's own page is in no list; it shows its questions. The related box shows
         # what was latest when the page was made: its links purge it, a newer article not.
         pagecache.keys.lists()
+        pagecache.keys.tag(pagecache.keys.whole(self.object))
         pagecache.keys.tag(*map(pagecache.keys.item, kwargs["faqs"]))
         kwargs["related"] = self.related()
         return super().get_context_data(**kwargs)
@@ -217,7 +218,7 @@ def article_markdown(request, slug):
     url = seo.site().absolute(article.get_absolute_url())
     faqs = list(article.faqs.published())
     pagecache.keys.lists()
-    pagecache.keys.tag(*map(pagecache.keys.item, faqs))
+    pagecache.keys.tag(pagecache.keys.whole(article), *map(pagecache.keys.item, faqs))
     text = llms.article(article, faqs, url)
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     # The HTML page is the one to index.

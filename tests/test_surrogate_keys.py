@@ -78,7 +78,10 @@ def test_each_kind_of_page_carries_the_keys_of_what_it_shows(client, site):
     they link, and every page names ``all``; the keys reach the three CDN headers."""
     first, second = site["first"], site["second"]
     article = client.get(first.get_absolute_url())
-    assert keys_of(article) == {f"article-{first.pk}", f"faqentry-{site['question'].pk}", "all"}
+    assert keys_of(article) == {
+        f"article-{first.pk}", f"article-{first.pk}.whole", f"faqentry-{site['question'].pk}",
+        "all",
+    }  # fmt: skip
     assert article["Surrogate-Key"] == article["xkey"]
     assert article["Cache-Tag"] == ",".join(sorted(keys_of(article)))
     topic = keys_of(client.get(site["topic"].get_absolute_url()))
@@ -109,6 +112,34 @@ def test_a_live_edit_purges_exactly_the_pages_that_show_the_article(client, site
     assert first.get_absolute_url() in expected and "/" in expected
     for url in urls:
         assert "Sleep well tonight" not in client.get(url).content.decode(), url
+
+
+def test_a_body_edit_purges_the_article_s_own_pages_and_not_the_pages_linking_it(
+    client, site, writer, publish, make_article
+):
+    """A correction that leaves the article's card as it was re-renders its page, its
+    Markdown, its question's page and the lists of everything, not its topic, its author,
+    the home page or another article whose related box links it."""
+    first = site["first"]
+    # Its card's description is its own, not an excerpt of the body.
+    first.meta_description = "Seven to nine hours, for most adults."
+    first.save(user=writer)
+    first = publish(first)
+    neighbour = publish(make_article("Sleep and screens"))
+    urls = [*urls_of(site), neighbour.get_absolute_url()]
+    held = cache_all(client, urls)
+    assert f"article-{first.pk}" in held[neighbour.get_absolute_url()]  # its related box
+    first.body += "\n\nSleep better: keep the bedroom cool and dark."
+    first.save(user=writer)
+    publish(first)
+    made = rendered(client, urls)
+    mine = {first.get_absolute_url(), f"/articles/{first.slug}.md"}
+    # Its question is published with it again: the pages showing the question too.
+    again = {"content", f"faqentry-{site['question'].pk}"}
+    assert made == mine | {url for url, names in held.items() if names & again}
+    assert not made & {neighbour.get_absolute_url(), "/", site["topic"].get_absolute_url()}
+    for url in mine:
+        assert "keep the bedroom cool" in client.get(url).content.decode(), url
 
 
 def test_a_new_publication_purges_its_lists_and_not_the_others(client, site, make_article, publish):

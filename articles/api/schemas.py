@@ -6,6 +6,7 @@ from datetime import date, datetime
 from ninja import Schema
 
 from articles.publishing import seo
+from articles.publishing.pagecache import keys
 from articles.publishing.text import web_url
 
 
@@ -206,6 +207,8 @@ def review(item):
 
 
 def article_summary(obj):
+    # More than a card shows (the date of its last change): purged by every live edit.
+    keys.tag(keys.whole(obj))
     return {
         "title": obj.title,
         "slug": obj.slug,

@@ -8,6 +8,12 @@ a live edit purges its own key only, as the lists that show it carry that key. E
 page also carries ``all``, which a change to something every page may show (a topic's
 name, the site's) purges through a new generation.
 
+An item whose links show only part of it (an article: a card with its title, date and
+description) also has a ``whole`` key (``article-12.whole``), carried by the pages that
+show the rest: its own page, its Markdown, the API. A live edit that leaves the card as
+it was purges only that key, so a correction in an article's body re-renders its own
+pages, not every page of its topic whose related box links it.
+
 Keys are collected while the page renders: every published item's get_absolute_url()
 tags the page with the item's key, so a link anywhere (a card, the related box, a
 breadcrumb) is enough. The views add the list keys.
@@ -75,6 +81,18 @@ def item(obj):
     return f"{obj._meta.model_name}-{obj.pk}"
 
 
+def whole(obj):
+    """The key of the pages that show more of an item than its card (see card())."""
+    return f"{item(obj)}.whole"
+
+
+def card(obj):
+    """What a page that links ``obj`` shows of it, as a value to compare; None for an
+    item whose every appearance shows all of it (a question shows its answer)."""
+    shown = getattr(obj, "card", None)
+    return shown() if shown is not None else None
+
+
 def lists_of(obj):
     """The keys of the lists a published item appears in."""
     names = set()
@@ -87,11 +105,14 @@ def lists_of(obj):
     return names
 
 
-def of_change(obj, before=None, joined_or_left=False):
-    """What a change to ``obj`` purges: its own key, every page that lists too many to
-    name it, and the lists it joined or left (all of them when it went up or came down;
-    those whose topic or author changed on a live edit, from ``before``)."""
-    keys = {item(obj), ANY}
+def of_change(obj, before=None, joined_or_left=False, card_before=None):
+    """What a change to ``obj`` purges: its whole key, its own key unless a live edit
+    left its card as ``card_before`` was, every page that lists too many to name it, and
+    the lists it joined or left (all of them when it went up or came down; those whose
+    topic or author changed on a live edit, from ``before``)."""
+    keys = {whole(obj), ANY}
+    if joined_or_left or card_before is None or card_before != card(obj):
+        keys.add(item(obj))
     now = lists_of(obj)
     if joined_or_left:
         keys |= now | (before or set())

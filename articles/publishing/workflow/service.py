@@ -76,6 +76,7 @@ def _make(move, obj, current, user, note, *, at=None, revision=None, also=None, 
     revision_id = None
     live_path = None
     lists_before = set()
+    card_before = None
     if move.step:
         fields.update(STEPS[move.step].complete(current, user, now))
         revision_id = current.latest_revision_id
@@ -96,6 +97,7 @@ def _make(move, obj, current, user, note, *, at=None, revision=None, also=None, 
         live_path = current.get_absolute_url() if current.live else None
         # The lists it was in, before the working copy's topic and people replace them.
         lists_before = pagecache.keys.lists_of(current) if current.live else set()
+        card_before = pagecache.keys.card(current) if current.live else None
         # The row now holds the working copy: live on publish, offline on unpublish.
         revision_id = materialize(current)
         if publishing:
@@ -141,7 +143,9 @@ def _make(move, obj, current, user, note, *, at=None, revision=None, also=None, 
         # join or leave. Text goes away when a page comes down, and when a live page is
         # replaced.
         moved = went_live or move.takes_down
-        names = pagecache.keys.of_change(current, lists_before, joined_or_left=moved)
+        names = pagecache.keys.of_change(
+            current, lists_before, joined_or_left=moved, card_before=card_before
+        )
         for part in current.workflow_children().only("pk", "live"):
             # A question not live yet joins the lists of questions with its page.
             names |= pagecache.keys.of_change(part, joined_or_left=moved or not part.live)
