@@ -3,6 +3,7 @@ exactly the pages carrying its keys: the others stay cached."""
 
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 from django.db import connection
@@ -237,3 +238,43 @@ def test_one_render_per_change_across_threads(live_server, make_article, publish
         assert len(renders) == 1, (wave, renders)
         assert len(answers) == 12 and {status for status, _ in answers} == {200}
         assert {state for _, state in answers} <= {"MISS", "STALE", "HIT"}
+
+
+def test_a_change_carried_by_another_server_keeps_the_other_pages_current(
+    client, site, writer, publish, django_capture_on_commit_callbacks
+):
+    """A process that read the database's count just before another server's change
+    finds the shared record ahead of it: it reads again, and keeps every page the change
+    did not touch instead of dropping them all."""
+    first, second = site["first"], site["second"]
+    cache_all(client, [first.get_absolute_url(), second.get_absolute_url()])
+    read_before = pagecache.known.changes
+    first.title = "Sleep better tonight"
+    first.save(user=writer)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(first)
+    assert pagecache.current().changes > read_before  # carried into the shared record
+    # As if this process were another server: its last read predates the change.
+    pagecache.known.changes = read_before
+    pagecache.known.read_at = pagecache.known.tried_at = time.monotonic()
+    assert client.get(second.get_absolute_url())["X-Cache"] == "HIT"
+    assert client.get(first.get_absolute_url())["X-Cache"] == "MISS"
+
+
+def test_a_database_behind_the_shared_record_starts_a_new_generation(client, site):
+    """A database that counts fewer changes than the shared record (restored from a
+    backup) is not trusted to be the state the copies were made from: every page is made
+    again."""
+    from django.core.cache import cache
+
+    from articles.publishing.pagecache import generation
+
+    generation._pending.block = None  # the site's publications are committed
+    url = site["second"].get_absolute_url()
+    cache_all(client, [url])
+    record = pagecache.Generation.load(cache.get(pagecache.GENERATION_KEY))
+    ahead = replace(record, changes=record.changes + 5)
+    cache.set(pagecache.GENERATION_KEY, ahead.dump(), None)
+    pagecache.known.read_at = pagecache.known.tried_at = time.monotonic()
+    assert client.get(url)["X-Cache"] == "MISS"
+    assert client.get(url)["X-Cache"] == "HIT"

@@ -200,9 +200,16 @@ def _read(also=()):
 
 def _behind(record):
     """Whether the database counts changes ``record`` does not; read at most every
-    CHECK_SECONDS per process, and not while the database is down."""
+    CHECK_SECONDS per process, and not while the database is down.
+
+    A record that counts more than this process last read is newer than that read (a
+    change was made and carried since) and is no reason to start a new generation: the
+    count is read again at once to tell that from a database that went back (a restore),
+    which does start one."""
     now = time.monotonic()
-    if now - known.tried_at >= CHECK_SECONDS and not _in_changed_transaction():
+    due = now - known.tried_at >= CHECK_SECONDS
+    overtaken = knows_lately() and known.changes < record.changes
+    if (due or overtaken) and not _in_changed_transaction():
         known.tried_at = now  # a database that is down is asked again only after as long
         try:
             known.learn(*_counts())
