@@ -278,3 +278,27 @@ def test_a_database_behind_the_shared_record_starts_a_new_generation(client, sit
     pagecache.known.read_at = pagecache.known.tried_at = time.monotonic()
     assert client.get(url)["X-Cache"] == "MISS"
     assert client.get(url)["X-Cache"] == "HIT"
+
+
+@pytest.mark.parametrize("reached", [True, False], ids=["purges-reached", "purges-missed"])
+def test_a_change_committed_and_not_yet_carried(
+    client, site, monkeypatch, django_capture_on_commit_callbacks, reached
+):
+    """Between a commit and the counts reaching the shared record, the database is ahead
+    by one change. If its purges reached the shared cache before it committed, the pages
+    it did not touch stay current; if they did not, every page is made again."""
+    from articles.publishing.pagecache import generation, versions
+
+    generation._pending.block = None  # the site's publications are committed
+    pagecache.known.tried_at = float("-inf")  # and the shared record takes their count
+    first, second = site["first"].get_absolute_url(), site["second"].get_absolute_url()
+    cache_all(client, [first, second])
+    if not reached:
+        monkeypatch.setattr(versions, "bump", lambda names: False)
+    with django_capture_on_commit_callbacks(execute=False):  # committed, not carried yet
+        pagecache.purged({f"article-{site['first'].pk}"}, withdrawal=True)
+    generation._pending.block = None
+    monkeypatch.undo()
+    pagecache.known.tried_at = float("-inf")  # this process reads the database next
+    assert client.get(second)["X-Cache"] == ("HIT" if reached else "MISS")
+    assert client.get(first)["X-Cache"] == "MISS"

@@ -16,6 +16,12 @@ made before them may outlive, even while the database is down (see middleware.py
 A record only ever carries counts that are committed: while a transaction that made a
 change is open, its own thread reads the database's uncommitted counts, so it keeps the
 counts it had and only takes a new token; the counts follow once it commits.
+
+Between that commit and the record taking the counts, the database is ahead of the
+record. So that no server takes that moment for a change the shared cache missed (and
+drops every page), a change whose purges reached the shared cache before it committed
+says so in the record: ``claimed`` names it by its count and its time in the database.
+The database ahead by exactly that change is no reason for a new generation.
 """
 
 import contextvars
@@ -56,6 +62,9 @@ class Generation:
     # When the next live item comes down at its Unpublish at: a withdrawal nobody
     # counts, so no copy made in this generation may be served after it, even in an outage.
     ends_by: float = math.inf
+    # (changes, changed_at) of the newest change whose purges reached the shared cache
+    # before it committed, and every one before it did too (see the module's docstring).
+    claimed: tuple = ()
 
     @classmethod
     def load(cls, record):
@@ -68,7 +77,7 @@ class Generation:
     def dump(self):
         return (
             self.token, self.last_modified, self.valid_until, self.changes, self.withdrawals,
-            self.ends_by,
+            self.ends_by, self.claimed,
         )  # fmt: skip
 
 
@@ -80,10 +89,12 @@ class _Known:
 
     def forget(self):
         self.changes = self.withdrawals = 0
+        self.changed_at = None
         self.read_at = self.tried_at = float("-inf")
 
-    def learn(self, changes, withdrawals):
+    def learn(self, changes, withdrawals, changed_at=None):
         self.changes, self.withdrawals = changes, max(self.withdrawals, withdrawals)
+        self.changed_at = changed_at
 
 
 known = _Known()
@@ -92,11 +103,13 @@ _pending = threading.local()
 
 
 def _counts():
-    """(changes, withdrawals), committed, from the database: one read by primary key."""
+    """(changes, withdrawals, changed_at), committed, from the database: one read by
+    primary key."""
     from ..models import SiteState
 
-    row = SiteState.objects.filter(pk=1).values_list("changes", "withdrawals").first()
-    return row or (0, 0)
+    fields = ("changes", "withdrawals", "changed_at")
+    row = SiteState.objects.filter(pk=1).values_list(*fields).first()
+    return row or (0, 0, None)
 
 
 def _in_changed_transaction():
@@ -147,8 +160,8 @@ def _new(previous=None):
     if _in_changed_transaction():
         counts = (previous.changes, previous.withdrawals) if previous else (0, 0)
     else:
-        counts = _counts()
-        known.learn(*counts)
+        *counts, changed_at = _counts()
+        known.learn(*counts, changed_at)
         known.read_at = known.tried_at = time.monotonic()
     valid_until, ends_by = _next_scheduled(now)
     return Generation(f"{time.time_ns():x}", int(now), valid_until, *counts, ends_by)
@@ -180,7 +193,7 @@ def _read(also=()):
     versions.remember(found)
     record = Generation.load(found.get(GENERATION_KEY))
     if record is not None:
-        known.learn(known.changes, record.withdrawals)
+        known.learn(known.changes, record.withdrawals, known.changed_at)
         if time.time() < record.valid_until and not _behind(record):
             return record
     try:
@@ -217,7 +230,11 @@ def _behind(record):
         except DatabaseError:
             logger.warning("The database cannot be read to check the page cache's generation")
     # Only what was read lately counts: a database that is down says nothing.
-    return knows_lately() and known.changes != record.changes
+    if not knows_lately() or known.changes == record.changes:
+        return False
+    # Ahead by a change the shared cache was told of before it committed: it is being
+    # carried into the record now.
+    return record.claimed != (known.changes, known.changed_at)
 
 
 def latest_withdrawals(record):
@@ -247,7 +264,9 @@ def changed(withdrawal=False):
 
 
 def _count(withdrawal):
-    """Count the change (and the withdrawal) in the database, in the caller's transaction."""
+    """Count the change (and the withdrawal) in the database, in the caller's transaction;
+    (changes, changed_at) as they will be once it commits. The row stays locked until
+    then, so no other change is counted in between."""
     from ..models import SiteState
 
     values = {"changes": F("changes") + 1, "changed_at": timezone.now()}
@@ -259,6 +278,7 @@ def _count(withdrawal):
         SiteState.objects.filter(pk=1).update(**values)
     if connection.in_atomic_block:
         _pending.block = connection.atomic_blocks[0]
+    return SiteState.objects.filter(pk=1).values_list("changes", "changed_at").first()
 
 
 def _committed():
@@ -277,11 +297,11 @@ def purged(names, withdrawal=False):
     CHECK_SECONDS and starts a new generation, dropping every page instead.
     """
     names = set(names)
-    _count(withdrawal)
+    counted = _count(withdrawal)
     # Now, so that no page rendered from here on is stored as current; and again once
     # committed, for pages rendered from what was there before.
     bumped = versions.bump(names)
-    _shared.ok = _carry() and bumped
+    _shared.ok = _carry(claim=counted if bumped else None) and bumped
     transaction.on_commit(lambda: _purge_committed(names, withdrawal))
 
 
@@ -297,11 +317,15 @@ def _purge_committed(names, withdrawal):
     frontends.purge(names, hard=withdrawal or keys.ALL in names)
 
 
-def _carry():
+def _carry(claim=None):
     """Bring the shared record up to the database, keeping its token, so that the pages
     a change did not touch stay current: its counts (once committed) and its schedule (the
     change may have scheduled a publication or an Unpublish at). True when the record
-    holds them."""
+    holds them.
+
+    ``claim`` is a change not committed yet whose purges reached the shared cache: it
+    is claimed if every change before it was carried or claimed, the row lock in
+    _count() keeping any other from being counted in between."""
     record = Generation.load(cache.get(GENERATION_KEY))
     if record is None:
         return restart()
@@ -309,10 +333,13 @@ def _carry():
         fresh = _new(record)
     except DatabaseError:
         return False
+    claimed = record.claimed
+    if claim is not None and claim[0] - 1 in (record.changes, (claimed or (None,))[0]):
+        claimed = tuple(claim)
     carried = replace(
         record, changes=max(fresh.changes, record.changes),
         withdrawals=max(fresh.withdrawals, record.withdrawals),
-        valid_until=fresh.valid_until, ends_by=fresh.ends_by,
+        valid_until=fresh.valid_until, ends_by=fresh.ends_by, claimed=claimed,
     )  # fmt: skip
     cache.set(GENERATION_KEY, carried.dump(), None)
     if held := _request.get(None):
