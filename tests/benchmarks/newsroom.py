@@ -10,7 +10,9 @@ publishing workflow every 60 s, every 10 s, or never, picking it with the reader
 popularity, since live updates go to the stories being read. Each run is made against
 the app alone (gunicorn) and with Varnish in front (the project's VCL, or BENCH_VCL).
 
-Every run starts with empty caches, warms them for BENCH_WARM seconds, then alternates
+Every run starts with empty caches and reads each of the BENCH_READ pages once (a
+newsroom's caches are warm: its pages were read before the run; BENCH_PREWARM=0 skips
+this), warms them for BENCH_WARM more seconds as readers read, then alternates
 slices of BENCH_SLICE seconds (15) of the bare hello-world project (hello/) and of the
 site, BENCH_ROUNDS times (8), with the editor's clock running only in the site's slices,
 so the machine's other load falls on both sides alike. Per run it prints:
@@ -55,8 +57,14 @@ WARM = float(os.environ.get("BENCH_WARM", "20"))
 SLICE = float(os.environ.get("BENCH_SLICE", "15"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "8"))
 MEMORY_REQUESTS = int(os.environ.get("BENCH_MEMORY_REQUESTS", "100000"))
-# Seconds between the editor's updates; None: no publishing.
-CADENCES = [None, 60, 10]
+PREWARM = os.environ.get("BENCH_PREWARM", "1") != "0"
+# Seconds between the editor's updates; None: no publishing. BENCH_CADENCES="10" and
+# BENCH_FRONTS="app" measure one part of the whole.
+CADENCES = [
+    None if every == "none" else int(every)
+    for every in os.environ.get("BENCH_CADENCES", "none,60,10").split(",")
+]
+FRONTS = os.environ.get("BENCH_FRONTS", "app,Varnish").lower().split(",")
 # Readers ask for what browsers ask for.
 READER = {"Accept-Encoding": "gzip, deflate, br"}
 
@@ -103,11 +111,15 @@ def _hello(args):
 
 
 def _each_once(args):
-    """``paths`` in order, each once: the memory run's requests."""
+    """``paths`` in order, each once (the memory run's requests, and the pre-warming);
+    the (path, render) of each."""
     port, paths = args
+    seen = set()
     for path in paths:
-        serving.fetch(port, path, READER)
-    return len(paths)
+        _, headers, _ = serving.fetch(port, path, READER)
+        lower = {name.lower(): value for name, value in headers.items()}
+        seen.add((path, lower.get(RENDER_HEADER.lower())))
+    return seen
 
 
 # --- The run ------------------------------------------------------------------------------
@@ -170,10 +182,14 @@ def run(front, every, pool, ports, stats, editor, pick):
     result = Run(front, every)
     port = ports["varnish"] if front == "Varnish" else ports["site"]
     seeds = itertools.count(random.randrange(1 << 30) * 100)
+    warmed = set()
+    if PREWARM:
+        shares = [(port, _paths[n::CLIENTS]) for n in range(CLIENTS)]
+        warmed = set().union(*pool.map(_each_once, shares))
     warming = [(port, time.monotonic() + WARM, next(seeds)) for _ in range(CLIENTS)]
     # Renders seen while warming are not counted again when their copies are served, and
     # the pages they were of are warm.
-    result.known = set().union(*(part["ids"] for part in pool.map(_read, warming)))
+    result.known = warmed.union(*(part["ids"] for part in pool.map(_read, warming)))
     next_update = every / 2 if every else None  # at the cadence's middle: exactly N per run
     clock = 0.0
     for _ in range(ROUNDS):
@@ -312,16 +328,17 @@ def measure(count, env, ports):
     paths = [path for _, path in rows]
     slugs = [slug for slug, _ in rows]
     weights = list(itertools.accumulate(1 / rank**ZIPF for rank in range(1, len(rows) + 1)))
+    _share(paths, weights)  # here too: the pre-warming splits the pages between readers
     picker = random.Random(2)
 
     def pick():
         return slugs[bisect.bisect(weights, picker.random() * weights[-1])]
 
-    fronts = ["app"]
+    fronts = ["app"] if "app" in FRONTS else []
     source = vcl()
-    if source is not None:
+    if "varnish" in FRONTS and source is not None:
         fronts.append("Varnish")
-    else:
+    elif "varnish" in FRONTS:
         print("No VCL in deploy/varnish/ and no BENCH_VCL: Varnish not measured.", file=sys.stderr)
     results, memory = [], None
     hello = None
@@ -374,7 +391,8 @@ def _memory(pool, ports, env, paths):
         sequence = list(itertools.islice(itertools.cycle(paths), MEMORY_REQUESTS))
         started = time.monotonic()
         shares = [(ports["site"], sequence[n::CLIENTS]) for n in range(CLIENTS)]
-        done = sum(pool.map(_each_once, shares))
+        pool.map(_each_once, shares)
+        done = len(sequence)
         seconds = time.monotonic() - started
         rss = serving.worker_memory(site)
     finally:
@@ -415,7 +433,8 @@ def report(count, results, memory, url, stand_in):
         f"{READ:,} articles with a Zipf popularity (s = {ZIPF}); the editor updates an "
         "article so picked through the publishing workflow. The site and the hello-world "
         f"project: gunicorn, {serving.WORKERS} sync workers each, DEBUG off. Each run: "
-        f"caches emptied, {WARM:.0f} s of warming, then {ROUNDS} × ({SLICE:.0f} s "
+        f"caches emptied, {'each page read once, ' if PREWARM else ''}{WARM:.0f} s of "
+        f"warming, then {ROUNDS} × ({SLICE:.0f} s "
         f"hello-world, {SLICE:.0f} s site). Load average at the end: "
         + " ".join(f"{n:.1f}" for n in serving.load_average())
         + "."
