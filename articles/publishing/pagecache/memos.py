@@ -22,10 +22,10 @@ def memo(name, compute):
     generation = current()
     if generation is None:
         return compute()
-    found = versions.read([keys.ANY], versions.counter() or 0)
-    if found is None:
+    version = versions.of(keys.ANY)
+    if version is None:
         return compute()
-    made_for = (generation.token, found[keys.ANY])
+    made_for = (generation.token, version)
     held = _memos
     if held[0] != made_for or len(held[1]) > LOCAL_ENTRIES:
         held = _memos = (made_for, {})

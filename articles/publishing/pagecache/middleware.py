@@ -268,7 +268,9 @@ class PageCacheMiddleware:
         if not storable(response):
             return response
         headers.tag(response, names)
-        found = versions.read(names, start) if start is not None else None
+        # "all" is purged by a new generation, which the copy's token answers for.
+        versioned = [name for name in names if name != keys.ALL]
+        found = versions.read(versioned, start) if start is not None else None
         copy = Copy(
             generation.token if generation else "",
             withdrawals,

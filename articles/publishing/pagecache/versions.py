@@ -56,14 +56,18 @@ def bump(keys):
     return number is not None and not failed
 
 
-def read(keys, start):
+def read(keys, start=None):
     """{key: version} for every key, as they are now; a key with none is given ``start``
-    (the counter read before the page began to render), which any purge since exceeds.
-    None when the shared cache cannot say."""
+    (the counter read before the page began to render), which any purge since exceeds,
+    or the counter now. None when the shared cache cannot say."""
     names = [PREFIX + key for key in keys]
     found = cache.get_many(names)
     missing = [name for name in names if name not in found]
     if missing:
+        if start is None:
+            start = counter()
+            if start is None:
+                return None
         for name in missing:
             cache.add(name, start, None)
         found.update(cache.get_many(missing))
@@ -90,6 +94,16 @@ def reading():
 
 def stop_reading(token):
     _read_with_generation.reset(token)
+
+
+def of(key):
+    """The version of ``key`` for the request being served: as read with the generation
+    if it was, else as it is now. None when the shared cache cannot say."""
+    held = _read_with_generation.get()
+    if held is not None and PREFIX + key in held:
+        return held[PREFIX + key]
+    found = read([key])
+    return found[key] if found is not None else None
 
 
 def current(versions):
