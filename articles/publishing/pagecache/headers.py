@@ -9,12 +9,19 @@ item going live or coming down at its time), whichever is first: ``Surrogate-Con
 long, and only they do. Browsers and any proxy on the way get ``max-age=0``, so they
 ask again each time (an ETag makes it a 304), and no copy outside our control outlives
 a withdrawal.
+
+The lifetimes go out only while a purge backend is configured (``FRONTEND_CACHE``): a
+cache in front that nobody purges is told nothing it may keep, so a CDN switched on
+without its purge settings holds no page past a withdrawal. The keys go out regardless:
+they let a cache keep nothing longer.
 """
 
 import math
 import time
 
 from django.conf import settings
+
+from .frontends import backends
 
 # Headers a 304 repeats from the page it stands for.
 VALIDATED = {"etag", "vary", "xkey", "surrogate-key", "cache-tag", "content-location"}
@@ -37,14 +44,16 @@ def tag(response, names):
 
 
 def lifetime(response, generation, ends_by=math.inf):
-    """How long the caches in front may keep the page: until the generation ends (the
-    next scheduled change) or MOST_SECONDS; grace only where no Unpublish at falls
-    inside it."""
+    """How long the caches in front may keep the page, told only where they are purged:
+    until the generation ends (the next scheduled change) or MOST_SECONDS; grace only
+    where no Unpublish at falls inside it."""
     now = time.time()
     until = min(generation.valid_until, ends_by, now + MOST_SECONDS)
     seconds = max(0, int(until - now))
     grace = GRACE_SECONDS if min(generation.ends_by, ends_by) > until + GRACE_SECONDS else 0
     response.headers["Cache-Control"] = "public, max-age=0"
+    if not backends():
+        return response
     response.headers["Surrogate-Control"] = (
         f"max-age={seconds}, stale-while-revalidate={grace}" if grace else f"max-age={seconds}"
     )
