@@ -214,6 +214,9 @@ if REDIS_URL:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             # A Redis that does not answer is skipped quickly; see config/cache.py.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            # The page cache's generation and key versions, read by every page served:
+            # held in each process and kept current by Redis (config/mirror.py).
+            "TRACKED": ["pages:"],
         }
     }
 else:

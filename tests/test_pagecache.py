@@ -289,11 +289,15 @@ def test_a_rendered_page_reads_the_generation_once(client, published, monkeypatc
             reads.extend(keys)
             return real.get_many(keys, *args, **kwargs)
 
+        def get_many_held(self, keys, *args, **kwargs):
+            reads.extend(keys)
+            return getattr(real, "get_many_held", real.get_many)(keys, *args, **kwargs)
+
     forget_cached_pages()
     pagecache.forget()
-    from articles.publishing.pagecache import memos, middleware
+    from articles.publishing.pagecache import memos, middleware, versions
 
-    for module in (generation, memos, middleware):
+    for module in (generation, memos, middleware, versions):
         monkeypatch.setattr(module, "cache", Counting())
     response = client.get(published.get_absolute_url())
     assert response.status_code == 200
@@ -327,11 +331,13 @@ def test_a_hit_on_a_copy_this_process_holds_is_one_round_trip(client, published,
 
     class Counting:
         def __getattr__(self, name):
+            found = getattr(real, name)  # a method this cache has not is not a call
             calls.append(name)
-            return getattr(real, name)
+            return found
 
     for module in (generation, middleware, versions):
         monkeypatch.setattr(module, "cache", Counting())
     response, queries = get(client, url)
     assert response["X-Cache"] == "HIT" and queries == 0
-    assert calls == ["get_many"]
+    # With Redis, the held read answers from memory when it can (tests/test_mirror.py).
+    assert calls == ["get_many_held" if hasattr(real, "get_many_held") else "get_many"]

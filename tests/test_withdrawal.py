@@ -11,6 +11,7 @@ request); a server's shared cache is cut by pointing it at a Redis that is not t
 import contextlib
 import os
 import re
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -180,3 +181,36 @@ def test_an_unpublish_on_a_server_without_the_shared_cache_reaches_the_other(
         # The documented bound, and a little for the request itself.
         time.sleep(pagecache.CHECK_SECONDS + 0.5)
         assert shown(b, urls) == []
+
+
+def test_a_busy_server_serves_no_old_copy_from_the_moment_an_unpublish_returns(doomed, editor):
+    """A reader keeps asking a server for the article (so it serves from what it holds,
+    the copy and, with Redis, the keys); the article is unpublished elsewhere. No answer
+    to a request begun after the unpublish returned shows the withdrawn text."""
+    prefix = os.environ["CACHE_KEY_PREFIX"]
+    page = doomed.get_absolute_url()
+    answers = []  # (when the request began, X-Cache, whether it showed the text)
+    stop = threading.Event()
+
+    def read(base):
+        while not stop.is_set():
+            began = time.monotonic()
+            status, headers, body = fetch(base + page)
+            answers.append((began, headers.get("X-Cache"), status == 200 and SECRET in body))
+
+    with site(database_url(), prefix) as base:
+        reader = threading.Thread(target=read, args=(base,))
+        reader.start()
+        try:
+            while sum(1 for _, state, _ in answers if state == "HIT") < 200:
+                time.sleep(0.05)
+            doomed.unpublish(editor, note="Withdrawn.")
+            returned = time.monotonic()
+            while sum(1 for began, *_ in answers if began > returned) < 200:
+                time.sleep(0.05)
+        finally:
+            stop.set()
+            reader.join()
+    after = [shown for began, _, shown in answers if began > returned]
+    assert not any(after)
+    assert any(shown for began, _, shown in answers if began <= returned)

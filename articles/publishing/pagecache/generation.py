@@ -189,7 +189,7 @@ def current(also=()):
 
 
 def _read(also=()):
-    found = cache.get_many([GENERATION_KEY, *(versions.PREFIX + key for key in also)])
+    found = versions.get_many([GENERATION_KEY, *(versions.PREFIX + key for key in also)])
     versions.remember(found)
     record = Generation.load(found.get(GENERATION_KEY))
     if record is not None:

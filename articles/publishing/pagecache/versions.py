@@ -21,6 +21,13 @@ COUNTER = "pages:purges"
 PREFIX = "pages:key:"
 
 
+def get_many(names):
+    """The generation and versions named: from this process's memory where the shared
+    cache keeps them current there (config/mirror.py), else one round trip."""
+    held = getattr(cache, "get_many_held", None)
+    return held(names) if held is not None else cache.get_many(names)
+
+
 def counter():
     """The counter now, starting it if the shared cache has none (None when it is down)."""
     value = cache.get(COUNTER)
@@ -115,7 +122,7 @@ def current(versions):
     if held is not None and all(name in held for name in names):
         now = held
     else:
-        now = cache.get_many(names)
+        now = get_many(names)
     return all(
         name in now and now[name] == version
         for name, (_, version) in zip(names, versions, strict=True)
