@@ -20,7 +20,7 @@ import os
 import threading
 import time
 
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +112,13 @@ class Mirror:
                 return False
             try:
                 self._open(now)
+            except ResponseError as error:
+                # A server that refuses to track keys (older than Redis 6, or the command
+                # turned off) will not change its mind: every lookup reads it, as before.
+                logger.warning("Redis does not track keys (%s); each hit reads it", error)
+                self._close(now, None)
+                self.retry_at = float("inf")
+                return False
             except (RedisError, OSError) as error:
                 self._close(now, error)
                 return False
@@ -130,13 +137,17 @@ class Mirror:
 
     def _open(self, now):
         connection = self.connect()
-        connection.connect()
-        # Push messages come back from read_response() as they are.
-        connection._parser.set_invalidation_push_handler(lambda message: message)
-        prefixes = [part for prefix in self.prefixes for part in ("PREFIX", prefix)]
-        connection.send_command("CLIENT", "TRACKING", "ON", "BCAST", *prefixes)
-        if connection.read_response() not in (b"OK", "OK"):
-            raise RedisError("Redis refused to track the keys")
+        try:
+            connection.connect()
+            # Push messages come back from read_response() as they are.
+            connection._parser.set_invalidation_push_handler(lambda message: message)
+            prefixes = [part for prefix in self.prefixes for part in ("PREFIX", prefix)]
+            connection.send_command("CLIENT", "TRACKING", "ON", "BCAST", *prefixes)
+            if connection.read_response() not in (b"OK", "OK"):
+                raise ResponseError("Redis refused to track the keys")
+        except BaseException:
+            connection.disconnect()
+            raise
         self.connection = connection
         self._drop(None)
         self.heard_at = float("-inf")
