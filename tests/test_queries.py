@@ -141,3 +141,18 @@ def test_indexes_do_not_grow_with_topics_or_people(
         response = client.get(url)
     assert response.text.count('<section class="card') == 12
     assert count_queries(client, url) == few
+
+
+def test_a_signed_in_reader_costs_a_public_page_no_session_or_user_query(client, published, writer):
+    """A session cookie keeps the page cache away, but the page itself reads neither the
+    session nor the user: the render makes the anonymous reader's queries, no more."""
+    url = published.get_absolute_url()
+    anonymous = count_queries(client, url)
+    client.force_login(writer)
+    forget_cached_pages()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200 and "X-Cache" not in response
+    tables = " ".join(query["sql"] for query in ctx.captured_queries)
+    assert "django_session" not in tables and "auth_user" not in tables
+    assert len(ctx.captured_queries) == anonymous

@@ -23,9 +23,12 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The path first: a readers' page never reads the session or the user here.
+        # is_verified() before the rest: a verified session costs no query.
+        if not self.guarded(request.path):
+            return self.get_response(request)
         user = request.user
-        # is_verified() first: a verified session costs no query here.
-        if user.is_authenticated and not user.is_verified() and self.guarded(request.path):
+        if user.is_authenticated and not user.is_verified():
             step = self.next_step(request, user)
             if step and request.path != reverse(step) and not self.open_to_all(request.path):
                 query = urlencode({"next": request.get_full_path()})
