@@ -52,7 +52,7 @@ def shared(location, connect, prefixes):
 class Mirror:
     def __init__(self, connect, prefixes):
         self.connect = connect
-        self.prefixes = list(prefixes)
+        self.prefixes = tuple(prefixes)
         self.lock = threading.Lock()
         self.held = {}
         # Moves on with every change heard, flush and new connection: a value read from
@@ -84,7 +84,12 @@ class Mirror:
             self.held.update(values)
 
     def forget(self, names=None):
-        """Drop ``names`` (all when None): this process just wrote them."""
+        """Drop ``names`` (all when None): this process just wrote them. Keys outside the
+        prefixes (page copies, locks) cost nothing: they were never held."""
+        if names is not None:
+            names = [name for name in names if name.startswith(self.prefixes)]
+            if not names:
+                return
         with self.lock:
             self._drop(names)
 
