@@ -47,13 +47,13 @@ def lifetime(response, generation, ends_by=math.inf):
     """How long the caches in front may keep the page, told only where they are purged:
     until the generation ends (the next scheduled change) or MOST_SECONDS; grace only
     where no Unpublish at falls inside it."""
+    response.headers["Cache-Control"] = "public, max-age=0"
+    if not backends():
+        return response
     now = time.time()
     until = min(generation.valid_until, ends_by, now + MOST_SECONDS)
     seconds = max(0, int(until - now))
     grace = GRACE_SECONDS if min(generation.ends_by, ends_by) > until + GRACE_SECONDS else 0
-    response.headers["Cache-Control"] = "public, max-age=0"
-    if not backends():
-        return response
     response.headers["Surrogate-Control"] = (
         f"max-age={seconds}, stale-while-revalidate={grace}" if grace else f"max-age={seconds}"
     )
