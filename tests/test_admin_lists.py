@@ -89,3 +89,35 @@ def test_the_article_list_costs_no_more_past_its_count_bound(client, editor, mon
 
     # The 4× table holds the small one too, so this compares 100 rows with 500.
     assert growth(render, make, 100) < 1.5
+
+
+def test_a_rows_checkbox_is_djangos_own(rf, editor, make_article):
+    """The list's checkbox is the markup Django's ModelAdmin makes, name, value and label
+    escaped alike, made without the form template engine."""
+    from articles.admin import ArticleAdmin
+
+    article = make_article('Salt & "sugar" <b>swaps</b>')
+    model_admin = admin.site._registry[Article]
+    assert isinstance(model_admin, ArticleAdmin)
+    assert model_admin.action_checkbox(article) == admin.ModelAdmin.action_checkbox(
+        model_admin, article
+    )
+
+
+def test_a_filtered_lists_rows_link_back_to_it(client, editor, make_article, topic):
+    """Each row of a filtered, searched, sorted list links to its change page carrying the
+    list's filters, exactly as Django's add_preserved_filters adds them."""
+    from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+
+    for n in range(3):
+        make_article(f"Sleep note {n}", body="Sleep well.")
+    client.force_login(editor)
+    params = {"topic__id__exact": topic.pk, "q": "sleep", "o": "1"}
+    response = client.get(LISTS[0], params)
+    links = re.findall(r'<th class="field-title"><a href="([^"]+)"', response.text)
+    assert len(links) == 3
+    preserved = admin.site._registry[Article].get_preserved_filters(response.wsgi_request)
+    assert "_changelist_filters=" in preserved
+    for link in (link.replace("&amp;", "&") for link in links):
+        context = {"preserved_filters": preserved, "opts": Article._meta}
+        assert link == add_preserved_filters(context, link.split("?")[0])
