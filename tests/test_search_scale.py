@@ -4,6 +4,7 @@ first, and queries that do not grow with the matches."""
 import datetime
 import io
 
+import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -91,3 +92,42 @@ def test_a_word_with_fewer_matches_than_the_limit_finds_them_all(
 
     found = search.search("panic")
     assert len(found.ranked) == 5 and not found.more
+
+
+def _admin_matches(model, query):
+    found = search.matching(model, query)
+    return found.more, set(model.objects.filter(found.filter).values_list("pk", flat=True))
+
+
+def test_the_admins_search_finds_the_same_by_either_way_of_reading(make_article, monkeypatch):
+    """The admin's search finds the same rows, and says the same about more, whether the
+    words are taken as common (the table read until the limit) or not (the text index)."""
+    monkeypatch.setattr(search, "MATCH_LIMIT", 3)
+    for n in range(5):
+        make_article(f"Sleep note {n}", body="Sleep hygiene, night after night.")
+    make_article("Rest", body="Sleeping in, and a sleeper train.")
+    make_article("Other", body="Nothing alike.")
+    queries = ["sleep", "sle", "night after", "sleeper train", "nothing", "absent"]
+    rare = {query: _admin_matches(Article, query) for query in queries}
+    monkeypatch.setattr(search, "COMMON", -1)  # every word taken as common
+    common = {query: _admin_matches(Article, query) for query in queries}
+    assert common == rare
+    assert rare["sleep"][0] and not rare["sleeper train"][0]
+    assert len(rare["sleeper train"][1]) == 1 and rare["absent"] == (False, set())
+
+
+def test_the_admins_search_keeps_a_statement_for_each_way_of_reading(make_article, monkeypatch):
+    """On PostgreSQL the two ways of reading are two prepared statements, so a plan made
+    to read the table for a common word is never reused for a rare one."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements and scan settings are PostgreSQL's")
+    make_article("Sleep note", body="Sleep hygiene.")
+    for common in (-1, search.COMMON):
+        monkeypatch.setattr(search, "COMMON", common)
+        for _ in range(8):  # past the connection's prepare threshold
+            search.matching(Article, "sleep")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any("-- seqscan" in sql for sql in statements)
+    assert any("-- bitmapscan" in sql for sql in statements)
