@@ -131,3 +131,39 @@ def test_the_admins_search_keeps_a_statement_for_each_way_of_reading(make_articl
         statements = [row[0] for row in cursor.fetchall()]
     assert any("-- seqscan" in sql for sql in statements)
     assert any("-- bitmapscan" in sql for sql in statements)
+
+
+def test_words_in_many_rows_read_in_date_order_find_what_the_text_index_finds(
+    make_article, publish, monkeypatch
+):
+    """On PostgreSQL, words the statistics put in many rows are read in date order; the
+    site's search and the link suggestions find the same newest matches, ranked alike,
+    as through the text index, for a word common of late, one thinning out, and a rare one."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the date-ordered read is chosen from PostgreSQL's statistics")
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    monkeypatch.setattr(search, "RECENT_ROWS", 4)
+    for n in range(6):
+        publish(make_article(f"Old grief {n}", body="On grief and sleep."), at=days_ago(60 - n))
+    for n in range(5):
+        publish(make_article(f"Sleep {n}", body="Sleep, rest and calm."), at=days_ago(10 - n))
+    publish(make_article("Melatonin", body="Melatonin and sleep."), at=days_ago(1))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+
+    def read(dense):
+        monkeypatch.setattr(search, "DENSE", dense)
+        with CaptureQueriesContext(connection) as queries:
+            found = {q: search.search(q) for q in ("sleep", "grief", "melatonin", "calm rest")}
+            suggested = search.related(Article, ["sleep", "calm"], exclude_pks=[])
+        ordered = sum("-- indexscan" in q["sql"] for q in queries.captured_queries)
+        ranked = {q: ([pk for _, pk, _ in f.ranked], f.more) for q, f in found.items()}
+        return ranked, suggested, ordered
+
+    by_index, suggested_by_index, ordered = read(dense=2.0)  # never: no share exceeds 1
+    assert ordered == 0
+    in_order, suggested_in_order, ordered = read(dense=0.0)  # always, past RECENT_ROWS
+    assert ordered > 0
+    assert in_order == by_index and suggested_in_order == suggested_by_index
+    assert by_index["sleep"][1] and len(by_index["sleep"][0]) == 3
+    assert len(by_index["melatonin"][0]) == 1
