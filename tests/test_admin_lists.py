@@ -3,6 +3,7 @@ that do not grow with the table."""
 
 import io
 import re
+from urllib.parse import parse_qsl
 
 import pytest
 from django.contrib import admin
@@ -106,7 +107,8 @@ def test_a_rows_checkbox_is_djangos_own(rf, editor, make_article):
 
 def test_a_filtered_lists_rows_link_back_to_it(client, editor, make_article, topic):
     """Each row of a filtered, searched, sorted list links to its change page carrying the
-    list's filters, exactly as Django's add_preserved_filters adds them."""
+    list's filters, exactly as Django's add_preserved_filters adds them; the change page's
+    trail leads back to that list, not the whole one."""
     from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 
     for n in range(3):
@@ -121,3 +123,7 @@ def test_a_filtered_lists_rows_link_back_to_it(client, editor, make_article, top
     for link in (link.replace("&amp;", "&") for link in links):
         context = {"preserved_filters": preserved, "opts": Article._meta}
         assert link == add_preserved_filters(context, link.split("?")[0])
+    form = client.get(links[0].replace("&amp;", "&")).text
+    back = re.search(r'<li><a href="([^"]+)">Articles</a></li>', form).group(1)
+    path, query = back.replace("&amp;", "&").split("?")
+    assert path == LISTS[0] and dict(parse_qsl(query)) == {k: str(v) for k, v in params.items()}
