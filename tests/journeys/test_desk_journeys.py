@@ -2,9 +2,11 @@
 an untitled import titled and published, a health question signed off on its own, and a
 page taken down while someone else was editing it."""
 
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from articles.models import Article, Author, Status
@@ -119,3 +121,35 @@ def test_an_unpublish_pressed_on_a_stale_form_takes_the_page_down_everywhere(peo
 def test_the_administrator_can_reach_the_lockouts(demo):
     """The demo administrator signs in and opens the list of login lockouts to lift one."""
     assert "access attempt" in Person("admin").open("/admin/axes/accessattempt/").lower()
+
+
+@pytest.mark.django_db
+def test_an_editor_finds_an_article_in_a_long_list_and_returns_to_it(people):
+    """In a list of more than a page, the editor opens one topic's articles at the second
+    page of 20, opens one, saves it, and the page's trail returns to that filter and page."""
+    from django.db.models import Count
+
+    from articles.models import Topic
+
+    call_command("generate_content", "30", "--faqs", "0", stdout=io.StringIO())
+    editor = people["editor"]
+    topic = Topic.objects.annotate(n=Count("articles")).order_by("-n").first()
+    generated = Article.objects.filter(slug__startswith="generated-").values("pk")
+    Article.objects.filter(pk__in=generated).update(topic=topic)  # one topic's long list
+    listed = Article.objects.filter(topic=topic).exclude(status=Status.TRASHED).count()
+    assert listed > 20
+    page = editor.open(f"/admin/articles/article/?topic__id__exact={topic.pk}&p=2")
+    assert len(re.findall(r'class="action-select"', page)) == min(listed - 20, 20)
+    link = re.search(r'<th class="field-title"><a href="([^"]+)"', page).group(1)
+    url = link.replace("&amp;", "&")
+    article = Article.objects.get(pk=int(re.search(r"/article/(\d+)/change/", url).group(1)))
+    response = editor.submit(url, "article_form", {"title": f"{article.title} revised",
+                                                   "_continue": "1"})  # fmt: skip
+    form = response.content.decode()
+    assert response.status_code == 200 and f"{article.title} revised" in form
+    back = re.search(r'<li><a href="([^"]+)">Articles</a></li>', form).group(1)
+    back = back.replace("&amp;", "&")
+    assert f"topic__id__exact={topic.pk}" in back and "p=2" in back
+    again = editor.open(back)
+    assert len(re.findall(r'class="action-select"', again)) == min(listed - 20, 20)
+    assert re.search(r'aria-current="page">2</a>', again)
