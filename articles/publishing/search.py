@@ -318,26 +318,28 @@ def _pg_newest_of_each(models, terms):
 def _pg_newest(model, terms, cursor, since, rows):
     table = model._meta.db_table
     findable, params = _findable_sql(model)
-    if since and rows > 0 and _estimate(cursor, table, QUERY, terms) >= DENSE * rows:
-        found = _pg_newest_in_order(table, terms, findable, params, cursor, since)
-        if len(found) > RANK_LIMIT:
-            return found
+    # The first pass over the newest rows reads them in date order where the words are in
+    # many rows (see _ranked); a widened pass, or one over every row, goes by the text index.
+    in_order = since and rows > 0 and _estimate(cursor, table, QUERY, terms) >= DENSE * rows
     widened = False
     while True:
-        window, bound = ("AND published_at >= %s", [since]) if since else ("", [])
-        # The match runs alone, behind OFFSET 0, which keeps the other conditions out of
-        # it: given "published at or before now" too, the planner may read a date index
-        # and test every row's vector. The kept rows are then read again by id, and only
-        # they are ranked.
-        cursor.execute(
-            f"SELECT id, ts_rank(search_vector, {QUERY}) FROM {table} WHERE id = ANY(ARRAY("
-            f"SELECT id FROM (SELECT id, published_at, live, expires_at, noindex FROM {table} "
-            f"WHERE search_vector @@ {QUERY} {window} OFFSET 0) AS {table} "
-            f"WHERE {findable} ORDER BY published_at DESC, id DESC LIMIT %s)) "
-            "ORDER BY published_at DESC, id DESC",
-            [terms, terms, *bound, *params, RANK_LIMIT + 1],
-        )
-        found = cursor.fetchall()
+        if in_order and not widened:
+            chosen = (
+                f"SELECT id FROM {table} WHERE search_vector @@ {QUERY} "
+                f"AND published_at >= %s AND {findable}"
+            )
+            found = _ranked(cursor, table, terms, chosen, [terms, since, *params], "indexscan")
+        else:
+            window, bound = ("AND published_at >= %s", [since]) if since else ("", [])
+            # The match runs alone, behind OFFSET 0, which keeps the other conditions out
+            # of it: given "published at or before now" too, the planner may read a date
+            # index and test every row's vector.
+            chosen = (
+                f"SELECT id FROM (SELECT id, published_at, live, expires_at, noindex FROM "
+                f"{table} WHERE search_vector @@ {QUERY} {window} OFFSET 0) AS {table} "
+                f"WHERE {findable}"
+            )
+            found = _ranked(cursor, table, terms, chosen, [terms, *bound, *params])
         if len(found) > RANK_LIMIT or since is None:
             return found
         # Widened once at most, then every match: a word with a few hundred matches in
@@ -346,19 +348,26 @@ def _pg_newest(model, terms, cursor, since, rows):
         widened = True
 
 
-def _pg_newest_in_order(table, terms, findable, params, cursor, since):
-    """What _pg_newest's first pass finds, for words in many rows: the newest rows read in
-    date order, each tested, until RANK_LIMIT + 1 match. Where one row in five matches,
-    that is a thousand rows or so; the bitmap of the text index would hold every match
-    and the window's every row be tested (5,000 vectors, 30 ms, for an editor's words)."""
-    with _scans_only(cursor, "indexscan"):
-        cursor.execute(
-            f"SELECT id, ts_rank(search_vector, {QUERY}) FROM {table} WHERE id = ANY(ARRAY("
-            f"SELECT id FROM {table} WHERE search_vector @@ {QUERY} AND published_at >= %s "
-            f"AND {findable} ORDER BY published_at DESC, id DESC LIMIT %s)) "
-            "ORDER BY published_at DESC, id DESC -- indexscan",
-            [terms, terms, since, *params, RANK_LIMIT + 1],
-        )
+def _ranked(cursor, table, terms, chosen, params, scan=None):
+    """[(pk, rank)] of the newest RANK_LIMIT + 1 rows ``chosen`` (SQL selecting ids, taking
+    ``params``), newest first: the kept rows are read again by id, and only they are ranked.
+
+    With ``scan`` "indexscan", for words in many rows, the rows are read newest first from
+    the date index, each tested, until enough match: where one row in five matches, a
+    thousand rows or so, where the text index's bitmap would hold every match and every
+    row of the window be tested (5,000 vectors, 30 ms, for an editor's words). Its
+    statement is marked as its own (see matching).
+    """
+    sql = (
+        f"SELECT id, ts_rank(search_vector, {QUERY}) FROM {table} WHERE id = ANY(ARRAY("
+        f"{chosen} ORDER BY published_at DESC, id DESC LIMIT %s)) "
+        "ORDER BY published_at DESC, id DESC"
+    )
+    if scan is None:
+        cursor.execute(sql, [terms, *params, RANK_LIMIT + 1])
+        return cursor.fetchall()
+    with _scans_only(cursor, scan):
+        cursor.execute(f"{sql} -- {scan}", [terms, *params, RANK_LIMIT + 1])
         return cursor.fetchall()
 
 
