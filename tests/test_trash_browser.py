@@ -30,6 +30,8 @@ def test_trash_and_restore_on_a_phone(browser, live_server, editor, make_article
     assert response.status == 410 and reader.inner_text("h1") == "Page removed"
 
     page.click(".messagelist a:has-text('Open it to restore')")
+    # The click only starts the navigation; measure the change page once it has loaded.
+    page.wait_for_url(f"**/admin/articles/article/{article.pk}/change/")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.click("#restore-form button")
     assert "Restored “Cold weather advice”" in page.inner_text(".messagelist")
