@@ -85,13 +85,15 @@ def test_writer_and_editor_publish_through_the_admin(
         page.fill(".select2-search__field", name[:3])
         page.click(f".select2-results__option:has-text('{name}')")
     page.click(".action-bar button[name=_continue]")
+    page.wait_for_url("**/change/")
     if os.environ.get("DESK_SCREENSHOT"):
         page.screenshot(path=os.environ["DESK_SCREENSHOT"])
     # At 1366×900 the moves sit in the action bar, in view without scrolling, 24 px or taller.
     submit = page.locator("button[name=_transition][value=submit]")
     box = submit.bounding_box()
     assert box["y"] + box["height"] <= 900 and box["height"] >= 24
-    page.click("button[name=_transition][value=submit]")
+    with page.expect_navigation():  # back to the same change page
+        page.click("button[name=_transition][value=submit]")
     assert "is now in review" in page.inner_text(".messagelist")
     assert page.locator("button[name=_transition][value=publish]").count() == 0
     article = Article.objects.get(title="Sleep and the anxious mind")
@@ -99,12 +101,14 @@ def test_writer_and_editor_publish_through_the_admin(
 
     page = log_in(browser, live_server, editor.username)
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
-    page.click("button[name=_transition][value=publish]")
+    with page.expect_navigation():
+        page.click("button[name=_transition][value=publish]")
     # A short article draws suggestions: publishing past them is the editor's choice.
     assert "Not published yet" in page.inner_text(".messagelist")
     assert "write 300 or more" in page.inner_text(".messagelist")
     page.check("input[name=_publish_despite_advice]")
-    page.click("button[name=_transition][value=publish]")
+    with page.expect_navigation():
+        page.click("button[name=_transition][value=publish]")
     assert "is now live" in page.inner_text(".messagelist")
     assert editor.username in page.inner_text(".transition-history")
 

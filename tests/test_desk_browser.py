@@ -29,7 +29,9 @@ def log_in(browser, live_server, user, viewport=VIEWPORT, **context):  # noqa: F
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    # Signed in once the next page has loaded, before anything else asks for one.
+    with page.expect_navigation():
+        page.click("input[type=submit]")
     return page
 
 
@@ -255,7 +257,8 @@ def test_the_change_form_fits_a_phone(
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", editor.username)
     page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    with page.expect_navigation():
+        page.click("input[type=submit]")
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
     page.fill("textarea#id_body", "## A heading that is long enough to need wrapping\n\nText.")
     page.locator(".field-body .markdownx-preview h2").wait_for()

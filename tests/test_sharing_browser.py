@@ -39,7 +39,8 @@ def test_a_share_link_from_the_form_to_feedback(
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
     page.fill("#id_share_label", "For Dr Lee")
     page.select_option("#id_share_days", "3")
-    page.click("#share-form button[type=submit]")
+    with page.expect_navigation():  # the change page again, with the new link
+        page.click("#share-form button[type=submit]")
     message = page.inner_text(".messagelist")
     address = re.search(r"https?://\S+/share/[A-Za-z0-9_-]+/", message).group(0)
     row = page.locator("#sharing tbody tr")
@@ -54,7 +55,8 @@ def test_a_share_link_from_the_form_to_feedback(
     assert visitor.locator("h1").inner_text() == "Worry at night"
     visitor.fill("#id_name", "Dr Lee")
     visitor.fill("#id_text", "Paragraph two needs a source.")
-    visitor.click("#feedback-form button[type=submit]")
+    with visitor.expect_navigation():  # the same shared page, thanking them
+        visitor.click("#feedback-form button[type=submit]")
     assert "your feedback was sent" in visitor.inner_text("#feedback")
     assert Comment.objects.get().text.endswith("Paragraph two needs a source.")
     assert ShareLink.objects.get().opened_count == 1

@@ -42,7 +42,8 @@ def test_an_editor_enrols_then_signs_in_with_a_code(browser, live_server, editor
     device = TOTPDevice.objects.get(user=editor)
     assert secret.replace(" ", "") == base64.b32encode(device.bin_key).decode()
     page.fill("#id_code", app_code(device))
-    page.click("input[type=submit].default")
+    with page.expect_navigation():  # the same address, now showing the codes
+        page.click("input[type=submit].default")
     assert page.locator(".twofactor-codes li").count() == 10
     page.click("text=I have saved them: go to the desk")
     page.wait_for_url(f"{live_server.url}/admin/")
@@ -80,6 +81,7 @@ def test_the_enrolment_and_code_pages_pass_axe(
     page.fill("#id_code", "12")
     page.click("input[type=submit].default")
     page.locator(".errornote").wait_for()
+    page.wait_for_load_state()  # the refused page, whole, before axe reads it
     found["enrol, refused"] = axe_violations(page)
 
     enrol(writer)
@@ -91,6 +93,7 @@ def test_the_enrolment_and_code_pages_pass_axe(
     page.fill("#id_code", "nonsense")
     page.click("#login-form input[type=submit]")
     page.locator(".errornote").wait_for()
+    page.wait_for_load_state()  # the refused page, whole, before axe reads it
     found["code, refused"] = axe_violations(page)
     assert {name: v for name, v in found.items() if v} == {}
 
@@ -133,7 +136,8 @@ def test_a_writer_adds_a_passkey_and_signs_in_with_it(browser, live_server, writ
     page.click("#passkey-register-button")
     page.locator(".twofactor-passkeys li").wait_for()
     assert WebAuthnCredential.objects.filter(user=writer, confirmed=True).count() == 1
-    page.click("#logout-form button")
+    with page.expect_navigation():  # signed out before the next address is asked for
+        page.click("#logout-form button")
 
     # The same tab: its authenticator holds the passkey.
     page.goto(f"{live_server.url}/admin/login/")

@@ -45,7 +45,9 @@ def open_faqs(page):
 def press(page, action, note=""):
     if note:
         page.fill("#id_transition_note", note)
-    page.click(f"button[name=_transition][value={action}]")
+    # A move answers with the same change page: wait for the new one, not the URL.
+    with page.expect_navigation():
+        page.click(f"button[name=_transition][value={action}]")
     return page.inner_text(".messagelist")
 
 
@@ -75,6 +77,7 @@ def test_the_health_article_journey_in_chromium(browser, live_server, tmp_path):
     writer.fill("#id_faqs-0-title", "Does oxygen help?")
     writer.fill("#id_faqs-0-answer", "For many people, yes, prescribed by a specialist.")
     writer.click(".action-bar button[name=_continue]")
+    writer.wait_for_url("**/change/")
     article = Article.objects.get(title=TITLE)
     assert article.hero_renditions["widths"], "the upload made no renditions"
     assert "Submitted for review" in press(writer, "submit", "First draft.")
@@ -84,7 +87,8 @@ def test_the_health_article_journey_in_chromium(browser, live_server, tmp_path):
     assert "Requested changes" in press(editor, "request_changes", "Add when to call 999.")
     writer.reload()
     writer.fill("#id_body", writer.input_value("#id_body") + "\nCall 999 if it is the first.\n")
-    writer.click("button[name=_continue]")
+    with writer.expect_navigation():
+        writer.click("button[name=_continue]")
     assert "Submitted for review" in press(writer, "submit", "Added 999.")
 
     reviewer = sign_in(browser, live_server, "reviewer")
@@ -94,7 +98,8 @@ def test_the_health_article_journey_in_chromium(browser, live_server, tmp_path):
     writer.reload()
     open_faqs(writer)
     writer.fill("#id_faqs-0-answer", "Yes: high-flow oxygen, prescribed by a specialist.")
-    writer.click("button[name=_continue]")
+    with writer.expect_navigation():
+        writer.click("button[name=_continue]")
     assert "Submitted for review" in press(writer, "submit", "Flow rate.")
     reviewer.goto(url)
     message = press(reviewer, "sign_off", "Accurate.")
