@@ -763,6 +763,23 @@ def test_admin_search_past_the_match_limit_counts_no_further(
     assert found == ["Sleep note 2", "Sleep note 1", "Sleep note 0"]
 
 
+def test_a_filter_narrowing_a_search_past_the_match_limit_counts_what_it_leaves(
+    client, editor, make_article, publish, monkeypatch
+):
+    """More matches in the table than MATCH_LIMIT, but one live: the Live list of the
+    search says one article, with no pages past it, not "more than" the limit."""
+    from articles.publishing import search
+
+    monkeypatch.setattr(search, "MATCH_LIMIT", 2)
+    notes = [make_article(f"Sleep note {n}", body="Sleep hygiene.") for n in range(3)]
+    publish(notes[0])
+    client.force_login(editor)
+    html = client.get("/admin/articles/article/", {"q": "sleep", "state": "live"}).text
+    assert re.findall(r">(Sleep note \d)<", html) == ["Sleep note 0"]
+    assert "More than" not in html and "1 article" in html
+    assert "More than 2 articles match" in client.get("/admin/articles/article/?q=sleep").text
+
+
 @pytest.mark.parametrize("typed", ["24/12/2030 09:30", "2030-12-24T09:30", "24/12/2030 09:30:00"])
 def test_publish_at_takes_the_sites_date_format(client, editor, in_state, typed):
     """An editor schedules with a UK date as typed (or ISO); the page goes live then."""

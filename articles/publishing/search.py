@@ -145,9 +145,13 @@ RANK_LIMIT = 200
 # A text match alone would read every match's row to find the newest, 53 ms for 16,000.
 RECENT_ROWS = 5000
 # Words that PostgreSQL's statistics put in more rows than this are common: the admin's
-# search reads the table until it meets MATCH_LIMIT + 1 of them, a few thousand rows at
-# most, rather than have the text index gather every match first.
-COMMON = 20 * MATCH_LIMIT
+# search takes it that more than MATCH_LIMIT rows match without counting them. Counting
+# meant reading MATCH_LIMIT + 1 rows' stored vectors, or the text index gathering every
+# match first, 8 to 30 ms at 100,000 articles; the list's ordered index meets a page of
+# such words' matches within a few dozen rows. The statistics' sample puts a word in 5 %
+# of 100,000 rows within a few tenths of a percent, so five times the limit leaves room
+# for statistics gone stale, and a smaller table is always counted.
+COMMON = 5 * MATCH_LIMIT
 # Where PostgreSQL's statistics say at least this share of a kind's rows match, the site's
 # search and the editor's link suggestions read the newest rows in date order until they
 # have enough matches, rather than test every row of the newest RECENT_ROWS.
@@ -168,8 +172,10 @@ def matching(model, query):
     same index as the site's, so it never reads every body.
 
     Up to MATCH_LIMIT matches come back as their ids, read through the text index alone.
-    Past it the filter is the match itself, which the list's own ordered index meets a page
-    of within a few hundred rows, where collecting every match first costs a read of each.
+    Past it, or where the statistics say the words are COMMON, the filter is the match
+    itself, which the list's own ordered index meets a page of within a few hundred rows,
+    where collecting every match first costs a read of each. ``more`` is about the whole
+    table: a list narrowed by filters counts what they leave (ListMixin.get_paginator).
     """
     words = clean(query).split()
     if not words:
@@ -185,15 +191,10 @@ def matching(model, query):
         params = [_fts_match(words, prefix=True)]
         everything = Q(pk__in=RawSQL(found, params))
     with transaction.atomic(), connection.cursor() as cursor:
-        common = (
-            connection.vendor == "postgresql"
-            and _estimate(cursor, table, "to_tsquery('english', %s)", " & ".join(words)) > COMMON
-        )
-        # Each way has its own statement text: a prepared statement keeps the plan made
-        # under the scans allowed when it was prepared, whatever is allowed later.
-        scan = "seqscan" if common else "bitmapscan"
-        with _scans_only(cursor, scan):
-            cursor.execute(f"{found} LIMIT %s -- {scan}", [*params, MATCH_LIMIT + 1])
+        if connection.vendor == "postgresql" and _surely_common(cursor, table, words):
+            return Matching(everything, more=True)
+        with _scans_only(cursor, "bitmapscan"):
+            cursor.execute(f"{found} LIMIT %s", [*params, MATCH_LIMIT + 1])
             ids = [row[0] for row in cursor.fetchall()]
     if len(ids) > MATCH_LIMIT:
         return Matching(everything, more=True)
@@ -202,6 +203,30 @@ def matching(model, query):
         pk = f'"{table}"."{model._meta.pk.column}"'
         return Matching(Q(RawSQL(f"{pk} = ANY(%s)", [ids], output_field=BooleanField())), False)
     return Matching(Q(pk__in=ids), more=False)
+
+
+def _surely_common(cursor, table, words):
+    """Whether PostgreSQL's statistics put more than COMMON rows of ``table`` under every
+    one of ``words``, reckoned low: each word taken whole (the last is searched as a
+    prefix, which finds more), and the rows each word is in, less all the rows another
+    word could be missing from. The planner takes words to fall independently; two common
+    words that are never together would be common to it, and none match."""
+    cursor.execute(
+        "SELECT c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.oid = %s::regclass AND EXISTS (SELECT FROM pg_stats s WHERE "
+        "s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = 'search_vector')",
+        [table],
+    )
+    row = cursor.fetchone()
+    if row is None or row[0] <= 0:
+        return False  # not analysed yet: the planner's default guesses, not the table's
+    rows, least = row[0], 0
+    for word in words:
+        found = _estimate(cursor, table, "to_tsquery('english', %s)", word)
+        if found <= COMMON:
+            return False  # all the words are in no more rows than any one of them
+        least += found - rows
+    return least + rows > COMMON
 
 
 def _estimate(cursor, table, query, value):
@@ -225,10 +250,8 @@ def _scans_only(cursor, kind):
     """Within a transaction, leave PostgreSQL only one kind of scan.
 
     Bitmap scans, so a text match runs through its GIN index: the planner does not count
-    the cost of unpacking each stored vector, and would otherwise read every row's. A
-    plain read of the table for common words, which stops at the LIMIT: the index
-    gathers every match before the first comes back (30 ms for a word in each of 100,000
-    articles, where reading rows until a thousand match takes a few).
+    the cost of unpacking each stored vector, and would otherwise read every row's. An
+    index scan, so the site's search reads rows in date order (see _pg_newest).
     """
     if connection.vendor != "postgresql":
         yield
@@ -356,7 +379,8 @@ def _ranked(cursor, table, terms, chosen, params, scan=None):
     the date index, each tested, until enough match: where one row in five matches, a
     thousand rows or so, where the text index's bitmap would hold every match and every
     row of the window be tested (5,000 vectors, 30 ms, for an editor's words). Its
-    statement is marked as its own (see matching).
+    statement text is its own: a prepared statement keeps the plan made under the scans
+    allowed when it was prepared, whatever is allowed later.
     """
     sql = (
         f"SELECT id, ts_rank(search_vector, {QUERY}) FROM {table} WHERE id = ANY(ARRAY("

@@ -123,6 +123,14 @@ class ChangeList(main.ChangeList):
         self.row_filters, self.preserved_filters = self.preserved_filters, ""
         self.row_query = None
 
+    def get_results(self, request):
+        # A search's "more than MATCH_LIMIT" is about every row of the table. The rows a
+        # filter leaves are counted instead: a common word among no drafts is no rows, not
+        # fifty empty pages.
+        if self.has_active_filters:
+            request.more_matches = False
+        super().get_results(request)
+
     def url_for_result(self, result):
         url = super().url_for_result(result)
         if not self.row_filters:
@@ -162,8 +170,8 @@ class ListMixin:
             request, queryset, per_page, orphans, allow_empty_first_page
         )
         if getattr(request, "more_matches", False):
-            # Counted no further: the list pages through the first MATCH_LIMIT, and its
-            # templates say there are more.
+            # More than MATCH_LIMIT in the table and no filter narrowing them: counted no
+            # further, the list pages through the first MATCH_LIMIT and says there are more.
             paginator.count = search.MATCH_LIMIT
             paginator.more = True
             return paginator
