@@ -153,3 +153,25 @@ def test_an_editor_finds_an_article_in_a_long_list_and_returns_to_it(people):
     again = editor.open(back)
     assert len(re.findall(r'class="action-select"', again)) == min(listed - 20, 20)
     assert re.search(r'aria-current="page">2</a>', again)
+
+
+def test_an_editor_narrows_a_search_with_many_matches_to_its_drafts(people, monkeypatch):
+    """A word in more articles than the search counts says "more than"; narrowed to
+    drafts, the list counts and shows the drafts the word is in, and no pages past them."""
+    from articles.publishing import search
+
+    monkeypatch.setattr(search, "MATCH_LIMIT", 5)
+    call_command("generate_content", "12", "--faqs", "0", stdout=io.StringIO())
+    generated = Article.objects.filter(slug__startswith="generated-", body__icontains="caffeine")
+    assert generated.count() > 5
+    # Two taken back to drafts, as an editor unpublishing them would leave them.
+    drafts = list(generated.order_by("pk")[:2])
+    for article in drafts:
+        Article.objects.filter(pk=article.pk).update(status=Status.DRAFT, live=False)
+    editor = people["editor"]
+    everything = editor.open("/admin/articles/article/?q=caffeine")
+    assert "More than 5 articles match" in everything
+    narrowed = editor.open("/admin/articles/article/?q=caffeine&state=draft")
+    rows = re.findall(r'<th class="field-title"><a href="[^"]+">([^<]+)</a>', narrowed)
+    assert set(rows) >= {article.title for article in drafts} and "More than" not in narrowed
+    assert f"\n{len(rows)} article" in narrowed and "p=2" not in narrowed
