@@ -283,3 +283,34 @@ def test_the_form_refuses_an_address_the_worker_would_not_post_to(client, editor
         assert response.status_code == 200
         assert reason in response.content.decode()
     assert Webhook.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_each_attempt_logged_deletes_a_batch_of_those_past_the_logs_window(
+    receiver, settings, monkeypatch
+):
+    """Attempts older than WEBHOOK_LOG_DAYS go, oldest first, PRUNE_BATCH at a time, with
+    each attempt logged, delivered or not; those within the window stay."""
+    settings.WEBHOOK_LOG_DAYS = 30
+    monkeypatch.setattr(send, "PRUNE_BATCH", 3)
+    hook = endpoint(receiver)
+    now = datetime.datetime.now(datetime.UTC)
+
+    def logged(days_ago, n):
+        return WebhookDelivery.objects.create(
+            webhook=hook, delivery_id=f"old{n}", event="published", payload={}, attempt=1,
+            status_code=200, created_at=now - datetime.timedelta(days=days_ago),
+        )  # fmt: skip
+
+    for n in range(5):
+        logged(31 + n, n)  # old0 the newest of them, old4 35 days ago
+    kept = logged(29, 9)
+    payload = events.payload("published", hook, "https://example.test/articles/a/")
+    send.deliver.call(hook.pk, "new1", payload, 1)
+    left = set(WebhookDelivery.objects.values_list("delivery_id", flat=True))
+    assert left == {"old0", "old1", kept.delivery_id, "new1"}  # the three oldest went
+    receiver.status = 500
+    send.deliver.call(hook.pk, "new2", payload, 1)  # refused, to be retried: pruned too
+    left = set(WebhookDelivery.objects.values_list("delivery_id", flat=True))
+    assert left == {kept.delivery_id, "new1", "new2"}
+    assert send.prune() == 0

@@ -8,6 +8,9 @@ A 2xx answer delivers it. Anything else (a redirect too: none is followed) is tr
 again after 1, 5, 25, 125 and 360 minutes, then given up: MAX_ATTEMPTS tries in all,
 each one logged. Addresses on private, loopback or link-local networks are refused
 unless settings.OUTBOUND_ALLOW_PRIVATE, as the source link checker refuses them.
+
+The log keeps settings.WEBHOOK_LOG_DAYS of attempts: each attempt logged deletes a batch
+of those older, so the table holds a window, not every event since the site began.
 """
 
 import datetime
@@ -34,6 +37,9 @@ LONGEST_WAIT = datetime.timedelta(hours=6)
 # Short: a receiver should answer at once and do its work later.
 CONNECT_TIMEOUT = 3
 READ_TIMEOUT = 10
+# Attempts past the log's window deleted with each one logged: far more than are logged
+# in the meantime, so a backlog (a lowered WEBHOOK_LOG_DAYS) goes within a few attempts.
+PRUNE_BATCH = 500
 
 
 def retry_wait(attempts):
@@ -90,6 +96,15 @@ def post(url, body, headers):
     return response.status, text, time.monotonic() - started
 
 
+def prune(now=None):
+    """Delete up to PRUNE_BATCH logged attempts older than WEBHOOK_LOG_DAYS, oldest first;
+    return how many."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.WEBHOOK_LOG_DAYS)
+    expired = WebhookDelivery.objects.filter(created_at__lt=cutoff).order_by("created_at")
+    batch = list(expired.values_list("pk", flat=True)[:PRUNE_BATCH])
+    return WebhookDelivery.objects.filter(pk__in=batch).delete()[0] if batch else 0
+
+
 @task()
 def deliver(webhook_id, delivery_id, payload, attempt):
     """One attempt; a failure queues the next, later each time, until MAX_ATTEMPTS."""
@@ -118,6 +133,7 @@ def deliver(webhook_id, delivery_id, payload, attempt):
             log.error = f"{type(error).__name__}: {error}"[:300]
     if log.delivered:
         log.save()
+        prune()
         return True
     if retry and attempt < MAX_ATTEMPTS:
         log.next_attempt_at = timezone.now() + retry_wait(attempt)
@@ -125,6 +141,7 @@ def deliver(webhook_id, delivery_id, payload, attempt):
             webhook_id, delivery_id, payload, attempt + 1
         )
     log.save()
+    prune()
     # The endpoint's address and why, never its secret.
     logger.warning(
         "Webhook %s (%s) not delivered, attempt %s: %s; %s", webhook.pk, payload["event"],
