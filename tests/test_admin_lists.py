@@ -127,3 +127,21 @@ def test_a_filtered_lists_rows_link_back_to_it(client, editor, make_article, top
     back = re.search(r'<li><a href="([^"]+)">Articles</a></li>', form).group(1)
     path, query = back.replace("&amp;", "&").split("?")
     assert path == LISTS[0] and dict(parse_qsl(query)) == {k: str(v) for k, v in params.items()}
+
+
+def test_a_list_past_its_bound_writes_the_bound_with_a_thousands_separator():
+    """The bound reads "More than 1,000" in the list's summary and by the search box."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    opts = SimpleNamespace(verbose_name="article", verbose_name_plural="articles")
+    cl = SimpleNamespace(
+        paginator=SimpleNamespace(more=True), result_count=1000, query="sleep", opts=opts,
+        search_fields=["title"], params={}, is_popup=False, add_facets=False,
+        show_full_result_count=False,
+    )  # fmt: skip
+    listed = render_to_string("admin/pagination.html", {"cl": cl})
+    searched = render_to_string("admin/search_form.html", {"cl": cl, "show_result_count": True})
+    assert "More than 1,000 articles match: the first 1,000 are listed" in listed
+    assert "More than 1,000 results" in searched
