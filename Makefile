@@ -42,6 +42,7 @@ run: sample
 	$(DEV_ENV) $(BIN)/python manage.py schedule_reminders
 	$(DEV_ENV) $(BIN)/python manage.py check_sources
 	$(DEV_ENV) $(BIN)/python manage.py schedule_mail_sweep
+	$(DEV_ENV) $(BIN)/python manage.py schedule_housekeeping
 	$(DEV_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000

@@ -395,6 +395,9 @@ TRASH_DAYS = int(os.environ.get("TRASH_DAYS", "30"))
 # events: enough to answer a partner's question, and a bound on a table that grows with
 # every publish (about 26,000 rows a day for three endpoints and a publish every 10 s).
 WEBHOOK_LOG_DAYS = int(os.environ.get("WEBHOOK_LOG_DAYS", "30"))
+# Finished tasks' results are kept this long (django-tasks-db's own default), then the
+# daily housekeeping deletes them (articles/publishing/housekeeping.py).
+TASK_RESULT_DAYS = int(os.environ.get("TASK_RESULT_DAYS", "14"))
 # A medical review overdue by more than this many days is flagged on the desk as lapsed;
 # with REVIEW_LAPSED_NOTE on, readers of such a page are told it is being reviewed.
 REVIEW_GRACE_DAYS = int(os.environ.get("REVIEW_GRACE_DAYS", "30"))
