@@ -51,3 +51,17 @@ def test_the_command_starts_the_daily_run_once():
     call_command("schedule_housekeeping", stdout=out)
     assert out.getvalue().count("Housekeeping runs next at") == 2
     assert DBTaskResult.objects.filter(task_path=housekeeping.tidy.module_path).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes the connection it used
+def test_the_worker_runs_the_housekeeping_when_it_falls_due(settings):
+    """Queued for now, the worker's run deletes the old result and queues tomorrow's."""
+    settings.TASK_RESULT_DAYS = 14
+    result("SUCCESSFUL", 15)
+    kept = result("SUCCESSFUL", 2)
+    housekeeping.tidy.using(run_after=timezone.now()).enqueue()
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO())
+    deliveries = DBTaskResult.objects.filter(task_path=send.deliver.module_path)
+    assert [str(pk) for pk in deliveries.values_list("pk", flat=True)] == [str(kept)]
+    runs = DBTaskResult.objects.filter(task_path=housekeeping.tidy.module_path)
+    assert sorted(runs.values_list("status", flat=True)) == ["READY", "SUCCESSFUL"]
