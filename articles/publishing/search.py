@@ -175,7 +175,7 @@ def matching(model, query):
     Past it, or where the statistics say the words are COMMON, the filter is the match
     itself, which the list's own ordered index meets a page of within a few hundred rows,
     where collecting every match first costs a read of each. ``more`` is about the whole
-    table: a list narrowed by filters counts what they leave (ListMixin.get_paginator).
+    table: a list narrowed by filters counts what they leave (ChangeList.get_results).
     """
     words = clean(query).split()
     if not words:

@@ -126,9 +126,10 @@ class ChangeList(main.ChangeList):
     def get_results(self, request):
         # A search's "more than MATCH_LIMIT" is about every row of the table. The rows a
         # filter leaves are counted instead: a common word among no drafts is no rows, not
-        # fifty empty pages. A lookup in the address (the desk's "in review" link) is a
-        # filter too, which Django's has_active_filters leaves out.
-        if self.has_active_filters or self.get_filters_params():
+        # fifty empty pages. Every filter is a parameter in the address, the list's own and
+        # a bare lookup (the desk's "in review" link) alike; Django's has_active_filters
+        # counts only the first.
+        if self.get_filters_params():
             request.more_matches = False
         super().get_results(request)
 
