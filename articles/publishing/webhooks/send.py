@@ -111,6 +111,7 @@ def deliver(webhook_id, delivery_id, payload, attempt):
     webhook = Webhook.objects.filter(pk=webhook_id, active=True).first()
     if webhook is None:  # deleted or switched off meanwhile
         return False
+    prune()  # the log's window, kept by each attempt it logs
     log = WebhookDelivery(
         webhook=webhook, delivery_id=delivery_id, event=payload["event"], payload=payload,
         attempt=attempt,
@@ -133,7 +134,6 @@ def deliver(webhook_id, delivery_id, payload, attempt):
             log.error = f"{type(error).__name__}: {error}"[:300]
     if log.delivered:
         log.save()
-        prune()
         return True
     if retry and attempt < MAX_ATTEMPTS:
         log.next_attempt_at = timezone.now() + retry_wait(attempt)
@@ -141,7 +141,6 @@ def deliver(webhook_id, delivery_id, payload, attempt):
             webhook_id, delivery_id, payload, attempt + 1
         )
     log.save()
-    prune()
     # The endpoint's address and why, never its secret.
     logger.warning(
         "Webhook %s (%s) not delivered, attempt %s: %s; %s", webhook.pk, payload["event"],
