@@ -33,6 +33,16 @@ def published_articles():
     return Article.objects.published().select_related("author", "topic", "hero")
 
 
+def shared(model, pk):
+    """The author or topic ``pk`` as of the last change (a save of either starts a new
+    one), or None; callers must not change it."""
+    if pk is None:
+        return None
+    return pagecache.memo(
+        f"{model._meta.model_name}:{pk}", lambda: model.objects.filter(pk=pk).first()
+    )
+
+
 # Newest first, the id settling ties, as the lists' indexes hold them.
 LIST_ORDER = ("published_at", "updated_at", "pk")
 
@@ -57,7 +67,16 @@ class ArticleDetailView(PageMetaMixin, DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return published_articles().select_related("reviewed_by")
+        return Article.objects.published().select_related("hero")
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        # Few people and topics are shared by many articles: each is read once per change,
+        # not joined into every article's query.
+        article.author = shared(Author, article.author_id)
+        article.reviewed_by = shared(Author, article.reviewed_by_id)
+        article.topic = shared(Topic, article.topic_id)
+        return article
 
     def get_context_data(self, **kwargs):
         # The FAQ model comes through the reverse relation, so this app never imports

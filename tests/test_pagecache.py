@@ -271,8 +271,9 @@ def test_the_cache_is_redis_when_configured_and_really_answers(settings):
 
 
 def test_a_rendered_page_reads_the_generation_once(client, published, monkeypatch):
-    """The middleware and every memo() of one page share one read of the generation."""
-    reads = []
+    """The middleware and every memo() of one page share one read of the generation, which
+    also brings the version every memo is made for: a memo costs no round trip of its own."""
+    reads, trips = [], []
     from articles.publishing.pagecache import generation
 
     real = generation.cache
@@ -283,14 +284,17 @@ def test_a_rendered_page_reads_the_generation_once(client, published, monkeypatc
 
         def get(self, key, *args, **kwargs):
             reads.append(key)
+            trips.append({key})
             return real.get(key, *args, **kwargs)
 
         def get_many(self, keys, *args, **kwargs):
             reads.extend(keys)
+            trips.append(set(keys))
             return real.get_many(keys, *args, **kwargs)
 
         def get_many_held(self, keys, *args, **kwargs):
             reads.extend(keys)
+            trips.append(set(keys))
             return getattr(real, "get_many_held", real.get_many)(keys, *args, **kwargs)
 
     forget_cached_pages()
@@ -303,6 +307,10 @@ def test_a_rendered_page_reads_the_generation_once(client, published, monkeypatc
     assert response.status_code == 200
     assert reads.count(pagecache.GENERATION_KEY) == 1
     assert any(key.startswith("memo:") for key in reads)  # the page did use a memo
+    content = versions.PREFIX + pagecache.keys.ANY
+    assert [trip for trip in trips if content in trip] == [
+        trip for trip in trips if pagecache.GENERATION_KEY in trip
+    ]
 
 
 @pytest.mark.django_db

@@ -82,6 +82,24 @@ def test_article_page_query_budget(
     assert "Dr Rita Review" in response.text
 
 
+def test_articles_by_the_same_people_read_them_once_per_change(
+    client, make_article, publish_reviewed
+):
+    """A second article with the same author, reviewer and topic reads only itself and its
+    questions: the people and the topic come as the first article's page read them."""
+    first, second = (publish_reviewed(make_article(title)) for title in ("First", "Second"))
+    forget_cached_pages()
+    assert client.get(first.get_absolute_url()).status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(second.get_absolute_url())
+    assert response.status_code == 200
+    assert "Ada Byline" in response.text and "Dr Rita Review" in response.text
+    assert ">Sleep<" in response.text
+    statements = [query["sql"] for query in ctx.captured_queries]
+    assert len(statements) == 2
+    assert not any("articles_author" in sql or "articles_topic" in sql for sql in statements)
+
+
 @pytest.mark.parametrize(
     ("page", "url", "shared"),
     [

@@ -189,7 +189,9 @@ def current(also=()):
 
 
 def _read(also=()):
-    found = versions.get_many([GENERATION_KEY, *(versions.PREFIX + key for key in also)])
+    # With the version of the key every change purges, which each memo() reads.
+    names = {GENERATION_KEY, versions.PREFIX + keys.ANY, *(versions.PREFIX + key for key in also)}
+    found = versions.get_many(list(names))
     versions.remember(found)
     record = Generation.load(found.get(GENERATION_KEY))
     if record is not None:
