@@ -316,6 +316,24 @@ def test_article_dates_are_iso_with_timezone(client, published):
         assert parsed == stored.replace(microsecond=0)
 
 
+def test_the_byline_says_updated_only_when_the_day_differs(client, published):
+    """The byline gives an update's date when it fell on a later day than publication,
+    and says nothing of an edit the same day."""
+    from tests.conftest import forget_cached_pages
+
+    url = published.get_absolute_url()
+    day = timezone.localtime() - datetime.timedelta(days=3)
+    day = day.replace(hour=12, minute=0, second=0, microsecond=0)
+    Article.objects.filter(pk=published.pk).update(published_at=day, updated_at=day)
+    forget_cached_pages()
+    assert "Updated" not in client.get(url).text
+    later = day + datetime.timedelta(days=2)
+    Article.objects.filter(pk=published.pk).update(updated_at=later)
+    forget_cached_pages()
+    text = client.get(url).text
+    assert f'Updated <time datetime="{later.isoformat()}">{later.day} {later:%B %Y}</time>' in text
+
+
 def test_article_author_is_a_person_linking_to_author_page(client, published):
     """The Article author is a Person named after the author, with a URL of their page."""
     _, page = get_page(client, published.get_absolute_url())

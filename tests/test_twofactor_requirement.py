@@ -95,6 +95,26 @@ def test_the_readers_pages_ask_nothing(client, editor):
     assert client.get("/").status_code == 200
 
 
+@pytest.mark.usefixtures("required")
+def test_the_staff_pages_stay_guarded_under_a_script_prefix(client, editor):
+    """Served under a path prefix (SCRIPT_NAME), the admin still asks for the second step,
+    and the readers' pages still do not."""
+    from django.urls import set_script_prefix
+
+    sign_in(client, editor)
+    client.get("/admin/")  # the guarded addresses as they are without the prefix
+    # As Django's WSGI handler sets it from SCRIPT_NAME, which the test client does not.
+    set_script_prefix("/cms/")
+    try:
+        response = client.get("/admin/", SCRIPT_NAME="/cms")
+        reader = client.get("/", SCRIPT_NAME="/cms")
+    finally:
+        set_script_prefix("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"/cms{ENROL}?next=")
+    assert reader.status_code == 200
+
+
 def count_queries(client, url):
     """Queries for ``url``, asked twice so that only the steady cost of a page is counted."""
     from django.db import connection

@@ -7,15 +7,24 @@ view. Checking here rather than in the admin site's has_permission() also covers
 staff views outside it (the editor's preview and upload) and the account page.
 """
 
+import functools
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from . import policy
 
 # The staff side of the site; the readers' pages need no sign-in at all.
 GUARDED = ("admin:index", "markdownx_markdownify", "markdownx_upload")
+
+
+@functools.lru_cache(maxsize=16)
+def _prefixes(urlconf, script_prefix):
+    """Where the guarded views live: reversed once per URLconf and prefix, not on each
+    of the readers' requests this middleware lets through."""
+    return tuple(reverse(name, urlconf=urlconf) for name in GUARDED)
 
 
 class SecondFactorMiddleware:
@@ -46,7 +55,8 @@ class SecondFactorMiddleware:
 
     @staticmethod
     def guarded(path):
-        return any(path.startswith(reverse(name)) for name in GUARDED)
+        urlconf = get_urlconf() or settings.ROOT_URLCONF
+        return path.startswith(_prefixes(urlconf, get_script_prefix()))
 
     @staticmethod
     def open_to_all(path):
