@@ -130,7 +130,8 @@ def test_a_filtered_lists_rows_link_back_to_it(client, editor, make_article, top
 
 
 def test_a_list_past_its_bound_writes_the_bound_with_a_thousands_separator():
-    """The bound reads "More than 1,000" in the list's summary and by the search box."""
+    """The bound reads "More than 1,000" in the list's summary and by the search box, and
+    a count reads with the same separator."""
     from types import SimpleNamespace
 
     from django.template.loader import render_to_string
@@ -145,3 +146,9 @@ def test_a_list_past_its_bound_writes_the_bound_with_a_thousands_separator():
     searched = render_to_string("admin/search_form.html", {"cl": cl, "show_result_count": True})
     assert "More than 1,000 articles match: the first 1,000 are listed" in listed
     assert "More than 1,000 results" in searched
+    # Counted to the bound exactly, or in full: the same separator.
+    cl.paginator.more, cl.show_full_result_count, cl.full_result_count = False, True, 123456
+    listed = render_to_string("admin/pagination.html", {"cl": cl})
+    searched = render_to_string("admin/search_form.html", {"cl": cl, "show_result_count": True})
+    assert "1,000 articles" in listed
+    assert "1,000 results" in searched and "123,456 total" in searched
