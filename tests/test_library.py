@@ -12,9 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models.deletion import ProtectedError
 from PIL import Image as Pillow
 
-from articles.models import Article, Image
+from articles.models import Article, Image, Topic
 from articles.publishing.library import renditions
 from articles.publishing.library.media import IMMUTABLE
+from articles.publishing.models import SiteState
 from tests.conftest import graph_nodes, parse_page
 
 SITE = "https://example.test"
@@ -214,6 +215,53 @@ def test_changing_the_image_rewrites_the_bodies_that_show_it(pictured):
     image.save()
     shown.refresh_from_db()
     assert 'alt="A dark bedroom"' in shown.body_html
+
+
+def test_editing_an_image_purges_the_cached_pages_that_show_it(
+    client, pictured, make_article, publish, editor
+):
+    """New alt text reaches every cached page that shows the image (its hero's page, the
+    page with it in the body, the home page's cards) at once; a page without it stays
+    cached."""
+    image, hero, shown = pictured
+    diet = Topic.objects.create(name="Diet", slug="diet", description="Food.")
+    other = publish(make_article("Nothing pictured", topic=diet, user=editor))
+    other = other.get_absolute_url()
+    pages = [hero.get_absolute_url(), shown.get_absolute_url(), "/"]
+    for url in [*pages, other]:
+        client.get(url)
+        assert client.get(url)["X-Cache"] == "HIT", url
+    image.alt = "A dark bedroom"
+    image.save()
+    for url in pages:
+        response = client.get(url)
+        assert response["X-Cache"] == "MISS", url
+        assert "A quiet bedroom at dusk" not in response.content.decode(), url
+    assert 'alt="A dark bedroom"' in client.get(hero.get_absolute_url()).content.decode()
+    assert 'alt="A dark bedroom"' in client.get(shown.get_absolute_url()).content.decode()
+    assert client.get(other)["X-Cache"] == "HIT"
+
+
+def test_a_new_file_takes_the_old_picture_down_as_a_withdrawal(pictured, make_image):
+    """Replacing the file counts as a withdrawal (no old copy of a page may stand in for
+    the new one, even through an outage); new words in the caption do not, and an image
+    that no live page shows purges nothing."""
+    image = pictured[0]
+
+    def counts():
+        return SiteState.objects.values_list("changes", "withdrawals").get()
+
+    before = counts()
+    image.caption = "Rest matters most"
+    image.save()
+    assert counts() == (before[0] + 1, before[1])
+    image.file.save("harbour.jpg", ContentFile(picture(halves=True)), save=False)
+    image.save()
+    assert counts() == (before[0] + 2, before[1] + 1)
+    unused = make_image("unused.jpg")
+    unused.alt = "Not on any page"
+    unused.save()
+    assert counts() == (before[0] + 2, before[1] + 1)
 
 
 def test_revisions_version_the_hero_choice(make_image, make_article, editor):

@@ -1,7 +1,8 @@
 """The image library through the admin's real forms as the demo roles: a writer uploads
 a JPEG (multipart), sets its focal point, makes it one article's hero and shows it in
-another's body; once both are published their pages serve it with srcset, and the
-image's page lists both uses and refuses to delete it."""
+another's body; once both are published their pages serve it with srcset, a new caption
+reaches both cached pages, and the image's page lists both uses and refuses to delete
+it."""
 
 import re
 
@@ -83,6 +84,14 @@ def test_a_library_image_as_hero_and_in_a_body(people):
     assert f'srcset="{image.srcset}"' in figure and "Sam Shore" in figure
     served = reader.get(image.renditions["widths"][0]["webp"])
     assert served.status_code == 200 and "immutable" in served["Cache-Control"]
+
+    # A new caption through the library's form reaches both cached pages at once.
+    assert reader.get(hero.get_absolute_url())["X-Cache"] == "HIT"
+    writer.submit(image_url(image), "image_form", {"caption": "First light sets the clock.",
+                                                   "_continue": "1"})  # fmt: skip
+    for article in (hero, shown):
+        page = reader.get(article.get_absolute_url()).content.decode()
+        assert "First light sets the clock." in page and "Early light helps." not in page
 
     page = editor.open(image_url(image))
     assert "Resting after a night shift</a> (hero image)" in page

@@ -77,11 +77,13 @@ def _figure(image, picture):
 
 
 def refresh_bodies(image):
-    """Write again the HTML of the articles whose body shows ``image``."""
+    """Write again the HTML of the articles whose body shows ``image``; returns them."""
     from articles.models import Article
 
-    for article in Article.objects.filter(body__contains=body_reference(image.pk)):
+    articles = list(Article.objects.filter(body__contains=body_reference(image.pk)))
+    for article in articles:
         article.render_body()
         Article.objects.filter(pk=article.pk).update(
             body_html=article.body_html, search_text=article.search_text
         )
+    return articles

@@ -4,7 +4,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 
 from .. import images
@@ -64,16 +64,35 @@ class Image(models.Model):
         return self.alt or self.file.name
 
     def save(self, *args, **kwargs):
-        # Stored first: the renditions are made from the stored file, never the upload.
-        super().save(*args, **kwargs)
-        if self.make_renditions() is not None:
-            type(self).objects.filter(pk=self.pk).update(
-                width=self.width, height=self.height, renditions=self.renditions
-            )
-        # Bodies that show it carry its alt text, caption and sizes in their HTML.
         from .embed import refresh_bodies
 
-        refresh_bodies(self)
+        # The row, its renditions, the bodies that show it and the purge of their pages
+        # commit together: no reader is served a page made from half of it.
+        with transaction.atomic():
+            made_from = self.renditions.get("source")
+            # Stored first: the renditions are made from the stored file, never the upload.
+            super().save(*args, **kwargs)
+            if self.make_renditions() is not None:
+                type(self).objects.filter(pk=self.pk).update(
+                    width=self.width, height=self.height, renditions=self.renditions
+                )
+            # Bodies that show it carry its alt text, caption and sizes in their HTML.
+            bodies = refresh_bodies(self)
+            # A new file takes the old picture down: no old copy of a page may show it.
+            self.purge_pages(bodies, withdrawal=bool(made_from) and made_from != self.file.name)
+
+    def purge_pages(self, bodies, withdrawal=False):
+        """Readers' pages that show the image (its live articles' own pages, and the lists
+        whose cards show it as a thumbnail) render afresh on every server and cache."""
+        from .. import pagecache
+
+        shown = {article.pk: article for article in self.hero_of.filter(live=True)}
+        shown.update((article.pk, article) for article in bodies if article.live)
+        names = set()
+        for article in shown.values():
+            names |= pagecache.keys.of_change(article)
+        if names:
+            pagecache.purged(names, withdrawal=withdrawal)
 
     def clean(self):
         super().clean()
