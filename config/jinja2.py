@@ -11,7 +11,7 @@ import functools
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dates, timezone
 from jinja2 import Environment
 from markupsafe import Markup
 
@@ -25,6 +25,11 @@ def date(value, arg=None):
     if arg == "c" and value:
         # ISO 8601, which is all "c" is, without building a formatter: seven a page.
         return value.isoformat()
+    if arg == "j F Y" and value:
+        # The date readers read, on every card of a list and in every byline: what
+        # DateFormat gives (the day, the month's name in the active language, the year
+        # in four digits) without building one.
+        return f"{value.day} {dates.MONTHS[value.month]} {value.year:04d}"
     return defaultfilters.date(value, arg)
 
 

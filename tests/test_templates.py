@@ -6,7 +6,9 @@ import zoneinfo
 import pytest
 from django.template import engines
 from django.template.defaultfilters import date as django_date
-from django.utils import timezone
+from django.utils import timezone, translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from config import jinja2 as site_templates
 
@@ -44,6 +46,19 @@ def test_dates_are_shown_in_the_sites_time_zone_as_django_shows_them(moment):
             )
     if isinstance(moment, datetime.datetime) and moment.hour == 23:
         assert expected == "2026-07-02"
+
+
+@given(
+    moment=st.datetimes(min_value=datetime.datetime(1, 1, 2), timezones=st.just(datetime.UTC))
+    | st.dates(),
+    language=st.sampled_from(["en-gb", "fr", "de", "pl"]),
+)
+def test_the_readers_date_is_django_s_in_every_language_and_year(moment, language):
+    """ "j F Y" names the month as Django's filter does in the active language, with the
+    year in four digits, for any date or moment."""
+    with translation.override(language), timezone.override(LONDON):
+        shown = site_templates.date(moment, "j F Y")
+        assert shown == django_date(timezone.template_localtime(moment), "j F Y")
 
 
 def test_empty_dates_render_nothing():
