@@ -13,7 +13,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import meta
 from .forms import FeedbackForm
-from .models import Article, Author, Image, Topic, part_model
+from .models import Article, Author, Topic, part_model
 from .publishing import llms, pagecache, revisions, search, seo, sharing
 from .publishing.paging import PaginatedMixin
 from .publishing.paths import slug_path
@@ -34,8 +34,8 @@ def published_articles():
 
 
 def shared(model, pk):
-    """The author, topic or library image ``pk`` as of the last change to what readers
-    see (a save of any of them is one), or None; callers must not change it."""
+    """The author or topic ``pk`` as of the last change (a save of either starts a new
+    one), or None; callers must not change it."""
     if pk is None:
         return None
     return pagecache.memo(
@@ -67,16 +67,15 @@ class ArticleDetailView(PageMetaMixin, DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.published()
+        return Article.objects.published().select_related("hero")
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
-        # People, topics and library images are shared by many articles: each is read
-        # once per change, not joined into every article's query.
+        # Few people and topics are shared by many articles: each is read once per change,
+        # not joined into every article's query.
         article.author = shared(Author, article.author_id)
         article.reviewed_by = shared(Author, article.reviewed_by_id)
         article.topic = shared(Topic, article.topic_id)
-        article.hero = shared(Image, article.hero_id)
         return article
 
     def get_context_data(self, **kwargs):

@@ -9,16 +9,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.db.models.deletion import ProtectedError
-from django.test.utils import CaptureQueriesContext
 from PIL import Image as Pillow
 
 from articles.models import Article, Image, Topic
 from articles.publishing.library import renditions
 from articles.publishing.library.media import IMMUTABLE
 from articles.publishing.models import SiteState
-from tests.conftest import forget_cached_pages, graph_nodes, parse_page
+from tests.conftest import graph_nodes, parse_page
 
 SITE = "https://example.test"
 HASHED = re.compile(r"/media/renditions/library/[\w-]+\.[0-9a-f]{12}\.(jpg|png|webp|avif)")
@@ -182,26 +180,6 @@ def test_list_cards_use_the_webp_thumbnail(client, pictured, django_assert_max_n
     with django_assert_max_num_queries(12):
         html = client.get("/").content.decode()
     assert f'<img class="thumb" src="{image.thumb["webp"]}" width="240" height="180" alt=""' in html
-
-
-def test_articles_with_the_same_hero_read_it_once_per_change(
-    client, make_image, make_article, publish, editor
-):
-    """A library image is read once per change, as the people and the topic are: the
-    second article with the same hero reads only itself and its questions, and still
-    shows the picture."""
-    image = make_image()
-    first, second = (
-        publish(make_article(title, hero=image, user=editor)) for title in ("First", "Second")
-    )
-    forget_cached_pages()
-    assert client.get(first.get_absolute_url()).status_code == 200
-    with CaptureQueriesContext(connection) as ctx:
-        html = client.get(second.get_absolute_url()).content.decode()
-    assert f'srcset="{image.srcset}"' in html and 'alt="A quiet bedroom at dusk"' in html
-    statements = [query["sql"] for query in ctx.captured_queries]
-    assert len(statements) == 2
-    assert not any("articles_image" in sql for sql in statements)
 
 
 def test_a_body_image_is_a_figure_with_srcset_sizes_and_lazy_loading(pictured):

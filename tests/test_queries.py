@@ -9,8 +9,6 @@ from tests.conftest import forget_cached_pages
 
 # Measured budgets (queries per anonymous GET); raise them only with a reason.
 ARTICLE_MAX = 6
-# With a library hero: the image is read once per change, as the people and the topic are.
-ARTICLE_WITH_HERO_MAX = ARTICLE_MAX + 1
 # The author page adds one query: the articles the person reviewed. A topic's FAQ page
 # reads the topic, the count, the entries and their live articles.
 LIST_BUDGETS = {"home": 2, "faq": 4, "topic": 3, "author": 4, "topics": 2, "authors": 1}

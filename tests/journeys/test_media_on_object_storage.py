@@ -21,7 +21,7 @@ from tests.journeys.browser import upload
 from tests.journeys.conftest import picture
 from tests.journeys.test_image_library import LIBRARY_ADD, publish, write
 from tests.objectstorage import fetch
-from tests.test_queries import ARTICLE_WITH_HERO_MAX
+from tests.test_queries import ARTICLE_MAX
 
 ROOT = Path(__file__).resolve().parents[2]
 TYPES = {"jpg": "image/jpeg", "webp": "image/webp", "avif": "image/avif"}
@@ -96,7 +96,7 @@ def test_an_image_uploaded_at_the_desk_is_served_from_the_bucket_to_every_server
 
     # The page is written from what the image row holds: not one request to the bucket.
     mark = len(bucket.server.requests)
-    with django_assert_max_num_queries(ARTICLE_WITH_HERO_MAX):
+    with django_assert_max_num_queries(ARTICLE_MAX):
         response = Client().get(article.get_absolute_url())
     assert response.status_code == 200 and bucket.server.since(mark) == []
     page = response.content.decode()
