@@ -96,6 +96,8 @@ def test_a_library_image_as_hero_and_in_a_body(people):
     page = editor.open(image_url(image))
     assert "Resting after a night shift</a> (hero image)" in page
     assert "Morning light and sleep</a> (in the body)" in page
+    # Whoever edits it is told that live pages change at once, without review.
+    assert "the live ones change for readers at once" in page
     refused = editor.client.get(f"/admin/articles/image/{image.pk}/delete/").content.decode()
     assert "would require deleting the following protected related objects" in refused
     editor.client.post(f"/admin/articles/image/{image.pk}/delete/", {"post": "yes"})

@@ -1,7 +1,8 @@
 """In Chromium, under the admin's real Content Security Policy: a writer uploads a photo
 to the library, clicks its focal point, chooses it as one article's hero from the
 library's dialog and puts it in a second article's body from the toolbar; once both are
-published, each page serves it as a <picture> with srcset, and the image lists both."""
+published, each page serves it as a <picture> with srcset, the image lists both, and a
+new caption reaches the page a reader already had."""
 
 import io
 
@@ -54,7 +55,7 @@ def insert_from_library(page, dialog, at):
 
 def test_a_library_image_from_upload_to_two_pages(browser, live_server):  # noqa: F811
     """Upload, focal point, hero chooser, body toolbar (twice), publication, srcset on both
-    pages."""
+    pages, a new caption on the reader's page."""
     call_command("load_sample_content", stdout=io.StringIO())
     writer = sign_in(browser, live_server, "writer")
     errors = []
@@ -146,3 +147,11 @@ def test_a_library_image_from_upload_to_two_pages(browser, live_server):  # noqa
     writer.goto(f"{live_server.url}/admin/articles/image/{image.pk}/change/")
     used = writer.inner_text(".field-usage")
     assert "Light in the morning (hero image)" in used and "Waking up gently" in used
+
+    # A new caption from the library's form reaches the page the reader already had.
+    writer.fill("#id_caption", "The first light of the day.")
+    with writer.expect_navigation():
+        writer.click("input[name=_continue]")
+    reader.goto(f"{live_server.url}{Article.objects.get(pk=first.pk).get_absolute_url()}")
+    caption = reader.inner_text("figure.hero figcaption")
+    assert caption.startswith("The first light of the day.") and "Sam Shore" in caption

@@ -32,7 +32,15 @@ class ImageAdmin(admin.ModelAdmin):
                 "0.5 and 0.5 is the centre. Clicking the preview sets both.",
             },
         ),
-        ("Where it is used", {"fields": ["usage"]}),
+        (
+            "Where it is used",
+            {
+                "fields": ["usage"],
+                "description": "Its file, alt text, caption, credit, licence and focal point "
+                "show on these pages as soon as you save: the live ones change for readers "
+                "at once, everywhere.",
+            },
+        ),
     ]
     readonly_fields = ["preview", "usage"]
     formfield_overrides = {models.ImageField: {"widget": LabelledFileWidget}}
