@@ -54,8 +54,8 @@ def test_dates_are_shown_in_the_sites_time_zone_as_django_shows_them(moment):
     language=st.sampled_from(["en-gb", "fr", "de", "pl"]),
 )
 def test_the_readers_date_is_django_s_in_every_language_and_year(moment, language):
-    """ "j F Y" names the month as Django's filter does in the active language, with the
-    year in four digits, for any date or moment."""
+    """The readers' date ("j F Y") names the month as Django's filter does in the active
+    language, with the year in four digits, for any date or moment."""
     with translation.override(language), timezone.override(LONDON):
         shown = site_templates.date(moment, "j F Y")
         assert shown == django_date(timezone.template_localtime(moment), "j F Y")
